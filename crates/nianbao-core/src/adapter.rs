@@ -1,0 +1,121 @@
+//! The format-adapter trait and the registry the CLI fills.
+//!
+//! An adapter is thin: bytes in, a generic [`Document`] (or, for formats that
+//! are already keyed like YAML, a [`Report`]) out. Adding a format is one
+//! crate implementing [`FormatAdapter`] and one `register` call.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::document::Document;
+use crate::model::Report;
+
+/// What an adapter is given.
+pub struct Input<'a> {
+    /// The path as the user gave it (for messages and provenance).
+    pub path: &'a Path,
+    pub bytes: &'a [u8],
+}
+
+/// What an adapter produces.
+pub enum Parsed {
+    /// Paragraphs and tables; the core recognises the national format.
+    Document(Document),
+    /// A report already keyed by the model's keys (YAML).
+    Report(Box<Report>),
+}
+
+/// Why a file could not be read. Messages are Chinese and name the place.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct AdapterError {
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl AdapterError {
+    pub fn new(message: impl Into<String>) -> AdapterError {
+        AdapterError {
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn at(message: impl Into<String>, line: usize, column: usize) -> AdapterError {
+        AdapterError {
+            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+impl fmt::Display for AdapterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "第 {l} 行第 {c} 列：{}", self.message),
+            (Some(l), None) => write!(f, "第 {l} 行：{}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+pub trait FormatAdapter: Send + Sync {
+    /// Short stable name shown in output: `yaml`, `docx`, …
+    fn name(&self) -> &'static str;
+    /// File extensions handled, lowercase, without the dot.
+    fn extensions(&self) -> &'static [&'static str];
+    /// Whether the bytes look like this format (used when the extension is unknown).
+    fn sniff(&self, bytes: &[u8]) -> bool;
+    fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError>;
+}
+
+/// The adapters known to a build, in priority order.
+#[derive(Default)]
+pub struct Registry {
+    adapters: Vec<Box<dyn FormatAdapter>>,
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    pub fn register(&mut self, adapter: impl FormatAdapter + 'static) -> &mut Registry {
+        self.adapters.push(Box::new(adapter));
+        self
+    }
+
+    pub fn adapters(&self) -> impl Iterator<Item = &dyn FormatAdapter> {
+        self.adapters.iter().map(|a| a.as_ref())
+    }
+
+    /// Chooses by extension first, then by content.
+    pub fn pick(&self, path: &Path, bytes: &[u8]) -> Option<&dyn FormatAdapter> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if let Some(ext) = ext {
+            if let Some(a) = self
+                .adapters()
+                .find(|a| a.extensions().contains(&ext.as_str()))
+            {
+                return Some(a);
+            }
+        }
+        self.adapters().find(|a| a.sniff(bytes))
+    }
+
+    /// Whether a path has an extension some adapter claims (for directory walks).
+    pub fn handles_extension(&self, path: &Path) -> bool {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .is_some_and(|ext| {
+                self.adapters()
+                    .any(|a| a.extensions().contains(&ext.as_str()))
+            })
+    }
+}

@@ -1,0 +1,125 @@
+//! One file, end to end: bytes → adapter → report → rules → findings.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::adapter::{AdapterError, Input, Parsed, Registry};
+use crate::finding::{Finding, RuleError};
+use crate::model::Report;
+use crate::recognize::recognize;
+use crate::rules::RuleSet;
+
+/// Files larger than this are refused before reading (no report is this big).
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Why a file could not be checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct ReadError {
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl From<AdapterError> for ReadError {
+    fn from(e: AdapterError) -> ReadError {
+        ReadError {
+            message: e.message,
+            line: e.line,
+            column: e.column,
+        }
+    }
+}
+
+/// The result of checking one file.
+#[derive(Debug, Serialize)]
+pub struct FileResult {
+    pub path: String,
+    /// The adapter used, when one was chosen.
+    pub format: Option<String>,
+    pub findings: Vec<Finding>,
+    /// The file could not be read.
+    pub read_error: Option<ReadError>,
+    /// Rules that failed on this file.
+    pub rule_errors: Vec<RuleError>,
+    /// Agency and year, for headings in output.
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+}
+
+/// Reads and recognises one file.
+pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError> {
+    let display = path.display().to_string();
+    let err = |message: String| ReadError {
+        message,
+        line: None,
+        column: None,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err(format!("无法读取文件：{}", io_zh(&e))))?;
+    if meta.is_dir() {
+        return Err(err("这是目录，不是文件".into()));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(err(format!("文件过大（{} 字节），拒绝读取", meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(format!("无法读取文件：{}", io_zh(&e))))?;
+    let Some(adapter) = registry.pick(path, &bytes) else {
+        let known: Vec<String> = registry
+            .adapters()
+            .flat_map(|a| a.extensions().iter().map(|e| format!(".{e}")))
+            .collect();
+        return Err(err(format!(
+            "不支持的文件格式（支持：{}）",
+            known.join("、")
+        )));
+    };
+    let input = Input {
+        path,
+        bytes: &bytes,
+    };
+    let mut report = match adapter.read(&input)? {
+        Parsed::Report(r) => *r,
+        Parsed::Document(doc) => recognize(&doc, &display, adapter.name()),
+    };
+    report.path = display;
+    report.format = adapter.name().to_string();
+    Ok(report)
+}
+
+/// Checks one file. Never panics on bad input; errors are in the result.
+pub fn check_file(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResult {
+    let mut result = FileResult {
+        path: path.display().to_string(),
+        format: None,
+        findings: Vec::new(),
+        read_error: None,
+        rule_errors: Vec::new(),
+        agency: None,
+        year: None,
+    };
+    match read_report(registry, path) {
+        Ok(report) => {
+            result.format = Some(report.format.clone());
+            result.agency = report.meta.agency.clone();
+            result.year = report.meta.year;
+            let outcome = rules.check(&Arc::new(report));
+            result.findings = outcome.findings;
+            result.rule_errors = outcome.errors;
+        }
+        Err(e) => result.read_error = Some(e),
+    }
+    result
+}
+
+fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件不存在".into(),
+        PermissionDenied => "没有读取权限".into(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,90 @@
+//! The generic document that format adapters produce: paragraphs and tables of
+//! cell text in reading order, merges already expanded. Recognising the
+//! national format from it happens once, in [`crate::recognize`].
+
+use crate::model::Origin;
+
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Paragraph(TextBlock),
+    Table(GridTable),
+}
+
+/// A paragraph of text with its origin.
+#[derive(Debug, Clone)]
+pub struct TextBlock {
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// A physical table as a rectangular grid. A merged cell appears in every
+/// grid position it covers: the top-left copy has `merged_from == None`, the
+/// others point back to it, so labels can be read from any covered position
+/// while a number spanning columns is counted once.
+#[derive(Debug, Clone, Default)]
+pub struct GridTable {
+    pub rows: Vec<Vec<GridCell>>,
+    /// Where the table starts (for messages about the table as a whole).
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GridCell {
+    pub text: String,
+    /// (row, column), 0-based, of the cell this one is a copy of.
+    pub merged_from: Option<(usize, usize)>,
+    pub origin: Origin,
+}
+
+impl GridCell {
+    pub fn new(text: impl Into<String>, origin: Origin) -> GridCell {
+        GridCell {
+            text: text.into(),
+            merged_from: None,
+            origin,
+        }
+    }
+}
+
+impl GridTable {
+    /// Builds a grid from rows of plain strings (tests, text adapters); rows are
+    /// padded to the widest one. `table_index` is 1-based.
+    pub fn from_rows(table_index: usize, rows: &[Vec<&str>]) -> GridTable {
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let rows = rows
+            .iter()
+            .enumerate()
+            .map(|(r, cells)| {
+                (0..width)
+                    .map(|c| {
+                        GridCell::new(
+                            cells.get(c).copied().unwrap_or(""),
+                            Origin::Table {
+                                table_index,
+                                row: r + 1,
+                                column: c + 1,
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        GridTable {
+            rows,
+            origin: Origin::Table {
+                table_index,
+                row: 1,
+                column: 1,
+            },
+        }
+    }
+
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+}

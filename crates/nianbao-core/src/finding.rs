@@ -1,0 +1,115 @@
+//! Findings (what a rule reports) and engine errors (why a rule could not run).
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// 错误 / 警告 / 提示
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+/// A physical table cell, 1-based, in the merge-expanded grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CellRef {
+    pub table_index: usize,
+    pub row: usize,
+    pub column: usize,
+}
+
+/// Where a finding points. Every field is optional: present when known.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Location {
+    /// Table key: `t2`, `t3`, `t4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// 「表三」
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_label: Option<String>,
+    /// The row as the format names it: 「（七）总计」.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_key: Option<String>,
+    /// The column as the format names it: 「自然人」.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_key: Option<String>,
+    /// Section number 1–6 (0 = before section 一, 7 = 落款).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<u8>,
+    /// Paragraph number in the whole report, 1-based.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
+    /// Line in the input file (YAML, text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Physical cell (DOCX, XLSX, HTML).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<CellRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<serde_json::Value>,
+    pub basis: String,
+}
+
+/// A rule that could not be loaded or could not run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct RuleError {
+    /// The rule id, when the metadata could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The script file, as loaded (`rules/national/r3_ident.rhai` or a path under `--rules`).
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! nianbao core: the report model, the format-adapter trait, recognition of the
+//! national tables, the Rhai rule engine and findings. See `ARCHITECTURE.md`.
+
+pub mod adapter;
+pub mod check;
+pub mod document;
+pub mod finding;
+pub mod model;
+pub mod recognize;
+pub mod rules;
+pub mod schema;
+pub mod value;
+
+pub use adapter::{AdapterError, FormatAdapter, Input, Parsed, Registry};
+pub use check::{FileResult, ReadError, check_file, read_report};
+pub use finding::{Finding, Location, RuleError, Severity};
+pub use model::Report;
+pub use rules::{Limits, RuleSet, RuleSource};

@@ -1,0 +1,201 @@
+//! The report model every rule sees, whatever the input format.
+//!
+//! Keys and shapes here are a public contract (see `docs/model.md`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::schema::{TableKey, TableSchema};
+use crate::value::Value;
+
+/// Where a piece of the model came from in the input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Origin {
+    /// A cell of a physical table (all 1-based): the n-th table of the
+    /// document, its row and column in the merge-expanded grid.
+    Table {
+        table_index: usize,
+        row: usize,
+        column: usize,
+    },
+    /// A node of a YAML document.
+    Yaml {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+    /// A line of a text file (1-based).
+    Line { line: usize },
+    /// A paragraph of a document (1-based, counting paragraphs only).
+    Paragraph { index: usize },
+    #[default]
+    Unknown,
+}
+
+impl Origin {
+    /// The source line, when the format has lines.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Origin::Yaml { line, .. } | Origin::Line { line } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// One table cell: the typed value, the text as written, and where it was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    pub value: Value,
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// A recognised national table: cells addressed by (row key, column key).
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub key: TableKey,
+    pub cells: BTreeMap<(String, String), Cell>,
+    /// Where the table itself starts in the input.
+    pub origin: Origin,
+}
+
+impl Table {
+    pub fn new(key: TableKey, origin: Origin) -> Table {
+        Table {
+            key,
+            cells: BTreeMap::new(),
+            origin,
+        }
+    }
+
+    pub fn schema(&self) -> &'static TableSchema {
+        self.key.schema()
+    }
+
+    pub fn cell(&self, row: &str, column: &str) -> Option<&Cell> {
+        self.cells.get(&(row.to_string(), column.to_string()))
+    }
+
+    pub fn set(&mut self, row: &str, column: &str, cell: Cell) {
+        self.cells
+            .insert((row.to_string(), column.to_string()), cell);
+    }
+
+    /// Whether any cell of the row was found in the input.
+    pub fn has_row(&self, row: &str) -> bool {
+        self.cells.keys().any(|(r, _)| r == row)
+    }
+}
+
+/// A paragraph of running text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Paragraph {
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// One of the six sections 一…六 of the national format.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// 1 to 6.
+    pub number: u8,
+    /// The heading as written: 「一、总体情况」.
+    pub heading: String,
+    pub heading_origin: Origin,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// A people's government's consolidated report or a department's own report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReporterKind {
+    Department,
+    Government,
+}
+
+impl ReporterKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReporterKind::Department => "department",
+            ReporterKind::Government => "government",
+        }
+    }
+}
+
+/// A calendar date as written in the report (落款).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateText {
+    pub text: String,
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// Report-level facts, given explicitly (YAML) or inferred from the text.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Meta {
+    /// The title line, e.g. 「某市林业局2023年政府信息公开工作年度报告」.
+    pub title: Option<String>,
+    /// The agency's full name.
+    pub agency: Option<String>,
+    /// The year the report covers.
+    pub year: Option<i32>,
+    /// The 统计期限 sentence as written.
+    pub period: Option<String>,
+    /// The 落款 date.
+    pub signed: Option<DateText>,
+    pub reporter_kind: Option<ReporterKind>,
+}
+
+/// A note made while recognising the input, for structural rules to report.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecognitionNote {
+    /// A stable code, e.g. `unknown-row`, `label-variant`, `table-missing`.
+    pub code: String,
+    pub table: Option<TableKey>,
+    pub message: String,
+    pub origin: Origin,
+}
+
+/// A whole annual report, recognised.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// The input file as given on the command line.
+    pub path: String,
+    /// The adapter that read it: `yaml`, `docx`, …
+    pub format: String,
+    pub meta: Meta,
+    /// Paragraphs before section 一 (title, intro).
+    pub preamble: Vec<Paragraph>,
+    pub sections: Vec<Section>,
+    /// The 落款 lines after the last section (agency, date).
+    pub closing: Vec<Paragraph>,
+    pub tables: BTreeMap<TableKey, Table>,
+    pub notes: Vec<RecognitionNote>,
+}
+
+impl Report {
+    pub fn table(&self, key: TableKey) -> Option<&Table> {
+        self.tables.get(&key)
+    }
+
+    pub fn section(&self, number: u8) -> Option<&Section> {
+        self.sections.iter().find(|s| s.number == number)
+    }
+
+    /// Every paragraph in reading order, with the section it belongs to
+    /// (0 = preamble, 1–6 = sections, 7 = closing).
+    pub fn paragraphs(&self) -> impl Iterator<Item = (u8, &Paragraph)> {
+        self.preamble
+            .iter()
+            .map(|p| (0, p))
+            .chain(
+                self.sections
+                    .iter()
+                    .flat_map(|s| s.paragraphs.iter().map(move |p| (s.number, p))),
+            )
+            .chain(self.closing.iter().map(|p| (7, p)))
+    }
+}

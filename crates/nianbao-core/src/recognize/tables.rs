@@ -1,0 +1,754 @@
+//! Recognising tables 二, 三 and 四 in merge-expanded grids.
+//!
+//! Labels are compared after [`normalize_label`], so vertical headers
+//! (「自\n然\n人」), stray spaces and full-width punctuation do not matter.
+
+use std::collections::BTreeMap;
+
+use crate::document::{GridCell, GridTable};
+#[cfg(test)]
+use crate::model::Origin;
+use crate::model::{Cell, RecognitionNote, Table};
+use crate::schema::{RowSpec, T2, T3, T4, TableKey, TableSchema};
+use crate::value::{Value, normalize_label, parse_cell_text};
+
+/// Marks of the superseded 2019 试行 format.
+const OLD_FORMAT_MARKS: &[&str] = &[
+    "本年新制作数量",
+    "对外公开总数量",
+    "其他对外管理服务事项",
+    "政府集中采购",
+];
+
+/// What a physical table looks like it is.
+pub fn classify(grid: &GridTable) -> Option<TableKey> {
+    let all: String = grid
+        .rows
+        .iter()
+        .flatten()
+        .map(|c| normalize_label(&c.text))
+        .collect::<Vec<_>>()
+        .join("|");
+    if all.contains("本年新收") || (all.contains("予以公开") && all.contains("结转")) {
+        Some(TableKey::T3)
+    } else if all.contains("复议后起诉") || (all.contains("行政复议") && all.contains("结果维持"))
+    {
+        Some(TableKey::T4)
+    } else if [
+        "本年制发件数",
+        "行政许可",
+        "行政事业性收费",
+        "规章",
+        "处理决定数量",
+    ]
+    .iter()
+    .any(|k| all.contains(k))
+    {
+        Some(TableKey::T2)
+    } else {
+        None
+    }
+}
+
+/// Carries state across physical tables (a table split by a page break).
+#[derive(Default)]
+pub struct TableRecognizer {
+    pub tables: BTreeMap<TableKey, Table>,
+    pub notes: Vec<RecognitionNote>,
+    /// The column map of the last table 三 fragment, for continuations.
+    last_t3: Option<ColumnMap>,
+}
+
+#[derive(Clone)]
+struct ColumnMap {
+    /// Column key per physical column (None = label or unknown column).
+    keys: Vec<Option<&'static str>>,
+    /// The first physical data column; columns left of it hold row labels.
+    first_data: usize,
+}
+
+impl TableRecognizer {
+    /// Recognises one physical table. `hint` is the section it sits in, if known.
+    pub fn add(&mut self, grid: &GridTable, hint: Option<u8>) {
+        self.note_old_format(grid);
+        let kind = classify(grid).or_else(|| {
+            // A header-less fragment right after table 三 continues it.
+            (self.last_t3.is_some() && self.rows_match(grid, &T3) > 0).then_some(TableKey::T3)
+        });
+        let kind = kind.or(match hint {
+            Some(2) => Some(TableKey::T2),
+            Some(3) => Some(TableKey::T3),
+            Some(4) => Some(TableKey::T4),
+            _ => None,
+        });
+        match kind {
+            Some(TableKey::T2) => self.read_t2(grid),
+            Some(TableKey::T3) => self.read_t3(grid),
+            Some(TableKey::T4) => self.read_t4(grid),
+            None => {}
+        }
+    }
+
+    fn note_old_format(&mut self, grid: &GridTable) {
+        for cell in grid
+            .rows
+            .iter()
+            .flatten()
+            .filter(|c| c.merged_from.is_none())
+        {
+            let norm = normalize_label(&cell.text);
+            if let Some(mark) = OLD_FORMAT_MARKS.iter().find(|m| norm.contains(*m)) {
+                self.notes.push(RecognitionNote {
+                    code: "old-format".into(),
+                    table: None,
+                    message: format!("出现 2019 年试行格式的栏目「{mark}」"),
+                    origin: cell.origin.clone(),
+                });
+            }
+        }
+    }
+
+    fn table(&mut self, key: TableKey, grid: &GridTable) -> &mut Table {
+        self.tables
+            .entry(key)
+            .or_insert_with(|| Table::new(key, grid.origin.clone()))
+    }
+
+    fn rows_match(&self, grid: &GridTable, schema: &'static TableSchema) -> usize {
+        grid.rows
+            .iter()
+            .filter(|row| match_row(schema, &leaf_label(row, row.len())).is_some())
+            .count()
+    }
+
+    fn read_t3(&mut self, grid: &GridTable) {
+        let map = header_columns(grid, &T3).or_else(|| self.last_t3.clone());
+        let Some(map) = map else {
+            self.notes.push(RecognitionNote {
+                code: "no-columns".into(),
+                table: Some(TableKey::T3),
+                message: "表三未找到申请人情况的列标题（自然人、商业企业……总计）".into(),
+                origin: grid.origin.clone(),
+            });
+            return;
+        };
+        self.last_t3 = Some(map.clone());
+        self.read_rows(grid, &T3, &map);
+    }
+
+    /// Reads rows whose columns all come from one header (tables 三).
+    fn read_rows(&mut self, grid: &GridTable, schema: &'static TableSchema, map: &ColumnMap) {
+        for (r, row) in grid.rows.iter().enumerate() {
+            let leaf = leaf_label(row, map.first_data);
+            let data: Vec<(usize, &GridCell)> = row
+                .iter()
+                .enumerate()
+                .skip(map.first_data)
+                .filter(|(c, _)| map.keys.get(*c).copied().flatten().is_some())
+                .collect();
+            match match_row(schema, &leaf) {
+                Some(spec) => {
+                    self.note_label_variant(schema.key, spec, &leaf, row);
+                    for (c, cell) in data {
+                        let col = map.keys[c].expect("filtered to mapped columns");
+                        self.put(schema.key, grid, spec.key, col, cell, r);
+                    }
+                }
+                None => {
+                    let has_numbers = data
+                        .iter()
+                        .any(|(_, c)| matches!(parse_cell_text(&c.text), Value::Int(_)));
+                    if has_numbers && !is_header_row(row, schema) {
+                        self.notes.push(RecognitionNote {
+                            code: "unknown-row".into(),
+                            table: Some(schema.key),
+                            message: format!("{}中有无法识别的数据行「{}」", schema.label, leaf),
+                            origin: row[0].origin.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn put(
+        &mut self,
+        key: TableKey,
+        grid: &GridTable,
+        row: &'static str,
+        col: &'static str,
+        cell: &GridCell,
+        r: usize,
+    ) {
+        // A number merged over several grid positions is written once.
+        let text = match cell.merged_from {
+            Some((mr, _)) if mr == r => String::new(),
+            Some((mr, mc)) => grid.rows[mr][mc].text.clone(),
+            None => cell.text.clone(),
+        };
+        let table = self.table(key, grid);
+        if table.cell(row, col).is_some() {
+            let origin = cell.origin.clone();
+            let place = key.schema().place(row, col);
+            self.notes.push(RecognitionNote {
+                code: "duplicate-row".into(),
+                table: Some(key),
+                message: format!("{place} 出现不止一次，只取第一次的值"),
+                origin,
+            });
+            return;
+        }
+        table.set(
+            row,
+            col,
+            Cell {
+                value: parse_cell_text(&text),
+                text,
+                origin: cell.origin.clone(),
+            },
+        );
+    }
+
+    fn note_label_variant(&mut self, key: TableKey, spec: &RowSpec, leaf: &str, row: &[GridCell]) {
+        if strip_numbering(leaf) != strip_numbering(&normalize_label(spec.label)) {
+            self.notes.push(RecognitionNote {
+                code: "label-variant".into(),
+                table: Some(key),
+                message: format!("「{leaf}」与规定的「{}」不一致", spec.label),
+                origin: row[0].origin.clone(),
+            });
+        }
+    }
+
+    fn read_t2(&mut self, grid: &GridTable) {
+        // Table 二 is several small tables, each with its own header row.
+        let mut map: Option<ColumnMap> = None;
+        for (r, row) in grid.rows.iter().enumerate() {
+            if let Some(m) = t2_header(row) {
+                map = Some(m);
+                continue;
+            }
+            let leaf = first_text(row);
+            let Some(spec) = match_row(&T2, &leaf) else {
+                continue;
+            };
+            let label_end = row
+                .iter()
+                .position(|c| normalize_label(&c.text) != leaf)
+                .unwrap_or(row.len());
+            for col in spec.columns {
+                let found = map.as_ref().and_then(|m| {
+                    m.keys
+                        .iter()
+                        .enumerate()
+                        .skip(label_end)
+                        .find(|(_, k)| **k == Some(*col))
+                        .map(|(c, _)| c)
+                });
+                // Without a header, the row's cells are in the official order.
+                let c = found.or_else(|| {
+                    let i = spec.columns.iter().position(|k| k == col)?;
+                    distinct_cells(row, r, label_end).get(i).copied()
+                });
+                if let Some(c) = c.filter(|c| *c < row.len()) {
+                    self.put(TableKey::T2, grid, spec.key, col, &row[c], r);
+                }
+            }
+        }
+    }
+
+    fn read_t4(&mut self, grid: &GridTable) {
+        let width = grid.width();
+        let Some(data_row) = grid.rows.iter().position(|row| {
+            row.iter()
+                .filter(|c| c.merged_from.is_none())
+                .filter(|c| {
+                    matches!(
+                        parse_cell_text(&c.text),
+                        Value::Int(_) | Value::Blank | Value::Dash
+                    )
+                })
+                .count()
+                >= 15
+                && row.iter().any(|c| !c.text.trim().is_empty())
+                && !is_header_row(row, &T4)
+        }) else {
+            self.notes.push(RecognitionNote {
+                code: "no-data-row".into(),
+                table: Some(TableKey::T4),
+                message: "表四未找到 15 个数字的数据行".into(),
+                origin: grid.origin.clone(),
+            });
+            return;
+        };
+        for c in 0..width {
+            let header: Vec<String> = grid.rows[..data_row]
+                .iter()
+                .filter_map(|row| row.get(c))
+                .map(|cell| normalize_label(&cell.text))
+                .collect();
+            let block = header
+                .iter()
+                .rev()
+                .find_map(|h| T4.rows.iter().find(|r| normalize_label(r.label) == *h));
+            let outcome = header
+                .iter()
+                .rev()
+                .find_map(|h| T4.columns.iter().find(|k| normalize_label(k.label) == *h));
+            if let (Some(block), Some(outcome), Some(cell)) =
+                (block, outcome, grid.rows[data_row].get(c))
+            {
+                self.put(TableKey::T4, grid, block.key, outcome.key, cell, data_row);
+            }
+        }
+    }
+}
+
+/// The header band of table 三: for each column, the lowest header cell that
+/// is exactly a column label (so 「法人或其他组织」 gives way to 「商业企业」).
+fn header_columns(grid: &GridTable, schema: &'static TableSchema) -> Option<ColumnMap> {
+    // Row labels are on the left, so the first data row starts with one.
+    let first_row = grid
+        .rows
+        .iter()
+        .position(|row| match_row(schema, &first_text(row)).is_some())?;
+    let width = grid.width();
+    let mut keys: Vec<Option<&'static str>> = vec![None; width];
+    for (c, key) in keys.iter_mut().enumerate() {
+        *key = grid.rows[..first_row]
+            .iter()
+            .rev()
+            .filter_map(|row| row.get(c))
+            .find_map(|cell| {
+                let h = normalize_label(&cell.text);
+                schema
+                    .columns
+                    .iter()
+                    .find(|k| normalize_label(k.label) == h)
+                    .map(|k| k.key)
+            });
+    }
+    // The same key twice (a merged header over a label column): keep the rightmost
+    // run's first column, since label columns are on the left.
+    let first_data = keys.iter().position(Option::is_some)?;
+    let mut seen = Vec::new();
+    for key in keys.iter_mut() {
+        if let Some(k) = *key {
+            if seen.contains(&k) {
+                *key = None;
+            } else {
+                seen.push(k);
+            }
+        }
+    }
+    (seen.len() >= 2).then_some(ColumnMap { keys, first_data })
+}
+
+/// A table 二 header row: 「信息内容 | 本年制发件数 | …」.
+fn t2_header(row: &[GridCell]) -> Option<ColumnMap> {
+    let keys: Vec<Option<&'static str>> = row
+        .iter()
+        .map(|cell| {
+            let h = normalize_label(&cell.text);
+            let key = match () {
+                _ if h.contains("制发件数") => "issued",
+                _ if h.contains("废止件数") => "abolished",
+                _ if h.contains("有效件数") => "in_force",
+                _ if h.contains("处理决定数量") => "decisions",
+                _ if h.contains("收费金额") => "amount",
+                _ => return None,
+            };
+            Some(key)
+        })
+        .collect();
+    let first_data = keys.iter().position(Option::is_some)?;
+    Some(ColumnMap { keys, first_data })
+}
+
+/// The distinct physical cells of a row from `from` on (merged copies skipped).
+fn distinct_cells(row: &[GridCell], r: usize, from: usize) -> Vec<usize> {
+    (from..row.len())
+        .filter(|&c| match row[c].merged_from {
+            None => true,
+            Some((mr, mc)) => mr != r || mc < from,
+        })
+        .collect()
+}
+
+fn first_text(row: &[GridCell]) -> String {
+    row.iter()
+        .map(|c| normalize_label(&c.text))
+        .find(|t| !t.is_empty())
+        .unwrap_or_default()
+}
+
+/// The most specific label of a row: the last non-empty label cell left of the data.
+fn leaf_label(row: &[GridCell], first_data: usize) -> String {
+    row[..first_data.min(row.len())]
+        .iter()
+        .rev()
+        .map(|c| normalize_label(&c.text))
+        .find(|t| !t.is_empty() && parse_cell_text(t).as_f64().is_none())
+        .unwrap_or_default()
+}
+
+/// The row whose keywords all occur in the label; the most specific wins.
+fn match_row(schema: &'static TableSchema, label: &str) -> Option<&'static RowSpec> {
+    if label.is_empty() {
+        return None;
+    }
+    schema
+        .rows
+        .iter()
+        .filter(|spec| {
+            spec.keywords
+                .iter()
+                .all(|k| label.contains(&normalize_label(k)))
+        })
+        .max_by_key(|spec| {
+            spec.keywords
+                .iter()
+                .map(|k| k.chars().count())
+                .sum::<usize>()
+        })
+}
+
+fn is_header_row(row: &[GridCell], schema: &TableSchema) -> bool {
+    row.iter().any(|c| {
+        let h = normalize_label(&c.text);
+        schema.columns.iter().any(|k| normalize_label(k.label) == h)
+    })
+}
+
+/// 「(七)总计」 → 「总计」, 「1.属于国家秘密」 → 「属于国家秘密」, 「一.本年新收…」 → 「本年新收…」.
+fn strip_numbering(label: &str) -> &str {
+    let s = label;
+    if let Some(rest) = s.strip_prefix('(') {
+        if let Some(i) = rest.find(')') {
+            return &rest[i + 1..];
+        }
+    }
+    let digits_end = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)))
+        .map_or(s.len(), |(i, _)| i);
+    match s[digits_end..].strip_prefix('.') {
+        Some(rest) if digits_end > 0 => rest,
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed_t3_rows() -> Vec<Vec<&'static str>> {
+        let mut rows: Vec<Vec<&str>> = vec![
+            vec![
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                "",
+                "",
+                "申请人情况",
+                "申请人情况",
+                "申请人情况",
+                "申请人情况",
+                "申请人情况",
+                "申请人情况",
+                "申请人情况",
+            ],
+            vec![
+                "",
+                "",
+                "",
+                "自\n然\n人",
+                "法人或其他组织",
+                "法人或其他组织",
+                "法人或其他组织",
+                "法人或其他组织",
+                "法人或其他组织",
+                "总计",
+            ],
+            vec![
+                "",
+                "",
+                "",
+                "自\n然\n人",
+                "商业企业",
+                "科研机构",
+                "社会公益组织",
+                "法律服务机构",
+                "其他",
+                "总计",
+            ],
+            vec![
+                "一、本年新收政府信息公开申请数量",
+                "一、本年新收政府信息公开申请数量",
+                "一、本年新收政府信息公开申请数量",
+                "1",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "1",
+            ],
+            vec![
+                "二、上年结转政府信息公开申请数量",
+                "二、上年结转政府信息公开申请数量",
+                "二、上年结转政府信息公开申请数量",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+            ],
+            vec![
+                "三、本年度办理结果",
+                "（一）予以公开",
+                "（一）予以公开",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+            ],
+            vec![
+                "三、本年度办理结果",
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+            ],
+        ];
+        let leaves = [
+            ("（三）不予公开", "1.属于国家秘密"),
+            ("（三）不予公开", "2.其他法律行政法规禁止公开"),
+            ("（三）不予公开", "3.危及“三安全一稳定”"),
+            ("（三）不予公开", "4.保护第三方合法权益"),
+            ("（三）不予公开", "5.属于三类内部事务信息"),
+            ("（三）不予公开", "6.属于四类过程性信息"),
+            ("（三）不予公开", "7.属于行政执法案卷"),
+            ("（三）不予公开", "8.属于行政查询事项"),
+            ("（四）无法提供", "1.本机关不掌握相关政府信息"),
+            ("（四）无法提供", "2.没有现成信息需要另行制作"),
+            ("（四）无法提供", "3.补正后申请内容仍不明确"),
+            ("（五）不予处理", "1.信访举报投诉类申请"),
+            ("（五）不予处理", "2.重复申请"),
+            ("（五）不予处理", "3.要求提供公开出版物"),
+            ("（五）不予处理", "4.无正当理由大量反复申请"),
+            ("（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
+            (
+                "（六）其他处理",
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            ),
+            (
+                "（六）其他处理",
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            ),
+            ("（六）其他处理", "3.其他"),
+        ];
+        for (group, leaf) in leaves {
+            let n = if leaf.starts_with("4.保护") {
+                "1"
+            } else {
+                "0"
+            };
+            rows.push(vec![
+                "三、本年度办理结果",
+                group,
+                leaf,
+                n,
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                n,
+            ]);
+        }
+        rows.push(vec![
+            "三、本年度办理结果",
+            "（七）总计",
+            "（七）总计",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+        ]);
+        rows.push(vec![
+            "四、结转下年度继续办理",
+            "四、结转下年度继续办理",
+            "四、结转下年度继续办理",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+        ]);
+        rows
+    }
+
+    #[test]
+    fn seed_table_three_maps_every_row_and_column() {
+        let grid = GridTable::from_rows(2, &seed_t3_rows());
+        assert_eq!(classify(&grid), Some(TableKey::T3));
+        let mut rec = TableRecognizer::default();
+        rec.add(&grid, None);
+        let t3 = &rec.tables[&TableKey::T3];
+        assert_eq!(t3.cells.len(), 25 * 7, "notes: {:?}", rec.notes);
+        assert_eq!(
+            t3.cell("withheld_third_party", "natural").unwrap().value,
+            Value::Int(1)
+        );
+        assert_eq!(
+            t3.cell("other_other", "total").unwrap().value,
+            Value::Int(0)
+        );
+        assert_eq!(t3.cell("new", "total").unwrap().value, Value::Int(1));
+        assert_eq!(
+            t3.cell("withheld_law", "other").unwrap().origin,
+            Origin::Table {
+                table_index: 2,
+                row: 9,
+                column: 9
+            }
+        );
+        assert!(rec.notes.is_empty(), "{:?}", rec.notes);
+    }
+
+    #[test]
+    fn a_page_break_fragment_continues_table_three() {
+        let rows = seed_t3_rows();
+        let (head, tail) = rows.split_at(10);
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, head), Some(3));
+        rec.add(&GridTable::from_rows(3, tail), Some(3));
+        assert_eq!(rec.tables[&TableKey::T3].cells.len(), 25 * 7);
+    }
+
+    #[test]
+    fn seed_table_two_with_its_sub_headers() {
+        let rows = vec![
+            vec![
+                "第二十条第（一）项",
+                "第二十条第（一）项",
+                "第二十条第（一）项",
+                "第二十条第（一）项",
+            ],
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["规章", "0", "0", "0"],
+            vec!["行政规范性文件", "0", "0", "0"],
+            vec![
+                "第二十条第（五）项",
+                "第二十条第（五）项",
+                "第二十条第（五）项",
+                "第二十条第（五）项",
+            ],
+            vec![
+                "信息内容",
+                "本年处理决定数量",
+                "本年处理决定数量",
+                "本年处理决定数量",
+            ],
+            vec!["行政许可", "652", "652", "652"],
+            vec![
+                "信息内容",
+                "本年收费金额（单位：万元）",
+                "本年收费金额（单位：万元）",
+                "本年收费金额（单位：万元）",
+            ],
+            vec!["行政事业性收费", "1.25", "", ""],
+        ];
+        let mut grid = GridTable::from_rows(1, &rows);
+        // 「652」 is one cell merged over three grid columns.
+        grid.rows[6][2].merged_from = Some((6, 1));
+        grid.rows[6][3].merged_from = Some((6, 1));
+        let mut rec = TableRecognizer::default();
+        rec.add(&grid, None);
+        let t2 = &rec.tables[&TableKey::T2];
+        assert_eq!(
+            t2.cell("licensing", "decisions").unwrap().value,
+            Value::Int(652)
+        );
+        assert_eq!(
+            t2.cell("regulation", "in_force").unwrap().value,
+            Value::Int(0)
+        );
+        assert_eq!(
+            t2.cell("fee", "amount").unwrap().value,
+            Value::Decimal(1.25)
+        );
+        assert_eq!(t2.cells.len(), 8);
+    }
+
+    #[test]
+    fn seed_table_four_three_header_rows() {
+        let mut rows = vec![
+            vec!["行政复议"; 5]
+                .into_iter()
+                .chain(vec!["行政诉讼"; 10])
+                .collect::<Vec<_>>(),
+            vec!["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+                .into_iter()
+                .chain(vec!["未经复议直接起诉"; 5])
+                .chain(vec!["复议后起诉"; 5])
+                .collect(),
+        ];
+        let outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+        rows.push(
+            ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+                .into_iter()
+                .chain(outcomes)
+                .chain(outcomes)
+                .collect(),
+        );
+        rows.push(vec![
+            "1", "0", "0", "0", "1", "0", "0", "0", "0", "0", "0", "2", "0", "0", "2",
+        ]);
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(3, &rows), None);
+        let t4 = &rec.tables[&TableKey::T4];
+        assert_eq!(t4.cells.len(), 15);
+        assert_eq!(t4.cell("review", "upheld").unwrap().value, Value::Int(1));
+        assert_eq!(
+            t4.cell("post_review_suit", "corrected").unwrap().value,
+            Value::Int(2)
+        );
+        assert_eq!(
+            t4.cell("direct_suit", "total").unwrap().value,
+            Value::Int(0)
+        );
+    }
+
+    #[test]
+    fn numbering_is_stripped_for_label_comparison() {
+        assert_eq!(strip_numbering("(七)总计"), "总计");
+        assert_eq!(strip_numbering("1.属于国家秘密"), "属于国家秘密");
+        assert_eq!(strip_numbering("一.本年新收"), "本年新收");
+        assert_eq!(strip_numbering("总计"), "总计");
+    }
+
+    #[test]
+    fn altered_labels_are_noted() {
+        let mut rows = seed_t3_rows();
+        rows[6][2] = "（二）部分公开（区分处理的，只计这一情况，不计其他情形）";
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(1, &rows), None);
+        assert_eq!(rec.notes.len(), 1);
+        assert_eq!(rec.notes[0].code, "label-variant");
+    }
+}

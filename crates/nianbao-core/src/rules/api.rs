@@ -1,0 +1,353 @@
+//! What rule scripts see: a read-only view of the report.
+//!
+//! Views hold an `Arc` of the report, so handing them to scripts copies a
+//! pointer, not the tables. Names here are a public contract (`docs/rules-api.md`).
+
+use std::sync::Arc;
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
+
+use crate::model::{Cell, Report};
+use crate::schema::{TableKey, TableSchema};
+use crate::value::Value;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+fn fail<T>(message: String) -> Res<T> {
+    Err(Box::new(EvalAltResult::ErrorRuntime(
+        message.into(),
+        Position::NONE,
+    )))
+}
+
+#[derive(Clone)]
+pub struct ReportView(pub Arc<Report>);
+
+#[derive(Clone)]
+pub struct TableView {
+    report: Arc<Report>,
+    key: TableKey,
+}
+
+#[derive(Clone)]
+pub struct CellView {
+    key: TableKey,
+    row: &'static str,
+    column: &'static str,
+    cell: Cell,
+}
+
+#[derive(Clone)]
+pub struct SectionView {
+    report: Arc<Report>,
+    index: usize,
+}
+
+#[derive(Clone)]
+pub struct ParagraphView {
+    text: ImmutableString,
+    section: INT,
+    index: INT,
+}
+
+fn opt_str(s: &Option<String>) -> Dynamic {
+    s.as_ref().map_or(Dynamic::UNIT, |s| s.clone().into())
+}
+
+fn paragraphs(report: &Arc<Report>, only_section: Option<u8>) -> Array {
+    report
+        .paragraphs()
+        .enumerate()
+        .filter(|(_, (s, _))| only_section.is_none_or(|n| n == *s))
+        .map(|(i, (s, p))| {
+            Dynamic::from(ParagraphView {
+                text: p.text.as_str().into(),
+                section: s as INT,
+                index: i as INT + 1,
+            })
+        })
+        .collect()
+}
+
+impl TableView {
+    fn schema(&self) -> &'static TableSchema {
+        self.key.schema()
+    }
+
+    fn row_key(&self, row: &str) -> Res<&'static str> {
+        match self.schema().row(row) {
+            Some(r) => Ok(r.key),
+            None => fail(format!(
+                "{} 没有行 \"{row}\"（见 docs/model.md）",
+                self.schema().label
+            )),
+        }
+    }
+
+    fn column_key(&self, column: &str) -> Res<&'static str> {
+        match self.schema().column(column) {
+            Some(c) => Ok(c.key),
+            None => fail(format!(
+                "{} 没有列 \"{column}\"（见 docs/model.md）",
+                self.schema().label
+            )),
+        }
+    }
+
+    fn cell(&self, row: &str, column: &str) -> Res<Dynamic> {
+        let (row, column) = (self.row_key(row)?, self.column_key(column)?);
+        let cell = self
+            .report
+            .table(self.key)
+            .and_then(|t| t.cell(row, column));
+        Ok(cell.map_or(Dynamic::UNIT, |c| {
+            Dynamic::from(CellView {
+                key: self.key,
+                row,
+                column,
+                cell: c.clone(),
+            })
+        }))
+    }
+
+    /// Sum of count cells; `()` when any is missing or not a whole number.
+    fn sum(&self, cells: impl Iterator<Item = Res<(&'static str, &'static str)>>) -> Res<Dynamic> {
+        let table = self.report.table(self.key);
+        let mut total: INT = 0;
+        for rc in cells {
+            let (row, column) = rc?;
+            let Some(n) = table
+                .and_then(|t| t.cell(row, column))
+                .and_then(|c| c.value.as_count())
+            else {
+                return Ok(Dynamic::UNIT);
+            };
+            total = total.saturating_add(n);
+        }
+        Ok(total.into())
+    }
+}
+
+fn keys_of(array: &Array) -> Res<Vec<String>> {
+    array
+        .iter()
+        .map(|d| match d.clone().into_immutable_string() {
+            Ok(s) => Ok(s.to_string()),
+            Err(t) => fail(format!("需要字符串键的数组，却有 {t}")),
+        })
+        .collect()
+}
+
+fn strs(keys: impl IntoIterator<Item = &'static str>) -> Array {
+    keys.into_iter().map(Dynamic::from).collect()
+}
+
+pub fn register(engine: &mut Engine) {
+    engine
+        .register_type_with_name::<ReportView>("Report")
+        .register_get("path", |r: &mut ReportView| r.0.path.clone())
+        .register_get("format", |r: &mut ReportView| r.0.format.clone())
+        .register_get("title", |r: &mut ReportView| opt_str(&r.0.meta.title))
+        .register_get("agency", |r: &mut ReportView| opt_str(&r.0.meta.agency))
+        .register_get("period", |r: &mut ReportView| opt_str(&r.0.meta.period))
+        .register_get("year", |r: &mut ReportView| {
+            r.0.meta.year.map_or(Dynamic::UNIT, |y| (y as INT).into())
+        })
+        .register_get("reporter_kind", |r: &mut ReportView| {
+            r.0.meta
+                .reporter_kind
+                .map_or(Dynamic::UNIT, |k| k.as_str().into())
+        })
+        .register_get("signed", |r: &mut ReportView| {
+            r.0.meta.signed.as_ref().map_or(Dynamic::UNIT, |d| {
+                let mut m = Map::new();
+                m.insert("text".into(), d.text.clone().into());
+                m.insert("year".into(), (d.year as INT).into());
+                m.insert("month".into(), (d.month as INT).into());
+                m.insert("day".into(), (d.day as INT).into());
+                m.into()
+            })
+        })
+        .register_fn("table", |r: &mut ReportView, key: &str| -> Res<Dynamic> {
+            let Some(key) = TableKey::parse(key) else {
+                return fail(format!("没有表 \"{key}\"：可用 \"t2\"、\"t3\"、\"t4\""));
+            };
+            Ok(if r.0.table(key).is_some() {
+                Dynamic::from(TableView {
+                    report: r.0.clone(),
+                    key,
+                })
+            } else {
+                Dynamic::UNIT
+            })
+        })
+        .register_fn("section", |r: &mut ReportView, n: INT| -> Dynamic {
+            r.0.sections
+                .iter()
+                .position(|s| s.number as INT == n)
+                .map_or(Dynamic::UNIT, |index| {
+                    Dynamic::from(SectionView {
+                        report: r.0.clone(),
+                        index,
+                    })
+                })
+        })
+        .register_get("sections", |r: &mut ReportView| -> Array {
+            (0..r.0.sections.len())
+                .map(|index| {
+                    Dynamic::from(SectionView {
+                        report: r.0.clone(),
+                        index,
+                    })
+                })
+                .collect()
+        })
+        .register_get("paragraphs", |r: &mut ReportView| paragraphs(&r.0, None))
+        .register_get("preamble", |r: &mut ReportView| paragraphs(&r.0, Some(0)))
+        .register_get("closing", |r: &mut ReportView| paragraphs(&r.0, Some(7)))
+        .register_get("notes", |r: &mut ReportView| -> Array {
+            r.0.notes
+                .iter()
+                .map(|n| {
+                    let mut m = Map::new();
+                    m.insert("code".into(), n.code.clone().into());
+                    m.insert(
+                        "table".into(),
+                        n.table.map_or(Dynamic::UNIT, |t| t.as_str().into()),
+                    );
+                    m.insert("message".into(), n.message.clone().into());
+                    m.into()
+                })
+                .collect()
+        });
+
+    engine
+        .register_type_with_name::<TableView>("Table")
+        .register_get("key", |t: &mut TableView| t.key.as_str())
+        .register_get("label", |t: &mut TableView| t.schema().label)
+        .register_get("title", |t: &mut TableView| t.schema().title)
+        .register_get("rows", |t: &mut TableView| {
+            strs(t.schema().rows.iter().map(|r| r.key))
+        })
+        .register_get("columns", |t: &mut TableView| {
+            strs(t.schema().columns.iter().map(|c| c.key))
+        })
+        .register_fn("columns_of", |t: &mut TableView, row: &str| -> Res<Array> {
+            let row = t.row_key(row)?;
+            Ok(strs(
+                t.schema()
+                    .row(row)
+                    .map_or(&[][..], |r| r.columns)
+                    .iter()
+                    .copied(),
+            ))
+        })
+        .register_fn("group", |t: &mut TableView, name: &str| -> Res<Array> {
+            match t.schema().group(name) {
+                Some(g) => Ok(strs(g.keys.iter().copied())),
+                None => fail(format!("{} 没有分组 \"{name}\"", t.schema().label)),
+            }
+        })
+        .register_fn("cell", |t: &mut TableView, row: &str, col: &str| {
+            t.cell(row, col)
+        })
+        .register_fn(
+            "has",
+            |t: &mut TableView, row: &str, col: &str| -> Res<bool> {
+                Ok(!t.cell(row, col)?.is_unit())
+            },
+        )
+        .register_fn(
+            "sum",
+            |t: &mut TableView, rows: Array, col: &str| -> Res<Dynamic> {
+                let col = t.column_key(col)?;
+                let rows = keys_of(&rows)?;
+                let view = t.clone();
+                t.sum(rows.iter().map(|r| Ok((view.row_key(r)?, col))))
+            },
+        )
+        .register_fn(
+            "sum_columns",
+            |t: &mut TableView, row: &str, cols: Array| -> Res<Dynamic> {
+                let row = t.row_key(row)?;
+                let cols = keys_of(&cols)?;
+                let view = t.clone();
+                t.sum(cols.iter().map(|c| Ok((row, view.column_key(c)?))))
+            },
+        )
+        .register_fn("row_label", |t: &mut TableView, row: &str| -> Res<String> {
+            let row = t.row_key(row)?;
+            Ok(t.schema().row(row).map_or("", |r| r.display).to_string())
+        })
+        .register_fn(
+            "column_label",
+            |t: &mut TableView, col: &str| -> Res<String> {
+                let col = t.column_key(col)?;
+                Ok(t.schema().column(col).map_or("", |c| c.label).to_string())
+            },
+        )
+        .register_fn(
+            "place",
+            |t: &mut TableView, row: &str, col: &str| -> Res<String> {
+                let (row, col) = (t.row_key(row)?, t.column_key(col)?);
+                Ok(t.schema().place(row, col))
+            },
+        );
+
+    engine
+        .register_type_with_name::<CellView>("Cell")
+        .register_get("table", |c: &mut CellView| c.key.as_str())
+        .register_get("row", |c: &mut CellView| c.row)
+        .register_get("column", |c: &mut CellView| c.column)
+        .register_get("place", |c: &mut CellView| {
+            c.key.schema().place(c.row, c.column)
+        })
+        .register_get("text", |c: &mut CellView| c.cell.text.clone())
+        .register_get("kind", |c: &mut CellView| c.cell.value.kind())
+        .register_get("value", |c: &mut CellView| match c.cell.value {
+            Value::Int(i) => Dynamic::from(i),
+            Value::Decimal(d) => Dynamic::from(d),
+            _ => Dynamic::UNIT,
+        })
+        .register_get("num", |c: &mut CellView| {
+            c.cell.value.as_count().map_or(Dynamic::UNIT, Dynamic::from)
+        })
+        .register_get("is_int", |c: &mut CellView| {
+            matches!(c.cell.value, Value::Int(_))
+        })
+        .register_get("is_number", |c: &mut CellView| {
+            matches!(c.cell.value, Value::Int(_) | Value::Decimal(_))
+        })
+        .register_get("is_blank", |c: &mut CellView| {
+            matches!(c.cell.value, Value::Blank | Value::Dash)
+        })
+        .register_get("is_money", |c: &mut CellView| {
+            c.key.schema().column(c.column).map(|s| s.kind) == Some(crate::schema::ValueKind::Money)
+        });
+
+    engine
+        .register_type_with_name::<SectionView>("Section")
+        .register_get("number", |s: &mut SectionView| {
+            s.report.sections[s.index].number as INT
+        })
+        .register_get("heading", |s: &mut SectionView| {
+            s.report.sections[s.index].heading.clone()
+        })
+        .register_get("paragraphs", |s: &mut SectionView| {
+            paragraphs(&s.report, Some(s.report.sections[s.index].number))
+        })
+        .register_get("text", |s: &mut SectionView| {
+            s.report.sections[s.index]
+                .paragraphs
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+
+    engine
+        .register_type_with_name::<ParagraphView>("Paragraph")
+        .register_get("text", |p: &mut ParagraphView| p.text.clone())
+        .register_get("section", |p: &mut ParagraphView| p.section)
+        .register_get("index", |p: &mut ParagraphView| p.index);
+}

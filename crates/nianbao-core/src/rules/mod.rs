@@ -1,0 +1,519 @@
+//! The Rhai rule engine: load every `*.rhai`, compile once, run on each report.
+//!
+//! A rule file declares its metadata as top-level constants and a
+//! `fn check(report)` that returns an array of finding maps:
+//!
+//! ```rhai
+//! const ID = "R3-IDENT";
+//! const TITLE = "…";
+//! const SEVERITY = "error";
+//! const BASIS = "…";
+//! const DESCRIPTION = "…";
+//! fn check(report) { [] }
+//! ```
+
+pub mod api;
+
+use std::cell::Cell as StdCell;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rhai::{AST, Dynamic, Engine, EvalAltResult, Map, Position, Scope};
+
+use crate::finding::{CellRef, Finding, Location, RuleError, Severity};
+use crate::model::{Origin, Report};
+use crate::schema::TableKey;
+
+/// Sandbox limits, set explicitly because Rhai's defaults differ between
+/// debug and release builds.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_operations: u64,
+    pub max_call_levels: usize,
+    pub max_string_size: usize,
+    pub max_array_size: usize,
+    pub max_map_size: usize,
+    /// Wall-clock limit for one rule on one report.
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_operations: 2_000_000,
+            max_call_levels: 48,
+            max_string_size: 1 << 20,
+            max_array_size: 100_000,
+            max_map_size: 10_000,
+            timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+thread_local! {
+    static DEADLINE: StdCell<Option<Instant>> = const { StdCell::new(None) };
+}
+
+/// A rule's metadata, read from its constants without running it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub basis: String,
+    pub description: String,
+    /// The file it was loaded from.
+    pub file: String,
+}
+
+pub struct Rule {
+    pub meta: RuleMeta,
+    ast: AST,
+    /// Line of `fn check`, for errors raised where the script has no position.
+    check_line: Option<usize>,
+}
+
+/// One rule script to load: a display path and its text.
+pub struct RuleSource {
+    pub path: String,
+    pub text: String,
+}
+
+/// The compiled rules of a run, shared read-only by every worker thread.
+pub struct RuleSet {
+    engine: Engine,
+    rules: Vec<Rule>,
+    /// Rules that failed to load; the others still run.
+    pub load_errors: Vec<RuleError>,
+}
+
+/// What running the rules on one report gave.
+#[derive(Debug, Default)]
+pub struct RuleOutcome {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<RuleError>,
+}
+
+pub fn new_engine(limits: &Limits) -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .set_max_operations(limits.max_operations)
+        .set_max_call_levels(limits.max_call_levels)
+        .set_max_expr_depths(64, 32)
+        .set_max_string_size(limits.max_string_size)
+        .set_max_array_size(limits.max_array_size)
+        .set_max_map_size(limits.max_map_size)
+        .set_max_variables(1_000)
+        .set_max_functions(500)
+        .set_max_modules(0)
+        .set_strict_variables(true);
+    engine.disable_symbol("eval");
+    // Scripts must not print into the report output.
+    engine.on_print(|_| {});
+    engine.on_debug(|_, _, _| {});
+    engine.on_progress(|ops| {
+        if ops % 4096 != 0 {
+            return None;
+        }
+        DEADLINE.with(|d| {
+            d.get()
+                .filter(|t| Instant::now() >= *t)
+                .map(|_| Dynamic::from("timeout"))
+        })
+    });
+    api::register(&mut engine);
+    engine
+}
+
+impl RuleSet {
+    /// Compiles every source. Files that fail are reported in `load_errors`.
+    pub fn load(sources: Vec<RuleSource>, limits: &Limits) -> RuleSet {
+        let engine = new_engine(limits);
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut load_errors = Vec::new();
+        let mut sources = sources;
+        sources.sort_by(|a, b| a.path.cmp(&b.path));
+        for src in sources {
+            match compile_rule(&engine, &src) {
+                Ok(rule) => {
+                    if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
+                        load_errors.push(RuleError {
+                            rule: Some(rule.meta.id.clone()),
+                            file: src.path.clone(),
+                            line: const_line(&src.text, "ID"),
+                            message: format!(
+                                "规则编号 {} 与 {} 重复",
+                                rule.meta.id, other.meta.file
+                            ),
+                        });
+                    } else {
+                        rules.push(rule);
+                    }
+                }
+                Err(e) => load_errors.push(e),
+            }
+        }
+        rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        RuleSet {
+            engine,
+            rules,
+            load_errors,
+        }
+    }
+
+    /// Loads every `*.rhai` under `dir` (recursively). `display_root` is
+    /// prefixed to paths in messages.
+    pub fn load_dir(dir: &Path, limits: &Limits) -> std::io::Result<RuleSet> {
+        let mut sources = Vec::new();
+        collect_rhai(dir, dir, &mut sources)?;
+        Ok(RuleSet::load(sources, limits))
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.meta.id == id)
+    }
+
+    /// Runs every rule on the report; a failing rule does not stop the others.
+    pub fn check(&self, report: &Arc<Report>) -> RuleOutcome {
+        let mut out = RuleOutcome::default();
+        for rule in &self.rules {
+            match self.run(rule, report) {
+                Ok(mut f) => out.findings.append(&mut f),
+                Err(e) => out.errors.push(e),
+            }
+        }
+        out
+    }
+
+    fn run(&self, rule: &Rule, report: &Arc<Report>) -> Result<Vec<Finding>, RuleError> {
+        let timeout = Duration::from_secs(2);
+        DEADLINE.with(|d| d.set(Some(Instant::now() + timeout)));
+        let mut scope = Scope::new();
+        let options = rhai::CallFnOptions::new()
+            .eval_ast(false)
+            .rewind_scope(true);
+        let result = self.engine.call_fn_with_options::<Dynamic>(
+            options,
+            &mut scope,
+            &rule.ast,
+            "check",
+            (api::ReportView(report.clone()),),
+        );
+        DEADLINE.with(|d| d.set(None));
+        let value = result.map_err(|e| runtime_error(rule, &e))?;
+        if value.is_unit() {
+            return Ok(Vec::new());
+        }
+        let Some(items) = value.clone().try_cast::<rhai::Array>() else {
+            return Err(rule_error(
+                rule,
+                rule.check_line,
+                format!("check 必须返回问题数组，实际返回了 {}", value.type_name()),
+            ));
+        };
+        items
+            .into_iter()
+            .map(|item| to_finding(rule, report, item))
+            .collect()
+    }
+}
+
+fn collect_rhai(root: &Path, dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let ty = e.file_type()?;
+        if ty.is_dir() {
+            collect_rhai(root, &path, out)?;
+        } else if path.extension().is_some_and(|x| x == "rhai") {
+            let text = std::fs::read_to_string(&path)?;
+            out.push(RuleSource {
+                path: path.display().to_string(),
+                text,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
+    let mut ast = engine.compile(&src.text).map_err(|e| RuleError {
+        rule: None,
+        file: src.path.clone(),
+        line: e.1.line(),
+        message: format!("脚本语法错误：{}", e.0),
+    })?;
+    ast.set_source(src.path.as_str());
+    let err = |line: Option<usize>, message: String| RuleError {
+        rule: None,
+        file: src.path.clone(),
+        line,
+        message,
+    };
+    let consts: Vec<(String, Dynamic)> = ast
+        .iter_literal_variables(true, false)
+        .map(|(name, _, value)| (name.to_string(), value))
+        .collect();
+    let text = |name: &str| -> Result<String, RuleError> {
+        consts
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.clone().into_string().ok())
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| {
+                err(
+                    const_line(&src.text, name),
+                    format!("缺少规则元数据：const {name} = \"…\";"),
+                )
+            })
+    };
+    let id = text("ID")?;
+    if !id.split('-').all(|part| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    }) {
+        return Err(err(
+            const_line(&src.text, "ID"),
+            format!("规则编号 \"{id}\" 不合规范：只用大写字母、数字和连字符，如 R3-IDENT"),
+        ));
+    }
+    let severity_text = text("SEVERITY")?;
+    let severity = Severity::parse(&severity_text).ok_or_else(|| {
+        err(
+            const_line(&src.text, "SEVERITY"),
+            format!("SEVERITY 应为 error、warning 或 info，实为 \"{severity_text}\""),
+        )
+    })?;
+    let meta = RuleMeta {
+        id,
+        title: text("TITLE")?,
+        severity,
+        basis: text("BASIS")?,
+        description: text("DESCRIPTION").unwrap_or_default(),
+        file: src.path.clone(),
+    };
+    let has_check = ast
+        .iter_functions()
+        .any(|f| f.name == "check" && f.params.len() == 1);
+    if !has_check {
+        return Err(RuleError {
+            rule: Some(meta.id),
+            ..err(None, "缺少 fn check(report) 函数".into())
+        });
+    }
+    let check_line = src
+        .text
+        .lines()
+        .position(|l| l.trim_start().starts_with("fn check"))
+        .map(|i| i + 1);
+    Ok(Rule {
+        meta,
+        ast,
+        check_line,
+    })
+}
+
+/// The line of `const NAME`, for metadata errors.
+fn const_line(text: &str, name: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.strip_prefix("const ").is_some_and(|r| {
+                r.trim_start().starts_with(name)
+                    && r.trim_start()[name.len()..].trim_start().starts_with('=')
+            })
+        })
+        .map(|i| i + 1)
+}
+
+fn rule_error(rule: &Rule, line: Option<usize>, message: String) -> RuleError {
+    RuleError {
+        rule: Some(rule.meta.id.clone()),
+        file: rule.meta.file.clone(),
+        line,
+        message,
+    }
+}
+
+fn runtime_error(rule: &Rule, e: &EvalAltResult) -> RuleError {
+    let inner = e.unwrap_inner();
+    let pos = [inner.position(), e.position()]
+        .into_iter()
+        .find(|p| !p.is_none())
+        .unwrap_or(Position::NONE);
+    let line = pos.line().or(rule.check_line);
+    let message = match inner {
+        EvalAltResult::ErrorTerminated(..) => "运行超时（超过 2 秒），已中止".to_string(),
+        EvalAltResult::ErrorTooManyOperations(..) => {
+            "运算次数超过上限，已中止（是否有死循环？）".to_string()
+        }
+        EvalAltResult::ErrorStackOverflow(..) => {
+            "调用层数超过上限，已中止（是否有无限递归？）".to_string()
+        }
+        EvalAltResult::ErrorDataTooLarge(what, ..) => format!("{what} 超过大小上限，已中止"),
+        EvalAltResult::ErrorRuntime(v, ..) => format!("规则抛出错误：{v}"),
+        other => format!("运行错误：{}", strip_position(&other.to_string())),
+    };
+    rule_error(rule, line, message)
+}
+
+/// Rhai appends " (line 3, position 5)"; the line is reported separately.
+fn strip_position(s: &str) -> String {
+    match s.rfind(" (line ") {
+        Some(i) if s.ends_with(')') => s[..i].to_string(),
+        _ => s.to_string(),
+    }
+}
+
+const FINDING_KEYS: &[&str] = &[
+    "message",
+    "table",
+    "row",
+    "column",
+    "section",
+    "paragraph",
+    "expected",
+    "found",
+];
+
+fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, RuleError> {
+    let bad = |msg: String| rule_error(rule, rule.check_line, msg);
+    let type_name = item.type_name();
+    let Some(map) = item.try_cast::<Map>() else {
+        return Err(bad(format!(
+            "问题应为对象映射 #{{ message: … }}，实为 {type_name}"
+        )));
+    };
+    if let Some(k) = map.keys().find(|k| !FINDING_KEYS.contains(&k.as_str())) {
+        return Err(bad(format!(
+            "问题中有未知字段 \"{k}\"；可用字段：{}",
+            FINDING_KEYS.join("、")
+        )));
+    }
+    let get_str = |k: &str| -> Result<Option<String>, RuleError> {
+        match map.get(k) {
+            None => Ok(None),
+            Some(v) if v.is_unit() => Ok(None),
+            Some(v) => v
+                .clone()
+                .into_string()
+                .map(Some)
+                .map_err(|t| bad(format!("字段 {k} 应为字符串，实为 {t}"))),
+        }
+    };
+    let get_int = |k: &str| -> Result<Option<i64>, RuleError> {
+        match map.get(k) {
+            None => Ok(None),
+            Some(v) if v.is_unit() => Ok(None),
+            Some(v) => v
+                .as_int()
+                .map(Some)
+                .map_err(|t| bad(format!("字段 {k} 应为整数，实为 {t}"))),
+        }
+    };
+    let message = get_str("message")?.ok_or_else(|| bad("问题缺少 message 字段".into()))?;
+    let mut loc = Location::default();
+    if let Some(t) = get_str("table")? {
+        let key = TableKey::parse(&t).ok_or_else(|| bad(format!("没有表 \"{t}\"")))?;
+        let schema = key.schema();
+        loc.table = Some(t);
+        loc.table_label = Some(schema.label.to_string());
+        let row = get_str("row")?;
+        let column = get_str("column")?;
+        if let Some(r) = &row {
+            let spec = schema
+                .row(r)
+                .ok_or_else(|| bad(format!("{} 没有行 \"{r}\"", schema.label)))?;
+            loc.row = Some(spec.display.to_string());
+            loc.row_key = Some(r.clone());
+        }
+        if let Some(c) = &column {
+            let spec = schema
+                .column(c)
+                .ok_or_else(|| bad(format!("{} 没有列 \"{c}\"", schema.label)))?;
+            loc.column = Some(spec.label.to_string());
+            loc.column_key = Some(c.clone());
+        }
+        let table = report.table(key);
+        let origin = match (table, &row, &column) {
+            (Some(t), Some(r), Some(c)) => t.cell(r, c).map(|c| c.origin.clone()),
+            (Some(t), Some(r), None) => t
+                .cells
+                .iter()
+                .find(|((k, _), _)| k == r)
+                .map(|(_, c)| c.origin.clone()),
+            (Some(t), None, _) => Some(t.origin.clone()),
+            _ => None,
+        };
+        apply_origin(&mut loc, origin.as_ref());
+        loc.section = Some(match key {
+            TableKey::T2 => 2,
+            TableKey::T3 => 3,
+            TableKey::T4 => 4,
+        });
+    }
+    if let Some(n) = get_int("section")? {
+        loc.section = Some(n.clamp(0, 7) as u8);
+        if loc.line.is_none() {
+            let origin = report.section(n as u8).map(|s| s.heading_origin.clone());
+            apply_origin(&mut loc, origin.as_ref());
+        }
+    }
+    if let Some(n) = get_int("paragraph")? {
+        let found = report.paragraphs().nth((n as usize).saturating_sub(1));
+        if let Some((section, p)) = found {
+            loc.paragraph = Some(n as usize);
+            loc.section = Some(section);
+            apply_origin(&mut loc, Some(&p.origin));
+        }
+    }
+    Ok(Finding {
+        rule: rule.meta.id.clone(),
+        severity: rule.meta.severity,
+        message,
+        location: loc,
+        expected: map.get("expected").and_then(to_json),
+        found: map.get("found").and_then(to_json),
+        basis: rule.meta.basis.clone(),
+    })
+}
+
+fn apply_origin(loc: &mut Location, origin: Option<&Origin>) {
+    match origin {
+        Some(Origin::Table {
+            table_index,
+            row,
+            column,
+        }) => {
+            loc.cell = Some(CellRef {
+                table_index: *table_index,
+                row: *row,
+                column: *column,
+            })
+        }
+        Some(o) => loc.line = o.line().or(loc.line),
+        None => {}
+    }
+}
+
+fn to_json(v: &Dynamic) -> Option<serde_json::Value> {
+    if v.is_unit() {
+        None
+    } else if let Ok(i) = v.as_int() {
+        Some(i.into())
+    } else if let Ok(f) = v.as_float() {
+        serde_json::Number::from_f64(f).map(serde_json::Value::Number)
+    } else if let Ok(b) = v.as_bool() {
+        Some(b.into())
+    } else {
+        Some(v.to_string().into())
+    }
+}

@@ -1,0 +1,182 @@
+//! Typed cell values and the one place where cell text becomes a value.
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+/// What a table cell holds, after normalisation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum Value {
+    /// A whole number (possibly negative: NUM-TYPE reports that).
+    Int(i64),
+    /// A number with a fractional part; legitimate only for the fee.
+    Decimal(f64),
+    /// Nothing written in the cell.
+    Blank,
+    /// 「无」, 「—」, 「/」 and the like: written, but not a number.
+    Dash,
+    /// Anything else, e.g. 「一」 or 「约3件」.
+    Text,
+}
+
+impl Value {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "int",
+            Value::Decimal(_) => "decimal",
+            Value::Blank => "blank",
+            Value::Dash => "dash",
+            Value::Text => "text",
+        }
+    }
+
+    /// The value for arithmetic: blank and dash count as 0, text has none.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Decimal(d) => Some(*d),
+            Value::Blank | Value::Dash => Some(0.0),
+            Value::Text => None,
+        }
+    }
+
+    /// The value of a count cell for arithmetic: blank/dash are 0; decimals and text have none.
+    pub fn as_count(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Blank | Value::Dash => Some(0),
+            Value::Decimal(_) | Value::Text => None,
+        }
+    }
+}
+
+/// Marks that mean "nothing to report" rather than a number.
+const DASHES: &[&str] = &[
+    "无", "/", "-", "--", "—", "——", "–", "－", "\\", "空", "暂无", "没有", "N/A", "n/a",
+];
+
+/// Parses the text of a cell: NFKC (full-width digits), whitespace removed,
+/// thousands separators dropped. The original text is kept by the caller.
+pub fn parse_cell_text(text: &str) -> Value {
+    let norm: String = text
+        .nfkc()
+        .filter(|c| !c.is_whitespace() && *c != '\u{200b}' && *c != '\u{feff}')
+        .collect();
+    if norm.is_empty() {
+        return Value::Blank;
+    }
+    if DASHES.contains(&norm.as_str()) {
+        return Value::Dash;
+    }
+    let digits = norm
+        .strip_suffix('件')
+        .or_else(|| norm.strip_suffix('个'))
+        .unwrap_or(&norm);
+    parse_number(digits).unwrap_or(Value::Text)
+}
+
+fn parse_number(s: &str) -> Option<Value> {
+    let (negative, body) = match s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    if body.is_empty() || !body.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // 「1,234」 is a thousands separator, but only in groups of three.
+    let plain: String = if body.contains(',') {
+        let mut parts = body.split(',');
+        let head = parts.next()?;
+        if head.is_empty() || head.len() > 3 {
+            return None;
+        }
+        let mut out = head.to_string();
+        for p in parts {
+            let int_part = p.split('.').next().unwrap_or(p);
+            if int_part.len() != 3 {
+                return None;
+            }
+            out.push_str(p);
+        }
+        out
+    } else {
+        body.to_string()
+    };
+    if plain.chars().all(|c| c.is_ascii_digit()) {
+        let v: i64 = plain.parse().ok()?;
+        return Some(Value::Int(if negative { -v } else { v }));
+    }
+    let (int_part, frac) = plain.split_once('.')?;
+    if int_part.is_empty()
+        || frac.is_empty()
+        || !int_part.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let v: f64 = plain.parse().ok()?;
+    let v = if negative { -v } else { v };
+    // 「3.0」 and 「3.00」 are whole numbers written with decimals.
+    if frac.chars().all(|c| c == '0') && v.abs() < 9.0e15 {
+        return Some(Value::Int(v as i64));
+    }
+    Some(Value::Decimal(v))
+}
+
+/// Normalises a label for matching: NFKC, no whitespace, unified quotes and
+/// brackets, so 「自\n然\n人」, 「( 一 )予以公开」 and 「（一）予以公开」 compare equal.
+pub fn normalize_label(text: &str) -> String {
+    text.nfkc()
+        .filter(|c| !c.is_whitespace() && *c != '\u{200b}' && *c != '\u{feff}')
+        .map(|c| match c {
+            '“' | '”' | '「' | '」' | '『' | '』' | '\'' | '‘' | '’' => '"',
+            '【' | '[' | '〔' => '(',
+            '】' | ']' | '〕' => ')',
+            '、' | '．' | '。' => '.',
+            _ => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_their_real_spellings() {
+        assert_eq!(parse_cell_text("12"), Value::Int(12));
+        assert_eq!(parse_cell_text(" １２ "), Value::Int(12));
+        assert_eq!(parse_cell_text("1,234"), Value::Int(1234));
+        assert_eq!(parse_cell_text("3.00"), Value::Int(3));
+        assert_eq!(parse_cell_text("-2"), Value::Int(-2));
+        assert_eq!(parse_cell_text("1.5"), Value::Decimal(1.5));
+        assert_eq!(parse_cell_text("０.２５"), Value::Decimal(0.25));
+        assert_eq!(parse_cell_text("5件"), Value::Int(5));
+    }
+
+    #[test]
+    fn blanks_dashes_and_text() {
+        assert_eq!(parse_cell_text(""), Value::Blank);
+        assert_eq!(parse_cell_text(" \u{3000}\n"), Value::Blank);
+        assert_eq!(parse_cell_text("无"), Value::Dash);
+        assert_eq!(parse_cell_text("—"), Value::Dash);
+        assert_eq!(parse_cell_text("／"), Value::Dash);
+        assert_eq!(parse_cell_text("一"), Value::Text);
+        assert_eq!(parse_cell_text("1.2.3"), Value::Text);
+        assert_eq!(parse_cell_text("12,34"), Value::Text);
+        assert_eq!(parse_cell_text("."), Value::Text);
+    }
+
+    #[test]
+    fn labels_compare_across_widths_and_line_breaks() {
+        assert_eq!(normalize_label("自\n然\n人"), "自然人");
+        assert_eq!(
+            normalize_label("（一）予以公开"),
+            normalize_label("(一) 予以公开")
+        );
+        assert_eq!(
+            normalize_label("3.危及“三安全一稳定”"),
+            normalize_label("3．危及\"三安全一稳定\"")
+        );
+    }
+}
