@@ -1,1 +1,397 @@
+//! YAML input: a whole report typed by hand (or written by `nianbao extract`),
+//! already keyed by the model's table/row/column keys. The schema is in
+//! `docs/yaml.md`.
+//!
+//! serde-saphyr rather than serde_yaml: serde_yaml is deprecated and archived
+//! (RUSTSEC-2024-0320) and its forks sit on C-translated unsafe code;
+//! serde-saphyr forbids `unsafe`, has resource budgets on by default and
+//! gives line/column for every value through `Spanned`.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
+use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+use nianbao_core::model::{Cell, Meta, Origin, Paragraph, Report, ReporterKind, Section, Table};
+use nianbao_core::recognize::{infer_meta, parse_date, section_heading};
+use nianbao_core::schema::TableKey;
+use nianbao_core::value::{Value, parse_cell_text};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use serde_saphyr::Spanned;
+
+pub struct YamlAdapter;
+
+impl FormatAdapter for YamlAdapter {
+    fn name(&self) -> &'static str {
+        "yaml"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["yaml", "yml"]
+    }
+
+    fn sniff(&self, bytes: &[u8]) -> bool {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+        head.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && l != &"---")
+            .take(3)
+            .any(|l| {
+                ["meta:", "tables:", "sections:", "preamble:"]
+                    .iter()
+                    .any(|k| l.starts_with(k))
+            })
+    }
+
+    fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
+        let text = std::str::from_utf8(input.bytes).map_err(|e| {
+            AdapterError::new(format!(
+                "YAML 文件不是 UTF-8 编码（第 {} 字节）",
+                e.valid_up_to()
+            ))
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        parse_report(text, &input.path.display().to_string()).map(|r| Parsed::Report(Box::new(r)))
+    }
+}
+
+// ---- the on-disk schema -------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YamlReport {
+    #[serde(default)]
+    meta: YamlMeta,
+    #[serde(default)]
+    preamble: Vec<Spanned<String>>,
+    #[serde(default)]
+    sections: Vec<Spanned<YamlSection>>,
+    #[serde(default)]
+    closing: Vec<Spanned<String>>,
+    #[serde(default)]
+    tables: BTreeMap<String, Spanned<YamlTable>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct YamlMeta {
+    title: Option<String>,
+    agency: Option<String>,
+    year: Option<Spanned<i64>>,
+    period: Option<String>,
+    signed: Option<Spanned<String>>,
+    reporter_kind: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YamlSection {
+    heading: Spanned<String>,
+    #[serde(default)]
+    paragraphs: Vec<Spanned<String>>,
+}
+
+type YamlTable = BTreeMap<String, Spanned<BTreeMap<String, Spanned<Scalar>>>>;
+
+/// Any scalar a cell may hold: `3`, `1.5`, `"无"`, `""`, `~`.
+enum Scalar {
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Null,
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, a string or nothing")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                i64::try_from(v)
+                    .map(Scalar::Int)
+                    .map_err(|_| E::custom("数字过大"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---- conversion ---------------------------------------------------------
+
+struct Ctx<'a> {
+    file: &'a str,
+}
+
+fn origin(path: String, loc: &serde_saphyr::Location) -> Origin {
+    Origin::Yaml {
+        path,
+        line: loc.line() as usize,
+        column: loc.column() as usize,
+    }
+}
+
+fn at(msg: String, loc: &serde_saphyr::Location) -> AdapterError {
+    AdapterError::at(msg, loc.line() as usize, loc.column() as usize)
+}
+
+/// Parses a report in the YAML schema.
+pub fn parse_report(text: &str, file: &str) -> Result<Report, AdapterError> {
+    let raw: YamlReport = serde_saphyr::from_str(text).map_err(|e| {
+        let msg = format!("YAML 格式错误：{}", e.without_snippet());
+        let msg = first_line(&msg);
+        match e.location() {
+            Some(l) if l.line() > 0 => at(msg, &l),
+            _ => AdapterError::new(msg),
+        }
+    })?;
+    let ctx = Ctx { file };
+    ctx.convert(raw)
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}
+
+impl Ctx<'_> {
+    fn paragraphs(&self, list: Vec<Spanned<String>>, path: &str) -> Vec<Paragraph> {
+        list.into_iter()
+            .enumerate()
+            .map(|(i, s)| Paragraph {
+                origin: origin(format!("{path}[{i}]"), &s.referenced),
+                text: s.value,
+            })
+            .collect()
+    }
+
+    fn convert(&self, raw: YamlReport) -> Result<Report, AdapterError> {
+        let _ = self.file;
+        let preamble = self.paragraphs(raw.preamble, "preamble");
+        let closing = self.paragraphs(raw.closing, "closing");
+        let mut sections: Vec<Section> = Vec::new();
+        for (i, s) in raw.sections.into_iter().enumerate() {
+            let heading = s.value.heading;
+            let Some(number) = section_heading(&heading.value) else {
+                return Err(at(
+                    format!(
+                        "「{}」不是部分标题（应为「一、总体情况」这样的形式）",
+                        heading.value
+                    ),
+                    &heading.referenced,
+                ));
+            };
+            if let Some(prev) = sections.last().filter(|p| p.number >= number) {
+                return Err(at(
+                    format!(
+                        "部分「{}」出现在「{}」之后，顺序不对",
+                        heading.value, prev.heading
+                    ),
+                    &heading.referenced,
+                ));
+            }
+            sections.push(Section {
+                number,
+                heading: heading.value.trim().to_string(),
+                heading_origin: origin(format!("sections[{i}].heading"), &heading.referenced),
+                paragraphs: self
+                    .paragraphs(s.value.paragraphs, &format!("sections[{i}].paragraphs")),
+            });
+        }
+        let mut tables = BTreeMap::new();
+        for (key, table) in raw.tables {
+            let Some(tk) = TableKey::parse(&key) else {
+                return Err(at(
+                    format!("未知的表「{key}」（可用 t2、t3、t4）"),
+                    &table.referenced,
+                ));
+            };
+            tables.insert(tk, self.table(tk, table)?);
+        }
+        let mut meta = self.meta(raw.meta)?;
+        infer_meta(&mut meta, &preamble, &closing);
+        Ok(Report {
+            path: String::new(),
+            format: "yaml".into(),
+            meta,
+            preamble,
+            sections,
+            closing,
+            tables,
+            notes: Vec::new(),
+        })
+    }
+
+    fn meta(&self, m: YamlMeta) -> Result<Meta, AdapterError> {
+        let year = match m.year {
+            Some(y) if !(1990..=2200).contains(&y.value) => {
+                return Err(at(format!("年份 {} 不合理", y.value), &y.referenced));
+            }
+            Some(y) => Some(y.value as i32),
+            None => None,
+        };
+        let signed = match m.signed {
+            Some(s) => Some(parse_date(&s.value).ok_or_else(|| {
+                at(
+                    format!("落款日期「{}」无法识别（应如 2024年1月3日）", s.value),
+                    &s.referenced,
+                )
+            })?),
+            None => None,
+        };
+        let reporter_kind = match m.reporter_kind {
+            Some(k) => Some(match k.value.as_str() {
+                "department" => ReporterKind::Department,
+                "government" => ReporterKind::Government,
+                other => {
+                    return Err(at(
+                        format!("reporter_kind 应为 department 或 government，实为「{other}」"),
+                        &k.referenced,
+                    ));
+                }
+            }),
+            None => None,
+        };
+        Ok(Meta {
+            title: m.title,
+            agency: m.agency,
+            year,
+            period: m.period,
+            signed,
+            reporter_kind,
+        })
+    }
+
+    fn table(&self, key: TableKey, raw: Spanned<YamlTable>) -> Result<Table, AdapterError> {
+        let schema = key.schema();
+        let mut table = Table::new(
+            key,
+            origin(format!("tables.{}", key.as_str()), &raw.referenced),
+        );
+        for (row, cells) in raw.value {
+            let Some(spec) = schema.row(&row) else {
+                let known: Vec<&str> = schema.rows.iter().map(|r| r.key).collect();
+                return Err(at(
+                    format!(
+                        "{}没有行「{row}」；可用：{}",
+                        schema.label,
+                        known.join(", ")
+                    ),
+                    &cells.referenced,
+                ));
+            };
+            for (col, v) in cells.value {
+                if !spec.columns.contains(&col.as_str()) {
+                    return Err(at(
+                        format!(
+                            "{}「{}」没有列「{col}」；可用：{}",
+                            schema.label,
+                            spec.key,
+                            spec.columns.join(", ")
+                        ),
+                        &v.referenced,
+                    ));
+                }
+                let (value, text) = match v.value {
+                    Scalar::Int(i) => (Value::Int(i), i.to_string()),
+                    Scalar::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                        (Value::Int(f as i64), f.to_string())
+                    }
+                    Scalar::Float(f) => (Value::Decimal(f), f.to_string()),
+                    Scalar::Text(t) => (parse_cell_text(&t), t),
+                    Scalar::Null => (Value::Blank, String::new()),
+                };
+                let path = format!("tables.{}.{}.{}", key.as_str(), spec.key, col);
+                table.set(
+                    spec.key,
+                    &col,
+                    Cell {
+                        value,
+                        text,
+                        origin: origin(path, &v.referenced),
+                    },
+                );
+            }
+        }
+        Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_keep_their_type_and_line() {
+        let r = parse_report(
+            "tables:\n  t3:\n    new: {natural: 1, other: 无, total: ~}\n    carried_over:\n      natural: \"１２\"\n",
+            "x.yaml",
+        )
+        .unwrap();
+        let t3 = r.table(TableKey::T3).unwrap();
+        let c = t3.cell("new", "natural").unwrap();
+        assert_eq!(c.value, Value::Int(1));
+        assert_eq!(c.origin.line(), Some(3));
+        assert_eq!(t3.cell("new", "other").unwrap().value, Value::Dash);
+        assert_eq!(t3.cell("new", "total").unwrap().value, Value::Blank);
+        let c = t3.cell("carried_over", "natural").unwrap();
+        assert_eq!(
+            (c.value.clone(), c.origin.line()),
+            (Value::Int(12), Some(5))
+        );
+    }
+
+    #[test]
+    fn unknown_keys_name_the_line() {
+        let e = parse_report("tables:\n  t3:\n    new:\n      nautral: 1\n", "x.yaml").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.message.contains("nautral"), "{e}");
+        let e = parse_report("meta:\n  agncy: x\n", "x.yaml").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        let e =
+            parse_report("tables:\n  t3:\n    neww:\n      natural: 1\n", "x.yaml").unwrap_err();
+        assert!(e.message.contains("neww"), "{e}");
+    }
+
+    #[test]
+    fn broken_yaml_is_an_error_not_a_panic() {
+        for text in [
+            "tables: [",
+            "\t- :",
+            "meta: {year: abc}",
+            "sections:\n  - heading: 随便写\n",
+        ] {
+            assert!(parse_report(text, "x.yaml").is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn meta_is_inferred_from_closing_lines() {
+        let r = parse_report(
+            "sections:\n  - heading: 一、总体情况\n    paragraphs: [正文]\nclosing: [洮南市林业和草原局, 2024年1月3日]\n",
+            "x.yaml",
+        )
+        .unwrap();
+        assert_eq!(r.meta.agency.as_deref(), Some("洮南市林业和草原局"));
+        assert_eq!(r.meta.year, Some(2023));
+    }
+}

@@ -1,0 +1,209 @@
+//! Human output: Chinese, grouped by file, coloured only on a terminal.
+
+use std::fmt::Write;
+
+use nianbao_core::finding::Location;
+use nianbao_core::{FileResult, Finding, RuleError, Severity};
+
+use crate::summary::Summary;
+
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        };
+        self.paint(code, s.label_zh())
+    }
+}
+
+pub fn render(
+    results: &[FileResult],
+    load_errors: &[RuleError],
+    summary: &Summary,
+    style: &Style,
+) -> String {
+    let mut out = String::new();
+    if !load_errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.paint("1;31", "规则加载失败（其余规则照常运行）：")
+        );
+        for e in load_errors {
+            let _ = writeln!(out, "  {}", rule_error(e));
+        }
+        out.push('\n');
+    }
+    for r in results {
+        file(&mut out, r, style);
+    }
+    let _ = writeln!(
+        out,
+        "共检查 {} 个文件：错误 {} 项，警告 {} 项，提示 {} 项；无法读取 {} 个文件，规则运行失败 {} 次。",
+        summary.files,
+        summary.error,
+        summary.warning,
+        summary.info,
+        summary.unreadable,
+        summary.engine_errors
+    );
+    out
+}
+
+fn file(out: &mut String, r: &FileResult, style: &Style) {
+    let mut head = style.paint("1", &r.path);
+    match (&r.agency, r.year) {
+        (Some(a), Some(y)) => head.push_str(&format!("（{a}，{y} 年度）")),
+        (Some(a), None) => head.push_str(&format!("（{a}）")),
+        (None, Some(y)) => head.push_str(&format!("（{y} 年度）")),
+        (None, None) => {}
+    }
+    let _ = writeln!(out, "{head}");
+    if let Some(e) = &r.read_error {
+        let at = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!("第 {l} 行第 {c} 列："),
+            (Some(l), None) => format!("第 {l} 行："),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {} 无法读取：{at}{}",
+            style.paint("1;31", "失败"),
+            e.message
+        );
+    }
+    for e in &r.rule_errors {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            style.paint("1;31", "规则失败"),
+            rule_error(e)
+        );
+    }
+    if r.read_error.is_none() && r.findings.is_empty() && r.rule_errors.is_empty() {
+        let _ = writeln!(out, "  未发现问题。");
+    }
+    for f in sorted(&r.findings) {
+        finding(out, f, style);
+    }
+    out.push('\n');
+}
+
+fn sorted(findings: &[Finding]) -> Vec<&Finding> {
+    let mut v: Vec<&Finding> = findings.iter().collect();
+    // Stable: errors first, then by rule; a rule's own order is kept.
+    v.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    v
+}
+
+fn finding(out: &mut String, f: &Finding, style: &Style) {
+    let _ = writeln!(
+        out,
+        "  {}[{}] {}",
+        style.severity(f.severity),
+        f.rule,
+        f.message
+    );
+    if let Some(loc) = location(&f.location) {
+        let _ = writeln!(out, "      位置：{loc}");
+    }
+    match (&f.expected, &f.found) {
+        (Some(e), Some(x)) => {
+            let _ = writeln!(out, "      应为：{}　实为：{}", value(e), value(x));
+        }
+        (Some(e), None) => {
+            let _ = writeln!(out, "      应为：{}", value(e));
+        }
+        (None, Some(x)) => {
+            let _ = writeln!(out, "      实为：{}", value(x));
+        }
+        (None, None) => {}
+    }
+    let _ = writeln!(out, "      依据：{}", f.basis);
+}
+
+fn value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) if s.is_empty() => "（空白）".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+const SECTION_NAMES: [&str; 8] = [
+    "正文开头",
+    "第一部分",
+    "第二部分",
+    "第三部分",
+    "第四部分",
+    "第五部分",
+    "第六部分",
+    "落款",
+];
+
+/// 「表三（七）总计·自然人（第 57 行）」
+pub fn location(loc: &Location) -> Option<String> {
+    let mut s = String::new();
+    if let Some(t) = &loc.table_label {
+        s.push_str(t);
+        if let Some(r) = &loc.row {
+            if !r.starts_with('（') {
+                s.push(' ');
+            }
+            s.push_str(r);
+        }
+        if let Some(c) = &loc.column {
+            s.push('·');
+            s.push_str(c);
+        }
+    } else if let Some(n) = loc.section {
+        s.push_str(SECTION_NAMES[usize::from(n.min(7))]);
+        if let Some(p) = loc.paragraph {
+            let _ = write!(s, "第 {p} 段");
+        }
+    }
+    let mut at = Vec::new();
+    if let Some(c) = &loc.cell {
+        at.push(format!(
+            "文档第 {} 个表格第 {} 行第 {} 列",
+            c.table_index, c.row, c.column
+        ));
+    }
+    if let Some(l) = loc.line {
+        at.push(format!("第 {l} 行"));
+    }
+    if !at.is_empty() {
+        let _ = write!(s, "（{}）", at.join("，"));
+    }
+    (!s.is_empty()).then_some(s)
+}
+
+fn rule_error(e: &RuleError) -> String {
+    let id = e
+        .rule
+        .as_deref()
+        .map(|r| format!("[{r}] "))
+        .unwrap_or_default();
+    match e.line {
+        Some(l) => format!("{id}{}:{l}：{}", e.file, e.message),
+        None => format!("{id}{}：{}", e.file, e.message),
+    }
+}

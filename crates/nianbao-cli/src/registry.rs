@@ -1,0 +1,10 @@
+//! The formats this build reads. Adding a format: a crate under `formats/`
+//! and one `register` line here.
+
+use nianbao_core::Registry;
+
+pub fn registry() -> Registry {
+    let mut r = Registry::new();
+    r.register(nianbao_yaml::YamlAdapter);
+    r
+}

@@ -1,0 +1,56 @@
+//! Counts over a run, and the exit code they imply.
+
+use nianbao_core::{FileResult, RuleError, Severity};
+use serde::Serialize;
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    /// Files with at least one error or warning finding.
+    pub files_with_findings: usize,
+    /// Files that could not be read.
+    pub unreadable: usize,
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+    /// Rule failures: scripts that did not load, or failed on some file.
+    pub engine_errors: usize,
+}
+
+impl Summary {
+    pub fn of(results: &[FileResult], load_errors: &[RuleError]) -> Summary {
+        let mut s = Summary {
+            files: results.len(),
+            engine_errors: load_errors.len(),
+            ..Summary::default()
+        };
+        for r in results {
+            if r.read_error.is_some() {
+                s.unreadable += 1;
+            }
+            s.engine_errors += r.rule_errors.len();
+            let mut counted = false;
+            for f in &r.findings {
+                match f.severity {
+                    Severity::Error => s.error += 1,
+                    Severity::Warning => s.warning += 1,
+                    Severity::Info => s.info += 1,
+                }
+                counted |= f.severity != Severity::Info;
+            }
+            s.files_with_findings += usize::from(counted);
+        }
+        s
+    }
+
+    /// 0 clean, 1 error/warning findings, 2 something could not run.
+    pub fn exit_code(&self) -> i32 {
+        if self.unreadable > 0 || self.engine_errors > 0 {
+            2
+        } else if self.error + self.warning > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
