@@ -51,7 +51,7 @@ impl FormatAdapter for YamlAdapter {
             ))
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        parse_report(text, &input.path.display().to_string()).map(|r| Parsed::Report(Box::new(r)))
+        parse_report(text).map(|r| Parsed::Report(Box::new(r)))
     }
 }
 
@@ -139,9 +139,8 @@ impl<'de> Deserialize<'de> for Scalar {
 
 // ---- conversion ---------------------------------------------------------
 
-struct Ctx<'a> {
-    file: &'a str,
-}
+/// Conversion from the raw YAML shape to the model.
+struct Ctx;
 
 fn origin(path: String, loc: &serde_saphyr::Location) -> Origin {
     Origin::Yaml {
@@ -156,7 +155,7 @@ fn at(msg: String, loc: &serde_saphyr::Location) -> AdapterError {
 }
 
 /// Parses a report in the YAML schema.
-pub fn parse_report(text: &str, file: &str) -> Result<Report, AdapterError> {
+pub fn parse_report(text: &str) -> Result<Report, AdapterError> {
     let raw: YamlReport = serde_saphyr::from_str(text).map_err(|e| {
         let msg = format!("YAML 格式错误：{}", e.without_snippet());
         let msg = first_line(&msg);
@@ -165,15 +164,14 @@ pub fn parse_report(text: &str, file: &str) -> Result<Report, AdapterError> {
             _ => AdapterError::new(msg),
         }
     })?;
-    let ctx = Ctx { file };
-    ctx.convert(raw)
+    Ctx.convert(raw)
 }
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).trim().to_string()
 }
 
-impl Ctx<'_> {
+impl Ctx {
     fn paragraphs(&self, list: Vec<Spanned<String>>, path: &str) -> Vec<Paragraph> {
         list.into_iter()
             .enumerate()
@@ -185,7 +183,6 @@ impl Ctx<'_> {
     }
 
     fn convert(&self, raw: YamlReport) -> Result<Report, AdapterError> {
-        let _ = self.file;
         let preamble = self.paragraphs(raw.preamble, "preamble");
         let closing = self.paragraphs(raw.closing, "closing");
         let mut sections: Vec<Section> = Vec::new();
@@ -343,9 +340,7 @@ mod tests {
     #[test]
     fn cells_keep_their_type_and_line() {
         let r = parse_report(
-            "tables:\n  t3:\n    new: {natural: 1, other: 无, total: ~}\n    carried_over:\n      natural: \"１２\"\n",
-            "x.yaml",
-        )
+            "tables:\n  t3:\n    new: {natural: 1, other: 无, total: ~}\n    carried_over:\n      natural: \"１２\"\n")
         .unwrap();
         let t3 = r.table(TableKey::T3).unwrap();
         let c = t3.cell("new", "natural").unwrap();
@@ -362,13 +357,12 @@ mod tests {
 
     #[test]
     fn unknown_keys_name_the_line() {
-        let e = parse_report("tables:\n  t3:\n    new:\n      nautral: 1\n", "x.yaml").unwrap_err();
+        let e = parse_report("tables:\n  t3:\n    new:\n      nautral: 1\n").unwrap_err();
         assert_eq!(e.line, Some(4), "{e}");
         assert!(e.message.contains("nautral"), "{e}");
-        let e = parse_report("meta:\n  agncy: x\n", "x.yaml").unwrap_err();
+        let e = parse_report("meta:\n  agncy: x\n").unwrap_err();
         assert_eq!(e.line, Some(2), "{e}");
-        let e =
-            parse_report("tables:\n  t3:\n    neww:\n      natural: 1\n", "x.yaml").unwrap_err();
+        let e = parse_report("tables:\n  t3:\n    neww:\n      natural: 1\n").unwrap_err();
         assert!(e.message.contains("neww"), "{e}");
     }
 
@@ -380,16 +374,14 @@ mod tests {
             "meta: {year: abc}",
             "sections:\n  - heading: 随便写\n",
         ] {
-            assert!(parse_report(text, "x.yaml").is_err(), "{text}");
+            assert!(parse_report(text).is_err(), "{text}");
         }
     }
 
     #[test]
     fn meta_is_inferred_from_closing_lines() {
         let r = parse_report(
-            "sections:\n  - heading: 一、总体情况\n    paragraphs: [正文]\nclosing: [洮南市林业和草原局, 2024年1月3日]\n",
-            "x.yaml",
-        )
+            "sections:\n  - heading: 一、总体情况\n    paragraphs: [正文]\nclosing: [洮南市林业和草原局, 2024年1月3日]\n")
         .unwrap();
         assert_eq!(r.meta.agency.as_deref(), Some("洮南市林业和草原局"));
         assert_eq!(r.meta.year, Some(2023));

@@ -92,7 +92,7 @@ fn is_name_line(text: &str) -> bool {
 /// Parses a line that is only a date: 「2024年1月3日」, 「２０２４年１月３日」, 「二〇二四年一月三日」.
 pub fn parse_date(text: &str) -> Option<DateText> {
     let t: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
-    let t = t.replace('〇', "0").replace('○', "0").replace('O', "0");
+    let t = t.replace(['〇', '○', 'O'], "0");
     let (y, rest) = t.split_once('年')?;
     let (m, rest) = rest.split_once('月')?;
     let d = rest

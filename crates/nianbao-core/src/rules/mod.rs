@@ -83,6 +83,7 @@ pub struct RuleSource {
 /// The compiled rules of a run, shared read-only by every worker thread.
 pub struct RuleSet {
     engine: Engine,
+    timeout: Duration,
     rules: Vec<Rule>,
     /// Rules that failed to load; the others still run.
     pub load_errors: Vec<RuleError>,
@@ -157,16 +158,16 @@ impl RuleSet {
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         RuleSet {
             engine,
+            timeout: limits.timeout,
             rules,
             load_errors,
         }
     }
 
-    /// Loads every `*.rhai` under `dir` (recursively). `display_root` is
-    /// prefixed to paths in messages.
+    /// Loads every `*.rhai` under `dir` (recursively); messages name each file by its path.
     pub fn load_dir(dir: &Path, limits: &Limits) -> std::io::Result<RuleSet> {
         let mut sources = Vec::new();
-        collect_rhai(dir, dir, &mut sources)?;
+        collect_rhai(dir, &mut sources)?;
         Ok(RuleSet::load(sources, limits))
     }
 
@@ -191,8 +192,7 @@ impl RuleSet {
     }
 
     fn run(&self, rule: &Rule, report: &Arc<Report>) -> Result<Vec<Finding>, RuleError> {
-        let timeout = Duration::from_secs(2);
-        DEADLINE.with(|d| d.set(Some(Instant::now() + timeout)));
+        DEADLINE.with(|d| d.set(Some(Instant::now() + self.timeout)));
         let mut scope = Scope::new();
         let options = rhai::CallFnOptions::new()
             .eval_ast(false)
@@ -223,14 +223,14 @@ impl RuleSet {
     }
 }
 
-fn collect_rhai(root: &Path, dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
+fn collect_rhai(dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
         let ty = e.file_type()?;
         if ty.is_dir() {
-            collect_rhai(root, &path, out)?;
+            collect_rhai(&path, out)?;
         } else if path.extension().is_some_and(|x| x == "rhai") {
             let text = std::fs::read_to_string(&path)?;
             out.push(RuleSource {
@@ -351,14 +351,16 @@ fn runtime_error(rule: &Rule, e: &EvalAltResult) -> RuleError {
         .unwrap_or(Position::NONE);
     let line = pos.line().or(rule.check_line);
     let message = match inner {
-        EvalAltResult::ErrorTerminated(..) => "运行超时（超过 2 秒），已中止".to_string(),
+        EvalAltResult::ErrorTerminated(..) => "运行超时，已中止（是否有死循环？）".to_string(),
         EvalAltResult::ErrorTooManyOperations(..) => {
             "运算次数超过上限，已中止（是否有死循环？）".to_string()
         }
         EvalAltResult::ErrorStackOverflow(..) => {
             "调用层数超过上限，已中止（是否有无限递归？）".to_string()
         }
-        EvalAltResult::ErrorDataTooLarge(what, ..) => format!("{what} 超过大小上限，已中止"),
+        EvalAltResult::ErrorDataTooLarge(what, ..) => {
+            format!("数据大小超过上限（{what}），已中止（字符串、数组或对象过大）")
+        }
         EvalAltResult::ErrorRuntime(v, ..) => format!("规则抛出错误：{v}"),
         other => format!("运行错误：{}", strip_position(&other.to_string())),
     };

@@ -1,0 +1,156 @@
+//! `nianbao check` end to end on the fixtures: snapshots of both output
+//! formats, exit codes, and bad input that must not stop a run.
+
+mod common;
+
+use common::{check_json, nianbao, rule_columns, run};
+use insta_cmd::assert_cmd_snapshot;
+
+#[test]
+fn seed_has_the_real_arithmetic_error_and_nothing_else() {
+    let (code, json) = check_json(&["tests/fixtures/seed.yaml"]);
+    assert_eq!(code, 1);
+    let mut got = rule_columns(&json);
+    got.sort();
+    let want = [
+        ("R3-IDENT", "natural"),
+        ("R3-IDENT", "total"),
+        ("R3-RESULTSUM", "natural"),
+        ("R3-RESULTSUM", "total"),
+    ];
+    assert_eq!(got, want.map(|(r, c)| (r.to_string(), c.to_string())));
+    let f = &json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "R3-RESULTSUM" && f["location"]["column_key"] == "natural")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        f["message"],
+        "表三（七）总计·自然人 应为 1（21 项办理结果之和），实为 0"
+    );
+    assert_eq!(
+        (f["expected"].as_i64(), f["found"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(f["location"]["row_key"], "result_total");
+    assert_eq!(f["location"]["line"], 67, "the YAML line of （七）总计");
+}
+
+#[test]
+fn clean_report_is_clean() {
+    let (code, json) = check_json(&["tests/fixtures/clean.yaml"]);
+    assert_eq!(json["files"][0]["findings"], serde_json::json!([]));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn human_output_seed() {
+    assert_cmd_snapshot!(nianbao().args(["check", "tests/fixtures/seed.yaml"]));
+}
+
+#[test]
+fn human_output_clean() {
+    assert_cmd_snapshot!(nianbao().args(["check", "tests/fixtures/clean.yaml"]));
+}
+
+#[test]
+fn json_output_seed() {
+    assert_cmd_snapshot!(nianbao().args(["check", "--format", "json", "tests/fixtures/seed.yaml"]));
+}
+
+#[test]
+fn json_output_clean() {
+    assert_cmd_snapshot!(nianbao().args([
+        "check",
+        "--format",
+        "json",
+        "tests/fixtures/clean.yaml"
+    ]));
+}
+
+#[test]
+fn no_colour_when_not_a_terminal() {
+    let out = run(&["check", "tests/fixtures/seed.yaml"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
+}
+
+#[test]
+fn unreadable_files_are_reported_and_the_others_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "tables:\n  t3:\n    new: {natural: 1\n").unwrap();
+    let junk = dir.path().join("junk.bin");
+    std::fs::write(&junk, [0u8, 159, 146, 150, 1, 2, 3]).unwrap();
+    let missing = dir.path().join("missing.yaml");
+    let (code, json) = check_json(&[
+        broken.to_str().unwrap(),
+        "tests/fixtures/seed.yaml",
+        junk.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "could not run on every file");
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4);
+    let err = |i: usize| files[i]["errors"][0].clone();
+    assert_eq!(err(0)["kind"], "read");
+    assert!(
+        err(0)["line"].as_u64().is_some(),
+        "YAML errors name the line: {}",
+        err(0)
+    );
+    assert_eq!(
+        files[1]["findings"].as_array().unwrap().len(),
+        4,
+        "the good file is still checked"
+    );
+    assert!(
+        err(2)["message"]
+            .as_str()
+            .unwrap()
+            .contains("不支持的文件格式")
+    );
+    assert!(err(3)["message"].as_str().unwrap().contains("不存在"));
+    assert_eq!(json["summary"]["unreadable"], 3);
+}
+
+#[test]
+fn unknown_keys_in_yaml_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("typo.yaml");
+    std::fs::write(&f, "tables:\n  t3:\n    new:\n      nautral: 1\n").unwrap();
+    let out = run(&["check", f.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text.contains("第 4 行") && text.contains("nautral"),
+        "{text}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(run(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_directory_is_walked() {
+    let (code, json) = check_json(&["tests/fixtures/rules/R4-BLOCKSUM"]);
+    assert_eq!(code, 1);
+    let paths: Vec<&str> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "tests/fixtures/rules/R4-BLOCKSUM/fail.yaml",
+            "tests/fixtures/rules/R4-BLOCKSUM/pass.yaml"
+        ]
+    );
+}

@@ -1,0 +1,217 @@
+//! The rules: per-rule fixtures that must fail and pass, rules edited without
+//! recompiling, and broken scripts that must not take the others down.
+
+mod common;
+
+use std::path::Path;
+use std::time::Instant;
+
+use common::{check_json, root, run};
+
+/// `tests/fixtures/rules/<ID>/{fail,pass}.yaml`, each stating `# expect: N`
+/// findings of rule <ID>.
+#[test]
+fn every_rule_fails_and_passes_its_fixtures() {
+    let dir = root().join("tests/fixtures/rules");
+    let out = run(&["rules", "list"]);
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let rule_dir = entry.unwrap().path();
+        let id = rule_dir.file_name().unwrap().to_str().unwrap().to_string();
+        assert!(listed.contains(&id), "fixture for unknown rule {id}");
+        for kind in ["fail", "pass"] {
+            let file = rule_dir.join(format!("{kind}.yaml"));
+            let text =
+                std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("{id} needs {kind}.yaml"));
+            let expect: usize = text
+                .lines()
+                .find_map(|l| l.strip_prefix("# expect: "))
+                .unwrap_or_else(|| panic!("{} lacks '# expect: N'", file.display()))
+                .trim()
+                .parse()
+                .unwrap();
+            assert_eq!(
+                kind == "fail",
+                expect > 0,
+                "{id}/{kind}.yaml expects {expect}"
+            );
+            let (_, json) = check_json(&[file.to_str().unwrap()]);
+            let file_json = &json["files"][0];
+            assert_eq!(file_json["errors"], serde_json::json!([]), "{id}/{kind}");
+            let n = file_json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["rule"] == id.as_str())
+                .count();
+            assert_eq!(n, expect, "{id}/{kind}.yaml: {}", file_json["findings"]);
+        }
+        seen += 1;
+    }
+    let rule_count = listed.lines().count();
+    assert_eq!(seen, rule_count, "every rule has fixtures");
+}
+
+#[test]
+fn rules_list_and_explain() {
+    insta::assert_snapshot!(String::from_utf8(run(&["rules", "list"]).stdout).unwrap());
+    let out = run(&["rules", "explain", "r3-resultsum"]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+    assert_eq!(run(&["rules", "explain", "NOPE"]).status.code(), Some(2));
+}
+
+fn copy_rules(to: &Path) {
+    for entry in std::fs::read_dir(root().join("rules/national")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+/// A provincial author edits a script and re-runs the same binary.
+#[test]
+fn an_edited_rule_changes_the_output_without_recompiling() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_rules(dir.path());
+    let rules = dir.path().to_str().unwrap();
+    let (_, before) = check_json(&["--rules", rules, "tests/fixtures/seed.yaml"]);
+    assert_eq!(before["files"][0]["findings"].as_array().unwrap().len(), 4);
+
+    let path = dir.path().join("r3_resultsum.rhai");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text
+        .replace(
+            "const SEVERITY = \"error\";",
+            "const SEVERITY = \"warning\";",
+        )
+        .replace("（21 项办理结果之和）", "（本省口径：21 项之和）");
+    assert_ne!(text, edited);
+    std::fs::write(&path, edited).unwrap();
+    std::fs::remove_file(dir.path().join("r3_ident.rhai")).unwrap();
+
+    let (code, after) = check_json(&["--rules", rules, "tests/fixtures/seed.yaml"]);
+    let findings = after["files"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "R3-IDENT removed: {findings:?}");
+    assert!(findings.iter().all(|f| f["severity"] == "warning"));
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("本省口径")
+    );
+    assert_eq!(code, 1);
+}
+
+const META: &str = "const TITLE = \"t\";\nconst SEVERITY = \"error\";\nconst BASIS = \"b\";\n";
+
+#[test]
+fn broken_rules_name_file_and_line_and_the_others_still_run() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_rules(dir.path());
+    let write = |name: &str, id: &str, body: &str| {
+        std::fs::write(
+            dir.path().join(name),
+            format!("const ID = \"{id}\";\n{META}{body}"),
+        )
+        .unwrap();
+    };
+    // Line numbers: the header above is 4 lines.
+    write(
+        "x_syntax.rhai",
+        "X-SYNTAX",
+        "fn check(report) {\n    let x = ;\n}\n",
+    );
+    write(
+        "x_loop.rhai",
+        "X-LOOP",
+        "fn check(report) {\n    let i = 0;\n    loop { i += 1; }\n}\n",
+    );
+    write(
+        "x_recurse.rhai",
+        "X-RECURSE",
+        "fn f(n) { f(n + 1) }\nfn check(report) {\n    f(0)\n}\n",
+    );
+    write(
+        "x_memory.rhai",
+        "X-MEMORY",
+        "fn check(report) {\n    let s = \"ab\";\n    loop { s += s; }\n}\n",
+    );
+    write(
+        "x_throw.rhai",
+        "X-THROW",
+        "fn check(report) {\n    let t = report.table(\"t3\");\n    t.cell(\"nope\", \"natural\")\n}\n",
+    );
+    write("x_type.rhai", "X-TYPE", "fn check(report) {\n    42\n}\n");
+    write(
+        "x_field.rhai",
+        "X-FIELD",
+        "fn check(report) {\n    [#{ mesage: \"typo\" }]\n}\n",
+    );
+    std::fs::write(
+        dir.path().join("x_nometa.rhai"),
+        "fn check(report) { [] }\n",
+    )
+    .unwrap();
+
+    let started = Instant::now();
+    let (code, json) = check_json(&[
+        "--rules",
+        dir.path().to_str().unwrap(),
+        "tests/fixtures/seed.yaml",
+    ]);
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "runaway scripts are stopped quickly"
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        json["files"][0]["findings"].as_array().unwrap().len(),
+        4,
+        "the national rules still report"
+    );
+
+    let name = |e: &serde_json::Value| {
+        Path::new(e["file"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let mut errors: Vec<(String, Option<u64>, String)> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(json["files"][0]["errors"].as_array().unwrap())
+        .map(|e| {
+            (
+                name(e),
+                e["line"].as_u64(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    errors.sort();
+    let summary: Vec<(&str, Option<u64>)> =
+        errors.iter().map(|(f, l, _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        summary,
+        [
+            ("x_field.rhai", Some(5)),
+            // Rhai gives runaway scripts no position: the line of `fn check` is named.
+            ("x_loop.rhai", Some(5)),
+            ("x_memory.rhai", Some(5)),
+            ("x_nometa.rhai", None),
+            ("x_recurse.rhai", Some(6)),
+            ("x_syntax.rhai", Some(6)),
+            ("x_throw.rhai", Some(7)),
+            ("x_type.rhai", Some(5)),
+        ],
+        "{errors:#?}"
+    );
+    let message = |f: &str| errors.iter().find(|e| e.0 == f).unwrap().2.clone();
+    assert!(message("x_field.rhai").contains("mesage"));
+    assert!(message("x_throw.rhai").contains("nope"));
+    assert!(message("x_nometa.rhai").contains("const ID"));
+}
