@@ -1,1 +1,45 @@
-fn main() {}
+//! Developer tasks: `cargo xtask <task>`.
+//!
+//! - `ci`: the full local check, the same commands as `.ci/run`.
+
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    match task.as_str() {
+        "ci" => ci(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <task>\n\ntasks:\n  ci    fmt check, tests, clippy (as .ci/run)"
+            );
+            bail!("unknown task {task:?}")
+        }
+    }
+}
+
+fn cargo(args: &[&str]) -> Result<()> {
+    eprintln!("== cargo {}", args.join(" "));
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!("cargo {} failed", args.join(" "));
+    }
+    Ok(())
+}
+
+fn ci() -> Result<()> {
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&["test", "--workspace"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])
+}

@@ -598,8 +598,39 @@ mod tests {
         }
     }
 
+    /// Rule authors read keys in docs/model.md: every key and label is there.
+    #[test]
+    fn docs_model_lists_every_key() {
+        let doc = include_str!("../../../docs/model.md");
+        for key in TableKey::ALL {
+            let s = key.schema();
+            for r in s.rows {
+                assert!(
+                    doc.contains(&format!("| `{}` | {} |", r.key, r.label)),
+                    "row {}",
+                    r.key
+                );
+            }
+            for c in s.columns {
+                assert!(
+                    doc.contains(&format!("| `{}` | {} |", c.key, c.label)),
+                    "column {}",
+                    c.key
+                );
+            }
+            for g in s.groups {
+                assert!(
+                    doc.contains(&format!("| `{}` |", g.name)),
+                    "group {}",
+                    g.name
+                );
+            }
+        }
+    }
+
     #[test]
     fn place_names_row_and_column() {
+        assert_eq!(T3.place("new", "natural"), "表三 一、本年新收·自然人");
         assert_eq!(T3.place("result_total", "natural"), "表三（七）总计·自然人");
     }
 }
