@@ -137,20 +137,35 @@ fn usage_errors_exit_2_and_help_exits_0() {
 }
 
 #[test]
-fn a_directory_is_walked() {
-    let (code, json) = check_json(&["tests/fixtures/rules/R4-BLOCKSUM"]);
+fn a_directory_is_walked_in_path_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("县直部门");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(
+        common::root().join("tests/fixtures/seed.yaml"),
+        sub.join("b.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        common::root().join("tests/fixtures/clean.yaml"),
+        dir.path().join("a.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("~$a.yaml"), "lock file").unwrap();
+    std::fs::write(dir.path().join(".hidden.yaml"), "hidden").unwrap();
+    std::fs::write(dir.path().join("notes.md"), "not a report").unwrap();
+    let (code, json) = check_json(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 1);
-    let paths: Vec<&str> = json["files"]
+    let paths: Vec<String> = json["files"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["path"].as_str().unwrap())
+        .map(|f| {
+            f["path"]
+                .as_str()
+                .unwrap()
+                .replace(dir.path().to_str().unwrap(), "")
+        })
         .collect();
-    assert_eq!(
-        paths,
-        [
-            "tests/fixtures/rules/R4-BLOCKSUM/fail.yaml",
-            "tests/fixtures/rules/R4-BLOCKSUM/pass.yaml"
-        ]
-    );
+    assert_eq!(paths, ["/a.yaml", "/县直部门/b.yaml"]);
 }

@@ -8,49 +8,45 @@ use std::time::Instant;
 
 use common::{check_json, root, run};
 
-/// `tests/fixtures/rules/<ID>/{fail,pass}.yaml`, each stating `# expect: N`
-/// findings of rule <ID>.
+/// Every rule carries failing and passing examples; `rules test` runs them.
 #[test]
-fn every_rule_fails_and_passes_its_fixtures() {
-    let dir = root().join("tests/fixtures/rules");
-    let out = run(&["rules", "list"]);
-    let listed = String::from_utf8(out.stdout).unwrap();
-    let mut seen = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let rule_dir = entry.unwrap().path();
-        let id = rule_dir.file_name().unwrap().to_str().unwrap().to_string();
-        assert!(listed.contains(&id), "fixture for unknown rule {id}");
-        for kind in ["fail", "pass"] {
-            let file = rule_dir.join(format!("{kind}.yaml"));
-            let text =
-                std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("{id} needs {kind}.yaml"));
-            let expect: usize = text
-                .lines()
-                .find_map(|l| l.strip_prefix("# expect: "))
-                .unwrap_or_else(|| panic!("{} lacks '# expect: N'", file.display()))
-                .trim()
-                .parse()
-                .unwrap();
-            assert_eq!(
-                kind == "fail",
-                expect > 0,
-                "{id}/{kind}.yaml expects {expect}"
-            );
-            let (_, json) = check_json(&[file.to_str().unwrap()]);
-            let file_json = &json["files"][0];
-            assert_eq!(file_json["errors"], serde_json::json!([]), "{id}/{kind}");
-            let n = file_json["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|f| f["rule"] == id.as_str())
-                .count();
-            assert_eq!(n, expect, "{id}/{kind}.yaml: {}", file_json["findings"]);
-        }
-        seen += 1;
-    }
-    let rule_count = listed.lines().count();
-    assert_eq!(seen, rule_count, "every rule has fixtures");
+fn every_rule_passes_its_own_examples() {
+    let out = run(&["rules", "test"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let listed = String::from_utf8(run(&["rules", "list"]).stdout).unwrap();
+    assert_eq!(
+        text.matches("通过  ").count(),
+        listed.lines().count(),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+/// A rule author's example that does not hold makes `rules test` fail, naming it.
+#[test]
+fn a_wrong_example_fails_rules_test() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_rules(dir.path());
+    let path = dir.path().join("r4_blocksum.rhai");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("expect: 1,", "expect: 3,", 1)).unwrap();
+    let no_examples = dir.path().join("r3_rowsum.rhai");
+    let text = std::fs::read_to_string(&no_examples).unwrap();
+    let start = text.find("const EXAMPLES").unwrap();
+    let end = text.find("fn check").unwrap();
+    std::fs::write(&no_examples, format!("{}{}", &text[..start], &text[end..])).unwrap();
+
+    let out = run(&["rules", "test", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("失败  R4-BLOCKSUM"), "{text}");
+    assert!(text.contains("应报告 3 项，实际 1 项"), "{text}");
+    assert!(
+        text.contains("失败  R3-ROWSUM") && text.contains("缺少示例"),
+        "{text}"
+    );
+    assert!(text.contains("4 条规则通过，2 条失败"), "{text}");
 }
 
 #[test]

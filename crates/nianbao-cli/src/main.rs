@@ -4,6 +4,7 @@ mod embedded;
 mod human;
 mod json;
 mod registry;
+mod rules_cmd;
 mod summary;
 
 use std::io::{IsTerminal, Write};
@@ -56,8 +57,13 @@ enum Command {
 enum RulesCommand {
     /// 列出全部规则（编号、级别、标题）
     List,
-    /// 说明一条规则：描述、依据、文件
+    /// 说明一条规则：描述、依据、文件、示例
     Explain { id: String },
+    /// 运行每条规则自带的示例（EXAMPLES），检验规则是否按预期工作
+    Test {
+        /// 规则目录（默认为内置规则；也可用 --rules）
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -122,40 +128,30 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(summary.exit_code())
         }
         Command::Rules { command, rules } => {
-            let rules = load_rules(rules.as_deref())?;
+            let dir = match &command {
+                RulesCommand::Test { dir: Some(d) } => Some(d.clone()),
+                _ => rules,
+            };
+            let rules = load_rules(dir.as_deref())?;
             for e in &rules.load_errors {
                 eprintln!("规则加载失败：{e}");
             }
+            let load_failed = !rules.load_errors.is_empty();
             match command {
-                RulesCommand::List => {
-                    let mut text = String::new();
-                    for r in rules.rules() {
-                        text.push_str(&format!(
-                            "{:<14} {:<4} {}\n",
-                            r.meta.id,
-                            r.meta.severity.label_zh(),
-                            r.meta.title
-                        ));
-                    }
+                RulesCommand::List => write_stdout(&rules_cmd::list(&rules))?,
+                RulesCommand::Explain { id } => match rules_cmd::explain(&rules, &id) {
+                    Some(text) => write_stdout(&text)?,
+                    None => anyhow::bail!("没有规则 {id}（用 nianbao rules list 查看全部规则）"),
+                },
+                RulesCommand::Test { .. } => {
+                    let (text, ok) = rules_cmd::test(&rules);
                     write_stdout(&text)?;
-                }
-                RulesCommand::Explain { id } => {
-                    let Some(r) = rules.get(&id.to_ascii_uppercase()) else {
-                        anyhow::bail!("没有规则 {id}（用 nianbao rules list 查看全部规则）");
-                    };
-                    let m = &r.meta;
-                    write_stdout(&format!(
-                        "{}  {}\n级别：{}\n依据：{}\n文件：{}\n\n{}\n",
-                        m.id,
-                        m.title,
-                        m.severity.label_zh(),
-                        m.basis,
-                        m.file,
-                        m.description
-                    ))?;
+                    if !ok && !load_failed {
+                        return Ok(1);
+                    }
                 }
             }
-            Ok(if rules.load_errors.is_empty() { 0 } else { 2 })
+            Ok(if load_failed { 2 } else { 0 })
         }
     }
 }

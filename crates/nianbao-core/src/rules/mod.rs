@@ -65,6 +65,24 @@ pub struct RuleMeta {
     pub description: String,
     /// The file it was loaded from.
     pub file: String,
+    /// Examples that `nianbao rules test` runs.
+    pub examples: Vec<Example>,
+}
+
+/// An example inside a rule: a (partial) report in the YAML schema and how
+/// many findings of this rule it must give.
+///
+/// ```rhai
+/// const EXAMPLES = [
+///     #{ name: "总计少算", expect: 1, report: `tables: ...` },
+/// ];
+/// ```
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Example {
+    pub name: String,
+    pub expect: usize,
+    /// YAML text of the report (docs/yaml.md).
+    pub report: String,
 }
 
 pub struct Rule {
@@ -191,7 +209,8 @@ impl RuleSet {
         out
     }
 
-    fn run(&self, rule: &Rule, report: &Arc<Report>) -> Result<Vec<Finding>, RuleError> {
+    /// Runs one rule on a report (for `rules test`).
+    pub fn run(&self, rule: &Rule, report: &Arc<Report>) -> Result<Vec<Finding>, RuleError> {
         DEADLINE.with(|d| d.set(Some(Instant::now() + self.timeout)));
         let mut scope = Scope::new();
         let options = rhai::CallFnOptions::new()
@@ -292,6 +311,10 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
             format!("SEVERITY 应为 error、warning 或 info，实为 \"{severity_text}\""),
         )
     })?;
+    let examples = match consts.iter().find(|(n, _)| n == "EXAMPLES") {
+        Some((_, v)) => parse_examples(v).map_err(|m| err(const_line(&src.text, "EXAMPLES"), m))?,
+        None => Vec::new(),
+    };
     let meta = RuleMeta {
         id,
         title: text("TITLE")?,
@@ -299,6 +322,7 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         basis: text("BASIS")?,
         description: text("DESCRIPTION").unwrap_or_default(),
         file: src.path.clone(),
+        examples,
     };
     let has_check = ast
         .iter_functions()
@@ -319,6 +343,46 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         ast,
         check_line,
     })
+}
+
+fn parse_examples(value: &Dynamic) -> Result<Vec<Example>, String> {
+    let shape = "EXAMPLES 应为数组，每项形如 #{ name: \"…\", expect: 1, report: `…YAML…` }";
+    let Some(items) = value.clone().try_cast::<rhai::Array>() else {
+        return Err(shape.to_string());
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let map = item.try_cast::<Map>().ok_or_else(|| shape.to_string())?;
+            if let Some(k) = map
+                .keys()
+                .find(|k| !["name", "expect", "report"].contains(&k.as_str()))
+            {
+                return Err(format!("EXAMPLES 第 {} 项有未知字段 \"{k}\"", i + 1));
+            }
+            let expect = map
+                .get("expect")
+                .and_then(|v| v.as_int().ok())
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| {
+                    format!("EXAMPLES 第 {} 项缺少 expect（应有的问题数，≥ 0）", i + 1)
+                })?;
+            let report = map
+                .get("report")
+                .and_then(|v| v.clone().into_string().ok())
+                .ok_or_else(|| format!("EXAMPLES 第 {} 项缺少 report（YAML 文本）", i + 1))?;
+            let name = map
+                .get("name")
+                .and_then(|v| v.clone().into_string().ok())
+                .unwrap_or_else(|| format!("示例 {}", i + 1));
+            Ok(Example {
+                name,
+                expect: expect as usize,
+                report,
+            })
+        })
+        .collect()
 }
 
 /// The line of `const NAME`, for metadata errors.
