@@ -138,7 +138,7 @@ impl TableRecognizer {
 
     /// Reads rows whose columns all come from one header (tables 三).
     fn read_rows(&mut self, grid: &GridTable, schema: &'static TableSchema, map: &ColumnMap) {
-        for (r, row) in grid.rows.iter().enumerate() {
+        for row in &grid.rows {
             let leaf = leaf_label(row, map.first_data);
             let data: Vec<(usize, &GridCell)> = row
                 .iter()
@@ -151,7 +151,7 @@ impl TableRecognizer {
                     self.note_label_variant(schema.key, spec, &leaf, row);
                     for (c, cell) in data {
                         let col = map.keys[c].expect("filtered to mapped columns");
-                        self.put(schema.key, grid, spec.key, col, cell, r);
+                        self.put(schema.key, grid, spec.key, col, cell);
                     }
                 }
                 None => {
@@ -178,12 +178,11 @@ impl TableRecognizer {
         row: &'static str,
         col: &'static str,
         cell: &GridCell,
-        r: usize,
     ) {
-        // A number merged over several grid positions is written once.
+        // A number merged over several grid positions counts once, at its
+        // top-left cell; the covered positions read as blank.
         let text = match cell.merged_from {
-            Some((mr, _)) if mr == r => String::new(),
-            Some((mr, mc)) => grid.rows[mr][mc].text.clone(),
+            Some(_) => String::new(),
             None => cell.text.clone(),
         };
         let table = self.table(key, grid);
@@ -251,7 +250,7 @@ impl TableRecognizer {
                     distinct_cells(row, r, label_end).get(i).copied()
                 });
                 if let Some(c) = c.filter(|c| *c < row.len()) {
-                    self.put(TableKey::T2, grid, spec.key, col, &row[c], r);
+                    self.put(TableKey::T2, grid, spec.key, col, &row[c]);
                 }
             }
         }
@@ -298,7 +297,7 @@ impl TableRecognizer {
             if let (Some(block), Some(outcome), Some(cell)) =
                 (block, outcome, grid.rows[data_row].get(c))
             {
-                self.put(TableKey::T4, grid, block.key, outcome.key, cell, data_row);
+                self.put(TableKey::T4, grid, block.key, outcome.key, cell);
             }
         }
     }
