@@ -169,3 +169,35 @@ fn a_directory_is_walked_in_path_order() {
         .collect();
     assert_eq!(paths, ["/a.yaml", "/县直部门/b.yaml"]);
 }
+
+/// What a finding says, without where (locations differ by format by nature).
+fn said(json: &serde_json::Value) -> Vec<String> {
+    let mut v: Vec<String> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {}",
+                f["rule"], f["message"], f["expected"], f["found"], f["location"]["row_key"]
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_seed_text_dump_gives_the_same_findings_as_its_yaml_transcription() {
+    let (code_txt, txt) = check_json(&["tests/fixtures/seed.txt"]);
+    let (code_yaml, yaml) = check_json(&["tests/fixtures/seed.yaml"]);
+    assert_eq!(txt["files"][0]["format"], "text");
+    assert_eq!(said(&txt), said(&yaml));
+    assert_eq!(said(&txt).len(), 4);
+    assert_eq!((code_txt, code_yaml), (1, 1));
+}
+
+#[test]
+fn human_output_seed_text() {
+    assert_cmd_snapshot!(nianbao().args(["check", "tests/fixtures/seed.txt"]));
+}

@@ -6,5 +6,6 @@ use nianbao_core::Registry;
 pub fn registry() -> Registry {
     let mut r = Registry::new();
     r.register(nianbao_yaml::YamlAdapter);
+    r.register(nianbao_text::TextAdapter);
     r
 }

@@ -231,10 +231,15 @@ impl TableRecognizer {
             let Some(spec) = match_row(&T2, &leaf) else {
                 continue;
             };
-            let label_end = row
+            // Data starts after the label (and its merged copies).
+            let label_at = row
+                .iter()
+                .position(|c| normalize_label(&c.text) == leaf)
+                .unwrap_or(0);
+            let label_end = row[label_at..]
                 .iter()
                 .position(|c| normalize_label(&c.text) != leaf)
-                .unwrap_or(row.len());
+                .map_or(row.len(), |i| label_at + i);
             for col in spec.columns {
                 let found = map.as_ref().and_then(|m| {
                     m.keys
@@ -280,6 +285,7 @@ impl TableRecognizer {
             });
             return;
         };
+        let mut mapped: Vec<(usize, &'static str, &'static str)> = Vec::new();
         for c in 0..width {
             let header: Vec<String> = grid.rows[..data_row]
                 .iter()
@@ -294,10 +300,39 @@ impl TableRecognizer {
                 .iter()
                 .rev()
                 .find_map(|h| T4.columns.iter().find(|k| normalize_label(k.label) == *h));
-            if let (Some(block), Some(outcome), Some(cell)) =
-                (block, outcome, grid.rows[data_row].get(c))
+            if let (Some(block), Some(outcome)) = (block, outcome) {
+                mapped.push((c, block.key, outcome.key));
+            }
+        }
+        // Merges lost (text dumps): the 15 numbers in the official order.
+        let full = T4.rows.len() * T4.columns.len();
+        if mapped.len() < full && width >= full {
+            let header: String = grid.rows[..data_row]
+                .iter()
+                .flatten()
+                .map(|c| normalize_label(&c.text))
+                .collect();
+            let named = T4
+                .rows
+                .iter()
+                .map(|r| r.label)
+                .chain(T4.columns.iter().map(|c| c.label));
+            if named
+                .into_iter()
+                .all(|l| header.contains(&normalize_label(l)))
             {
-                self.put(TableKey::T4, grid, block.key, outcome.key, cell);
+                mapped = T4
+                    .rows
+                    .iter()
+                    .flat_map(|r| T4.columns.iter().map(move |c| (r.key, c.key)))
+                    .enumerate()
+                    .map(|(i, (r, c))| (width - full + i, r, c))
+                    .collect();
+            }
+        }
+        for (c, block, outcome) in mapped {
+            if let Some(cell) = grid.rows[data_row].get(c) {
+                self.put(TableKey::T4, grid, block, outcome, cell);
             }
         }
     }
@@ -340,7 +375,42 @@ fn header_columns(grid: &GridTable, schema: &'static TableSchema) -> Option<Colu
             }
         }
     }
+    if seen.len() < schema.columns.len() {
+        if let Some(map) = official_order(grid, first_row, schema) {
+            return Some(map);
+        }
+    }
     (seen.len() >= 2).then_some(ColumnMap { keys, first_data })
+}
+
+/// When merged header cells were lost (a text dump keeps one cell per merge),
+/// but the header names every column, the data are the last columns in the
+/// official order: inputs that drop merges right-align their rows.
+fn official_order(
+    grid: &GridTable,
+    first_row: usize,
+    schema: &'static TableSchema,
+) -> Option<ColumnMap> {
+    let header: String = grid.rows[..first_row]
+        .iter()
+        .flatten()
+        .map(|c| normalize_label(&c.text))
+        .collect();
+    if !schema
+        .columns
+        .iter()
+        .all(|c| header.contains(&normalize_label(c.label)))
+    {
+        return None;
+    }
+    let width = grid.width();
+    let n = schema.columns.len();
+    let first_data = width.checked_sub(n)?;
+    let mut keys = vec![None; width];
+    for (i, c) in schema.columns.iter().enumerate() {
+        keys[first_data + i] = Some(c.key);
+    }
+    Some(ColumnMap { keys, first_data })
 }
 
 /// A table 二 header row: 「信息内容 | 本年制发件数 | …」.

@@ -1,0 +1,226 @@
+//! Plain-text reports, as text extractors dump a DOCX: paragraphs are lines;
+//! a table is a run of rows separated by blank lines, each cell a line that
+//! starts with a tab, a cell's further lines (vertical headers such as
+//! 「自\n然\n人」) following without a tab.
+//!
+//! A dump keeps one cell per merged cell, so rows have different lengths. Row
+//! labels are on the left and numbers on the right, so rows are right-aligned;
+//! core recognition then reads the columns in the official order when the
+//! header names them all.
+
+use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
+use nianbao_core::model::Origin;
+
+pub struct TextAdapter;
+
+impl FormatAdapter for TextAdapter {
+    fn name(&self) -> &'static str {
+        "text"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["txt", "text"]
+    }
+
+    fn sniff(&self, bytes: &[u8]) -> bool {
+        let head = &bytes[..bytes.len().min(4096)];
+        !head.contains(&0) && decode(head).is_ok_and(|t| t.contains("政府信息公开"))
+    }
+
+    fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
+        if input.bytes.contains(&0) {
+            return Err(AdapterError::new("不是文本文件（含有二进制内容）"));
+        }
+        let text = decode(input.bytes)?;
+        Ok(Parsed::Document(parse(&text)))
+    }
+}
+
+/// UTF-8 (with or without BOM), else GB18030 (a superset of GBK), as Chinese
+/// Windows tools save text.
+pub fn decode(bytes: &[u8]) -> Result<String, AdapterError> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return if had_errors {
+            Err(AdapterError::new(format!(
+                "文本不是有效的 {} 编码",
+                enc.name()
+            )))
+        } else {
+            Ok(text.into_owned())
+        };
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        return Err(AdapterError::new(
+            "无法识别文本编码（支持 UTF-8 和 GBK/GB18030）",
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// One table being collected.
+#[derive(Default)]
+struct TableBuilder {
+    rows: Vec<Vec<(String, usize)>>,
+    row: Vec<(String, usize)>,
+}
+
+impl TableBuilder {
+    fn end_row(&mut self) {
+        if !self.row.is_empty() {
+            self.rows.push(std::mem::take(&mut self.row));
+        }
+    }
+
+    fn finish(mut self, table_index: usize) -> GridTable {
+        self.end_row();
+        let width = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let first_line = self.rows.first().and_then(|r| r.first()).map_or(0, |c| c.1);
+        let rows = self
+            .rows
+            .into_iter()
+            .map(|cells| {
+                let pad = width - cells.len();
+                let line = cells.first().map_or(first_line, |c| c.1);
+                (0..pad)
+                    .map(|_| GridCell::new("", Origin::Line { line }))
+                    .chain(
+                        cells
+                            .into_iter()
+                            .map(|(text, line)| GridCell::new(text, Origin::Line { line })),
+                    )
+                    .collect()
+            })
+            .collect();
+        let _ = table_index;
+        GridTable {
+            rows,
+            origin: Origin::Line { line: first_line },
+        }
+    }
+}
+
+/// Splits text into paragraphs and tables (see the module docs for the layout).
+pub fn parse(text: &str) -> Document {
+    let mut blocks = Vec::new();
+    let mut table: Option<TableBuilder> = None;
+    let mut tables = 0;
+    let mut previous_blank = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = raw.trim_end_matches('\r');
+        if let Some(cell) = line.strip_prefix('\t') {
+            let t = table.get_or_insert_with(TableBuilder::default);
+            if previous_blank {
+                t.end_row();
+            }
+            t.row.push((cell.to_string(), line_no));
+            previous_blank = false;
+            continue;
+        }
+        if line.trim().is_empty() && !line.contains('\u{a0}') {
+            previous_blank = true;
+            continue;
+        }
+        match table.as_mut() {
+            // A further line of the last cell (no blank line in between).
+            Some(t) if !previous_blank && !t.row.is_empty() => {
+                let cell = t.row.last_mut().expect("row is not empty");
+                cell.0.push('\n');
+                cell.0.push_str(line);
+            }
+            _ => {
+                if let Some(t) = table.take() {
+                    tables += 1;
+                    blocks.push(Block::Table(t.finish(tables)));
+                }
+                let clean = line.replace("[bookmark: _GoBack]", "");
+                let clean = clean.trim_matches(|c: char| c.is_whitespace());
+                if !clean.is_empty() {
+                    blocks.push(Block::Paragraph(TextBlock {
+                        text: clean.to_string(),
+                        origin: Origin::Line { line: line_no },
+                    }));
+                }
+            }
+        }
+        previous_blank = false;
+    }
+    if let Some(t) = table.take() {
+        tables += 1;
+        blocks.push(Block::Table(t.finish(tables)));
+    }
+    Document { blocks }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_rows_tables_and_paragraphs() {
+        let doc = parse(
+            "标题\n\t信息内容\n\t本年处理决定数量\n\n\t行政许可\n\t652\n\n\n　　三、收到和处理政府信息公开申请情况\n\t\n\t自\n然\n人\n\t总计\n",
+        );
+        let kinds: Vec<&str> = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(_) => "p",
+                Block::Table(_) => "t",
+            })
+            .collect();
+        assert_eq!(kinds, ["p", "t", "p", "t"]);
+        let Block::Table(t) = &doc.blocks[1] else {
+            unreachable!()
+        };
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1][1].text, "652");
+        assert_eq!(t.rows[1][1].origin, Origin::Line { line: 6 });
+        let Block::Table(t) = &doc.blocks[3] else {
+            unreachable!()
+        };
+        assert_eq!(t.rows[0][1].text, "自\n然\n人");
+    }
+
+    #[test]
+    fn short_rows_are_right_aligned() {
+        let doc = parse(
+            "\t一、本年新收\n\t1\n\t2\n\n\t\n\t（一）予以公开\n\t3\n\t4\n\n\t\n\t\n\t1.属于国家秘密\n\t5\n\t6\n",
+        );
+        let Block::Table(t) = &doc.blocks[0] else {
+            unreachable!()
+        };
+        let row = |r: usize| {
+            t.rows[r]
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(row(0), ["", "", "一、本年新收", "1", "2"]);
+        assert_eq!(row(1), ["", "", "（一）予以公开", "3", "4"]);
+        assert_eq!(row(2), ["", "", "1.属于国家秘密", "5", "6"]);
+    }
+
+    #[test]
+    fn encodings() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("一、总体情况");
+        assert_eq!(decode(&gbk).unwrap(), "一、总体情况");
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("正文".as_bytes());
+        assert_eq!(decode(&bom).unwrap(), "正文");
+        assert!(
+            TextAdapter
+                .read(&Input {
+                    path: std::path::Path::new("x.txt"),
+                    bytes: &[1, 0, 2]
+                })
+                .is_err()
+        );
+    }
+}
