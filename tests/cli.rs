@@ -201,3 +201,34 @@ fn the_seed_text_dump_gives_the_same_findings_as_its_yaml_transcription() {
 fn human_output_seed_text() {
     assert_cmd_snapshot!(nianbao().args(["check", "tests/fixtures/seed.txt"]));
 }
+
+#[test]
+fn the_seed_docx_written_by_libreoffice_gives_the_same_findings_as_its_yaml() {
+    let (code, docx) = check_json(&["tests/fixtures/seed.docx"]);
+    let (_, yaml) = check_json(&["tests/fixtures/seed.yaml"]);
+    assert_eq!(docx["files"][0]["format"], "docx");
+    assert_eq!(said(&docx), said(&yaml));
+    assert_eq!(code, 1);
+    let cell = &docx["files"][0]["findings"][0]["location"]["cell"];
+    assert_eq!(
+        cell,
+        &serde_json::json!({"table_index": 2, "row": 27, "column": 4})
+    );
+}
+
+#[test]
+fn a_legacy_doc_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("旧格式.doc");
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.extend_from_slice(&[0; 512]);
+    std::fs::write(&f, bytes).unwrap();
+    let (code, json) = check_json(&[f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        json["files"][0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("请另存为 .docx")
+    );
+}

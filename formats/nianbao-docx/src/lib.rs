@@ -1,0 +1,47 @@
+//! DOCX input: the main document part streamed once with quick-xml, no DOM.
+//!
+//! Output is the generic document of core: paragraphs, and tables as
+//! rectangular grids with `w:gridSpan` and `w:vMerge` expanded. Tracked
+//! deletions, field codes and the fallback copy of alternate content are left
+//! out; list numbering from `word/numbering.xml` is rendered into the text so
+//! 「一、总体情况」 is found even when 「一、」 is automatic.
+
+mod container;
+mod numbering;
+mod xml;
+
+use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+
+pub use container::{MAX_ENTRY_BYTES, MAX_TOTAL_BYTES};
+
+pub struct DocxAdapter;
+
+impl FormatAdapter for DocxAdapter {
+    fn name(&self) -> &'static str {
+        "docx"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["docx", "docm", "doc", "wps"]
+    }
+
+    fn sniff(&self, bytes: &[u8]) -> bool {
+        container::is_ole2(bytes)
+            || (bytes.starts_with(b"PK\x03\x04")
+                && bytes.windows(5).take(64 * 1024).any(|w| w == b"word/"))
+    }
+
+    fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
+        read(input.bytes).map(Parsed::Document)
+    }
+}
+
+/// Reads a DOCX from its bytes.
+pub fn read(bytes: &[u8]) -> Result<nianbao_core::document::Document, AdapterError> {
+    let parts = container::open(bytes)?;
+    let numbering = match &parts.numbering {
+        Some(xml) => numbering::Numbering::parse(xml)?,
+        None => numbering::Numbering::default(),
+    };
+    xml::parse_document(&parts.document, numbering)
+}
