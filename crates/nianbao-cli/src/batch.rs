@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use nianbao_core::{FileResult, ReadError, Registry, RuleSet, check_file};
 use rayon::prelude::*;
 
@@ -78,9 +78,15 @@ pub fn progress(total: usize, show: bool) -> ProgressBar {
     }
     let pb = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{bar:30}] {pos}/{len} 个文件 {per_sec} 预计剩余 {eta} {wide_msg}",
+        "{spinner} [{bar:30}] {pos}/{len} 个文件 {rate} 预计剩余 {eta} {wide_msg}",
     ) {
-        pb.set_style(style.progress_chars("=> "));
+        let style = style.progress_chars("=> ").with_key(
+            "rate",
+            |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "每秒 {:.0} 个", s.per_sec());
+            },
+        );
+        pb.set_style(style);
     }
     pb
 }
