@@ -32,7 +32,8 @@ body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","Ping
 h1{font-size:22px;margin:0 0 12px}h2{font-size:18px;margin:28px 0 8px;border-left:4px solid #2f6fb0;padding-left:8px}
 table{border-collapse:collapse;background:#fff;font-size:13px;margin-bottom:8px}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#e8eef6;position:sticky;top:0}
+th{background:#e8eef6;position:sticky;top:0;white-space:nowrap}
+#by-rule td:nth-child(-n+2),#findings td:nth-child(4),#findings td:nth-child(5){white-space:nowrap}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:110px}
 .card b{display:block;font-size:22px}.sev-error{color:#c0392b;font-weight:bold}.sev-warning{color:#b9770e;font-weight:bold}.sev-info{color:#2874a6}
@@ -52,6 +53,11 @@ const SCRIPT: &str = r#"
     }
     shown.textContent=n;
   }
+  // Filters can be preset by the address: 报告.html#severity=error&rule=R3-IDENT
+  var q=new URLSearchParams(location.hash.slice(1));
+  if(q.get('severity'))sev.value=q.get('severity');
+  if(q.get('rule'))rule.value=q.get('rule');
+  if(q.get('q'))text.value=q.get('q');
   sev.addEventListener('change',apply);rule.addEventListener('change',apply);text.addEventListener('input',apply);apply();
 })();
 "#;
