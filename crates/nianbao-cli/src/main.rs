@@ -1,11 +1,16 @@
 //! The `nianbao` command line.
 
+mod batch;
 mod embedded;
+mod html;
 mod human;
 mod json;
+mod output;
 mod registry;
 mod rules_cmd;
+mod sarif;
 mod summary;
+mod xlsx;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -13,7 +18,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use nianbao_core::{FileResult, Limits, RuleSet, check_file};
+use nianbao_core::{Limits, RuleSet};
 
 use crate::summary::Summary;
 
@@ -42,6 +47,15 @@ enum Command {
         /// 用此目录下的 *.rhai 规则替换内置规则
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// 并行检查的线程数（默认：全部 CPU 核）
+        #[arg(short = 'j', long, value_name = "N")]
+        jobs: Option<usize>,
+        /// 把结果写入此文件（先写临时文件再改名）；xlsx 格式必须指定
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// 不显示进度条和结束时的统计行
+        #[arg(short = 'q', long)]
+        quiet: bool,
     },
     /// 规则：列出、说明
     Rules {
@@ -66,10 +80,18 @@ enum RulesCommand {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
+    /// 中文，按文件分组
     Human,
+    /// 稳定的机器格式（docs/json.md）
     Json,
+    /// SARIF 2.1.0，供代码扫描工具查看
+    Sarif,
+    /// 单个自包含的 HTML 报告
+    Html,
+    /// Excel 汇总表（须用 -o 指定文件）
+    Xlsx,
 }
 
 fn main() -> ExitCode {
@@ -105,26 +127,46 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             paths,
             format,
             rules,
+            jobs,
+            output,
+            quiet,
         } => {
+            if format == OutputFormat::Xlsx && output.is_none() {
+                anyhow::bail!("xlsx 格式须用 -o 指定输出文件，例如：-o 汇总.xlsx");
+            }
+            let started = std::time::Instant::now();
             let rules = load_rules(rules.as_deref())?;
             let registry = registry::registry();
-            let files = expand(&paths, &registry);
-            let results: Vec<FileResult> = files
-                .iter()
-                .map(|p| check_file(&registry, &rules, p))
-                .collect();
+            let files = batch::expand(&paths, &registry);
+            let stderr_tty = std::io::stderr().is_terminal();
+            let human = format == OutputFormat::Human;
+            let pb = batch::progress(files.len(), human && !quiet && stderr_tty);
+            let results = batch::check_all(&files, &registry, &rules, jobs.unwrap_or(0), &pb)?;
+            pb.finish_and_clear();
             let summary = Summary::of(&results, &rules.load_errors);
-            let text = match format {
-                OutputFormat::Json => json::render(&results, &rules.load_errors, &summary),
+            let bytes: Vec<u8> = match format {
+                OutputFormat::Json => {
+                    json::render(&results, &rules.load_errors, &summary).into_bytes()
+                }
                 OutputFormat::Human => {
                     let style = human::Style {
-                        color: std::io::stdout().is_terminal()
+                        color: output.is_none()
+                            && std::io::stdout().is_terminal()
                             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
                     };
-                    human::render(&results, &rules.load_errors, &summary, &style)
+                    human::render(&results, &rules.load_errors, &summary, &style).into_bytes()
                 }
+                OutputFormat::Sarif => sarif::render(&results, &rules, &summary).into_bytes(),
+                OutputFormat::Html => html::render(&results, &rules, &summary).into_bytes(),
+                OutputFormat::Xlsx => xlsx::render(&results, &rules, &summary)?,
             };
-            write_stdout(&text)?;
+            match &output {
+                Some(path) => output::write_atomic(path, &bytes)?,
+                None => write_stdout(&bytes)?,
+            }
+            if human && !quiet {
+                eprintln!("{}", summary.line_zh(started.elapsed()));
+            }
             Ok(summary.exit_code())
         }
         Command::Rules { command, rules } => {
@@ -138,14 +180,14 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let load_failed = !rules.load_errors.is_empty();
             match command {
-                RulesCommand::List => write_stdout(&rules_cmd::list(&rules))?,
+                RulesCommand::List => write_stdout(rules_cmd::list(&rules).as_bytes())?,
                 RulesCommand::Explain { id } => match rules_cmd::explain(&rules, &id) {
-                    Some(text) => write_stdout(&text)?,
+                    Some(text) => write_stdout(text.as_bytes())?,
                     None => anyhow::bail!("没有规则 {id}（用 nianbao rules list 查看全部规则）"),
                 },
                 RulesCommand::Test { .. } => {
                     let (text, ok) = rules_cmd::test(&rules);
-                    write_stdout(&text)?;
+                    write_stdout(text.as_bytes())?;
                     if !ok && !load_failed {
                         return Ok(1);
                     }
@@ -156,48 +198,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-/// Files as given; directories walked for the formats this build reads.
-fn expand(paths: &[PathBuf], registry: &nianbao_core::Registry) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, registry, &mut found, 0);
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, registry: &nianbao_core::Registry, out: &mut Vec<PathBuf>, depth: usize) {
-    // Depth bound: symlink loops cannot recurse forever.
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let path = e.path();
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name.starts_with("~$") {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, registry, out, depth + 1);
-        } else if registry.handles_extension(&path) {
-            out.push(path);
-        }
-    }
-}
-
-fn write_stdout(text: &str) -> anyhow::Result<()> {
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         // `nianbao check … | head` is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("无法写出结果"),

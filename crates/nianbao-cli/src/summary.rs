@@ -43,6 +43,21 @@ impl Summary {
         s
     }
 
+    /// The closing line on stderr for human output, with the elapsed time
+    /// (kept out of stdout so that stdout stays reproducible).
+    pub fn line_zh(&self, elapsed: std::time::Duration) -> String {
+        let secs = elapsed.as_secs_f64();
+        let rate = if secs > 0.0 {
+            self.files as f64 / secs
+        } else {
+            0.0
+        };
+        format!(
+            "完成：{} 个文件，错误 {} 项，警告 {} 项，无法读取 {} 个文件，用时 {:.2} 秒（每秒 {:.1} 个文件）",
+            self.files, self.error, self.warning, self.unreadable, secs, rate
+        )
+    }
+
     /// 0 clean, 1 error/warning findings, 2 something could not run.
     pub fn exit_code(&self) -> i32 {
         if self.unreadable > 0 || self.engine_errors > 0 {

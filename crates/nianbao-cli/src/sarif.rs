@@ -1,0 +1,179 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning viewers.
+//!
+//! Written with `serde_json` (as ruff does) rather than a typed SARIF crate:
+//! the subset used is small, there is no build script to compile, and the
+//! output is checked against the official schema in the tests
+//! (`tests/sarif-schema-2.1.0.json`).
+
+use nianbao_core::{FileResult, Finding, RuleSet, Severity};
+use serde_json::{Map, Value, json};
+
+use crate::output::{path_uri, rule_ids, rule_metas};
+use crate::summary::Summary;
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> String {
+    let metas = rule_metas(rules);
+    let ids = rule_ids(results, rules);
+    let descriptors: Vec<Value> = ids
+        .iter()
+        .map(|id| match metas.get(id.as_str()) {
+            Some(m) => json!({
+                "id": m.id,
+                "name": m.id,
+                "shortDescription": { "text": m.title },
+                "fullDescription": { "text": m.description },
+                "help": {
+                    "text": format!("{}\n\n{}\n\n依据：{}", m.title, m.description, m.basis),
+                    "markdown": format!("**{}**\n\n{}\n\n依据：{}", m.title, m.description, m.basis),
+                },
+                "defaultConfiguration": { "level": level(m.severity) },
+                "properties": { "basis": m.basis, "file": m.file },
+            }),
+            None => json!({ "id": id, "shortDescription": { "text": id } }),
+        })
+        .collect();
+
+    // Artifacts: one per file, in output order; results point at them by index.
+    let artifacts: Vec<Value> = results
+        .iter()
+        .map(|r| {
+            let mut a = json!({ "location": { "uri": path_uri(&r.path) } });
+            if let Some(f) = &r.format {
+                a["properties"] = json!({ "format": f });
+            }
+            a
+        })
+        .collect();
+
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for (i, r) in results.iter().enumerate() {
+        for f in &r.findings {
+            let rule_index = ids.iter().position(|id| *id == f.rule);
+            out.push(result(r, i, f, rule_index));
+        }
+        if let Some(e) = &r.read_error {
+            let mut loc = json!({ "artifactLocation": { "uri": path_uri(&r.path), "index": i } });
+            if let Some(line) = e.line {
+                loc["region"] = json!({ "startLine": line });
+            }
+            notes.push(json!({
+                "level": "error",
+                "message": { "text": format!("无法读取：{}", e.message) },
+                "locations": [{ "physicalLocation": loc }],
+                "descriptor": { "id": "read-error" },
+            }));
+        }
+        for e in &r.rule_errors {
+            notes.push(json!({
+                "level": "error",
+                "message": { "text": format!("规则运行失败：{e}") },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": path_uri(&r.path), "index": i } } }],
+                "descriptor": { "id": e.rule.clone().unwrap_or_else(|| "rule-error".into()) },
+            }));
+        }
+    }
+    let config_notes: Vec<Value> = rules
+        .load_errors
+        .iter()
+        .map(|e| {
+            let mut loc = json!({ "artifactLocation": { "uri": path_uri(&e.file) } });
+            if let Some(line) = e.line {
+                loc["region"] = json!({ "startLine": line });
+            }
+            json!({
+                "level": "error",
+                "message": { "text": format!("规则加载失败：{}", e.message) },
+                "locations": [{ "physicalLocation": loc }],
+                "descriptor": { "id": e.rule.clone().unwrap_or_else(|| "rule-load-error".into()) },
+            })
+        })
+        .collect();
+
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "nianbao",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": descriptors,
+            }},
+            "artifacts": artifacts,
+            "results": out,
+            "invocations": [{
+                "executionSuccessful": summary.exit_code() != 2,
+                "toolExecutionNotifications": notes,
+                "toolConfigurationNotifications": config_notes,
+            }],
+            "columnKind": "unicodeCodePoints",
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
+    s.push('\n');
+    s
+}
+
+fn result(r: &FileResult, index: usize, f: &Finding, rule_index: Option<usize>) -> Value {
+    let loc = &f.location;
+    let mut physical = json!({ "artifactLocation": { "uri": path_uri(&r.path), "index": index } });
+    if let Some(line) = loc.line {
+        physical["region"] = json!({ "startLine": line });
+    }
+    let mut location = json!({ "physicalLocation": physical });
+    // Logical location: table / row / column, keys in the qualified name,
+    // official labels in the display name.
+    let keys: Vec<&str> = [&loc.table, &loc.row_key, &loc.column_key]
+        .into_iter()
+        .filter_map(|k| k.as_deref())
+        .collect();
+    if !keys.is_empty() || loc.section.is_some() {
+        let mut logical = Map::new();
+        if let Some(name) = crate::human::location(&nianbao_core::Location {
+            line: None,
+            cell: None,
+            ..loc.clone()
+        }) {
+            logical.insert("name".into(), json!(name));
+        }
+        if !keys.is_empty() {
+            logical.insert("fullyQualifiedName".into(), json!(keys.join("/")));
+        }
+        logical.insert("kind".into(), json!("element"));
+        logical.insert(
+            "properties".into(),
+            serde_json::to_value(loc).expect("locations serialise"),
+        );
+        location["logicalLocations"] = json!([Value::Object(logical)]);
+    }
+    let mut res = json!({
+        "ruleId": f.rule,
+        "level": level(f.severity),
+        "message": { "text": f.message },
+        "locations": [location],
+    });
+    if let Some(i) = rule_index {
+        res["ruleIndex"] = json!(i);
+    }
+    let mut props = Map::new();
+    props.insert("basis".into(), json!(f.basis));
+    if let Some(e) = &f.expected {
+        props.insert("expected".into(), e.clone());
+    }
+    if let Some(x) = &f.found {
+        props.insert("found".into(), x.clone());
+    }
+    res["properties"] = Value::Object(props);
+    res
+}
