@@ -241,3 +241,36 @@ fn a_legacy_doc_file_is_named_as_such() {
             .contains("请另存为 .docx")
     );
 }
+
+/// `extract` writes what was recognised in the YAML schema; checking that
+/// YAML gives the same findings as checking the original.
+#[test]
+fn extract_round_trips_to_identical_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    for source in [
+        "tests/fixtures/seed.docx",
+        "tests/fixtures/seed.txt",
+        "tests/fixtures/clean.yaml",
+    ] {
+        let out = run(&["extract", source]);
+        assert_eq!(out.status.code(), Some(0), "{source}");
+        let yaml = dir.path().join("extracted.yaml");
+        std::fs::write(&yaml, &out.stdout).unwrap();
+        let (_, original) = check_json(&[source]);
+        let (_, again) = check_json(&[yaml.to_str().unwrap()]);
+        assert_eq!(said(&again), said(&original), "{source}");
+        assert_eq!(
+            again["files"][0]["agency"], original["files"][0]["agency"],
+            "{source}"
+        );
+    }
+    let json = run(&["extract", "--to", "json", "tests/fixtures/seed.docx"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["tables"]["t3"]["withheld_third_party"]["natural"], 1);
+    assert_eq!(
+        run(&["extract", "tests/fixtures/missing.docx"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

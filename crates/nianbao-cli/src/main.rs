@@ -36,6 +36,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 输出识别出的报告（YAML 格式可直接再检查）
+    Extract {
+        /// 要识别的文件
+        path: PathBuf,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Yaml)]
+        to: ExtractFormat,
+    },
     /// 检查一个或多个年报文件（或目录）
     Check {
         /// 要检查的文件或目录
@@ -78,6 +86,12 @@ enum RulesCommand {
         /// 规则目录（默认为内置规则；也可用 --rules）
         dir: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExtractFormat {
+    Yaml,
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -168,6 +182,22 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 eprintln!("{}", summary.line_zh(started.elapsed()));
             }
             Ok(summary.exit_code())
+        }
+        Command::Extract { path, to } => {
+            let report = nianbao_core::read_report(&registry::registry(), &path)
+                .map_err(|e| anyhow::anyhow!("{}：{e}", path.display()))?;
+            let yaml = nianbao_yaml::to_yaml(&report);
+            let text = match to {
+                ExtractFormat::Yaml => yaml,
+                // The same schema as JSON: what the YAML adapter would read.
+                ExtractFormat::Json => {
+                    let value: serde_json::Value =
+                        serde_saphyr::from_str(&yaml).context("内部错误：导出的 YAML 无法转换")?;
+                    serde_json::to_string_pretty(&value)? + "\n"
+                }
+            };
+            write_stdout(text.as_bytes())?;
+            Ok(0)
         }
         Command::Rules { command, rules } => {
             let dir = match &command {

@@ -7,6 +7,8 @@
 //! serde-saphyr forbids `unsafe`, has resource budgets on by default and
 //! gives line/column for every value through `Spanned`.
 
+mod write;
+
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -18,6 +20,8 @@ use nianbao_core::value::{Value, parse_cell_text};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use serde_saphyr::Spanned;
+
+pub use write::to_yaml;
 
 pub struct YamlAdapter;
 
