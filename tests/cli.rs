@@ -274,3 +274,21 @@ fn extract_round_trips_to_identical_findings() {
         Some(2)
     );
 }
+
+/// LibreOffice-written seed with 「１」 full-width digits and a blank cell:
+/// the same arithmetic findings, plus NUM-BLANK for the blank.
+#[test]
+fn full_width_digits_and_blanks_in_a_real_docx() {
+    let (code, json) = check_json(&["tests/fixtures/fullwidth.docx"]);
+    assert_eq!(code, 1);
+    let mut got = rule_columns(&json);
+    got.sort();
+    let want = [
+        ("NUM-BLANK", "commercial"),
+        ("R3-IDENT", "natural"),
+        ("R3-IDENT", "total"),
+        ("R3-RESULTSUM", "natural"),
+        ("R3-RESULTSUM", "total"),
+    ];
+    assert_eq!(got, want.map(|(r, c)| (r.to_string(), c.to_string())));
+}
