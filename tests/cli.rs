@@ -292,3 +292,18 @@ fn full_width_digits_and_blanks_in_a_real_docx() {
     ];
     assert_eq!(got, want.map(|(r, c)| (r.to_string(), c.to_string())));
 }
+
+#[test]
+fn a_file_with_nothing_of_the_national_format_cannot_be_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("会议纪要.txt");
+    std::fs::write(
+        &f,
+        "关于召开政府信息公开工作会议的通知\n请各单位准时参加。\n",
+    )
+    .unwrap();
+    let (code, json) = check_json(&[f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let msg = json["files"][0]["errors"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("未识别到年报内容"), "{msg}");
+}

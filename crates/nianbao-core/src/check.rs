@@ -87,6 +87,13 @@ pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError
     };
     report.path = display;
     report.format = adapter.name().to_string();
+    // Nothing of the national format: checking it would only print silence.
+    if report.tables.is_empty() && report.sections.is_empty() {
+        return Err(err(
+            "未识别到年报内容：没有表二、表三、表四，也没有「一、总体情况」等部分标题（这可能不是政府信息公开工作年度报告）"
+                .into(),
+        ));
+    }
     Ok(report)
 }
 
