@@ -77,7 +77,7 @@ impl TableBuilder {
         }
     }
 
-    fn finish(mut self, table_index: usize) -> GridTable {
+    fn finish(mut self) -> GridTable {
         self.end_row();
         let width = self.rows.iter().map(Vec::len).max().unwrap_or(0);
         let first_line = self.rows.first().and_then(|r| r.first()).map_or(0, |c| c.1);
@@ -97,7 +97,6 @@ impl TableBuilder {
                     .collect()
             })
             .collect();
-        let _ = table_index;
         GridTable {
             rows,
             origin: Origin::Line { line: first_line },
@@ -109,7 +108,6 @@ impl TableBuilder {
 pub fn parse(text: &str) -> Document {
     let mut blocks = Vec::new();
     let mut table: Option<TableBuilder> = None;
-    let mut tables = 0;
     let mut previous_blank = false;
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
@@ -136,8 +134,7 @@ pub fn parse(text: &str) -> Document {
             }
             _ => {
                 if let Some(t) = table.take() {
-                    tables += 1;
-                    blocks.push(Block::Table(t.finish(tables)));
+                    blocks.push(Block::Table(t.finish()));
                 }
                 let clean = line.replace("[bookmark: _GoBack]", "");
                 let clean = clean.trim_matches(|c: char| c.is_whitespace());
@@ -152,8 +149,7 @@ pub fn parse(text: &str) -> Document {
         previous_blank = false;
     }
     if let Some(t) = table.take() {
-        tables += 1;
-        blocks.push(Block::Table(t.finish(tables)));
+        blocks.push(Block::Table(t.finish()));
     }
     Document { blocks }
 }
