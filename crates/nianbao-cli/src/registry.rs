@@ -8,5 +8,6 @@ pub fn registry() -> Registry {
     r.register(nianbao_yaml::YamlAdapter);
     r.register(nianbao_text::TextAdapter);
     r.register(nianbao_docx::DocxAdapter);
+    r.register(nianbao_pdf::PdfAdapter);
     r
 }
