@@ -4,6 +4,9 @@
 //! - `fixtures`: regenerate the committed DOCX fixtures from their sources in
 //!   `tests/fixtures/src/` with LibreOffice (`soffice`), so they are written by a
 //!   real word processor, not by our own code.
+//! - `pdf`: regenerate the PDF fixtures (`pdf.rs`).
+
+mod pdf;
 
 use std::process::Command;
 
@@ -14,9 +17,10 @@ fn main() -> Result<()> {
     match task.as_str() {
         "ci" => ci(),
         "fixtures" => fixtures(),
+        "pdf" => pdf::pdf(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)"
             );
             bail!("unknown task {task:?}")
         }

@@ -87,11 +87,16 @@ fn measures(pages: &[Vec<Item>]) -> Measures {
         })
         .collect();
     let left = mode(all.iter().map(|l| l.x0)).unwrap_or(0.0);
+    // The right margin: where full lines end. The rightmost end that another
+    // line shares (justified text), so that one overlong line does not count;
+    // with no such pair, the rightmost end.
     let mut rights: Vec<f32> = all.iter().map(|l| l.x1).collect();
-    rights.sort_by(f32::total_cmp);
+    rights.sort_by(|a, b| b.total_cmp(a));
     let right = rights
-        .get(rights.len().saturating_sub(1) * 9 / 10)
-        .copied()
+        .windows(2)
+        .find(|w| w[0] - w[1] <= 6.0)
+        .map(|w| w[0])
+        .or(rights.first().copied())
         .unwrap_or(left + 400.0);
     let mut gaps = Vec::new();
     for page in pages {

@@ -129,20 +129,30 @@ fn merge_segments(mut segs: Vec<Segment>) -> Vec<Segment> {
         a.horizontal
             .cmp(&b.horizontal)
             .then(a.pos.total_cmp(&b.pos))
-            .then(a.lo.total_cmp(&b.lo))
     });
     let mut out: Vec<Segment> = Vec::with_capacity(segs.len());
-    for s in segs {
-        if let Some(last) = out.last_mut() {
-            if last.horizontal == s.horizontal
-                && (last.pos - s.pos).abs() <= 0.5
-                && s.lo <= last.hi + 1.0
-            {
-                last.hi = last.hi.max(s.hi);
-                continue;
+    let mut start = 0;
+    while start < segs.len() {
+        // Pieces on one line: positions chained within half a point.
+        let mut end = start + 1;
+        while end < segs.len()
+            && segs[end].horizontal == segs[start].horizontal
+            && segs[end].pos - segs[end - 1].pos <= 0.5
+        {
+            end += 1;
+        }
+        let group = &mut segs[start..end];
+        let pos = group.iter().map(|s| s.pos).sum::<f32>() / group.len() as f32;
+        group.sort_by(|a, b| a.lo.total_cmp(&b.lo));
+        let first = out.len();
+        for s in group.iter() {
+            let joins = out.len() > first && out.last().is_some_and(|l| s.lo <= l.hi + 1.0);
+            match out.last_mut() {
+                Some(last) if joins => last.hi = last.hi.max(s.hi),
+                _ => out.push(Segment { pos, ..*s }),
             }
         }
-        out.push(s);
+        start = end;
     }
     out
 }
