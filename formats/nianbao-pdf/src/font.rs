@@ -216,13 +216,13 @@ impl<'a> Font<'a> {
     }
 
     fn unicode(&self, code: u32, raw: &[u8]) -> String {
-        if let Some(Encoding::UnicodeMapEncoding(map)) = &self.to_unicode {
-            if let Some(units) = map.get(code, raw.len() as u8) {
-                let s = String::from_utf16_lossy(&units);
-                // Some producers map unknown glyphs to U+0000 or U+FFFD: fall through.
-                if !s.is_empty() && !s.contains(['\0', '\u{fffd}']) {
-                    return s;
-                }
+        if let Some(Encoding::UnicodeMapEncoding(map)) = &self.to_unicode
+            && let Some(units) = map.get(code, raw.len() as u8)
+        {
+            let s = String::from_utf16_lossy(&units);
+            // Some producers map unknown glyphs to U+0000 or U+FFFD: fall through.
+            if !s.is_empty() && !s.contains(['\0', '\u{fffd}']) {
+                return s;
             }
         }
         match &self.fallback {

@@ -263,10 +263,8 @@ impl<'a> Interpreter<'a> {
         let args = &op.operands;
         let st = &mut run.state;
         match op.operator.as_str() {
-            "q" => {
-                if run.stack.len() < MAX_STATE_DEPTH {
-                    run.stack.push(st.clone());
-                }
+            "q" if run.stack.len() < MAX_STATE_DEPTH => {
+                run.stack.push(st.clone());
             }
             "Q" => {
                 if let Some(s) = run.stack.pop() {
@@ -323,14 +321,12 @@ impl<'a> Interpreter<'a> {
                     self.show(run, s);
                 }
             }
-            "\"" => {
-                if args.len() >= 3 {
-                    run.state.word_spacing = number(&args[0]);
-                    run.state.char_spacing = number(&args[1]);
-                    run.next_line();
-                    if let Ok(s) = args[2].as_str() {
-                        self.show(run, s);
-                    }
+            "\"" if args.len() >= 3 => {
+                run.state.word_spacing = number(&args[0]);
+                run.state.char_spacing = number(&args[1]);
+                run.next_line();
+                if let Ok(s) = args[2].as_str() {
+                    self.show(run, s);
                 }
             }
             "TJ" => {
@@ -359,10 +355,10 @@ impl<'a> Interpreter<'a> {
             "l" => {
                 if let Some([x, y]) = nums::<2>(args) {
                     let p = apply(&st.ctm, x, y);
-                    if let Some(sp) = run.path.last_mut() {
-                        if sp.points.len() < 10_000 {
-                            sp.points.push(p);
-                        }
+                    if let Some(sp) = run.path.last_mut()
+                        && sp.points.len() < 10_000
+                    {
+                        sp.points.push(p);
                     }
                 }
             }
@@ -582,10 +578,11 @@ impl Run<'_> {
             for w in sp.points.windows(2) {
                 self.line(w[0], w[1]);
             }
-            if (sp.closed || close) && sp.points.len() > 2 {
-                if let (Some(first), Some(last)) = (sp.points.first(), sp.points.last()) {
-                    self.line(*last, *first);
-                }
+            if (sp.closed || close)
+                && sp.points.len() > 2
+                && let (Some(first), Some(last)) = (sp.points.first(), sp.points.last())
+            {
+                self.line(*last, *first);
             }
         }
     }

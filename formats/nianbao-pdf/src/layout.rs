@@ -47,7 +47,7 @@ fn page_items(page: &Page) -> Vec<Item> {
         .into_iter()
         .filter(|l| {
             let rel = (l.y - page.y0) / height;
-            !((!(0.08..=0.92).contains(&rel)) && is_page_number(&l.text))
+            (0.08..=0.92).contains(&rel) || !is_page_number(&l.text)
         })
         .map(Item::Line)
         .collect();
@@ -168,24 +168,22 @@ pub fn document(pages: &[Page]) -> Document {
     let mut items: Vec<(Item, usize)> = Vec::new();
     for (p, page_items) in per_page.into_iter().enumerate() {
         for (k, item) in page_items.into_iter().enumerate() {
-            if let (0, Item::Table(next, glyphs)) = (k, &item) {
-                if let Some((Item::Table(prev, prev_glyphs), prev_page)) = items.last_mut() {
-                    if *prev_page + 1 == p
-                        && (prev.x0 - next.x0).abs() < 3.0
-                        && (prev.x1 - next.x1).abs() < 3.0
-                    {
-                        let dy = prev.y0 - next.y1;
-                        let mut next = (**next).clone();
-                        next.shift(dy);
-                        prev.append(next);
-                        prev_glyphs.extend(glyphs.iter().cloned().map(|mut g| {
-                            g.y += dy;
-                            g
-                        }));
-                        *prev_page = p;
-                        continue;
-                    }
-                }
+            if let (0, Item::Table(next, glyphs)) = (k, &item)
+                && let Some((Item::Table(prev, prev_glyphs), prev_page)) = items.last_mut()
+                && *prev_page + 1 == p
+                && (prev.x0 - next.x0).abs() < 3.0
+                && (prev.x1 - next.x1).abs() < 3.0
+            {
+                let dy = prev.y0 - next.y1;
+                let mut next = (**next).clone();
+                next.shift(dy);
+                prev.append(next);
+                prev_glyphs.extend(glyphs.iter().cloned().map(|mut g| {
+                    g.y += dy;
+                    g
+                }));
+                *prev_page = p;
+                continue;
             }
             items.push((item, p));
         }

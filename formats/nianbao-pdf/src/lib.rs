@@ -17,6 +17,8 @@ mod interp;
 mod layout;
 mod lines;
 mod ruling;
+#[cfg(test)]
+mod tests;
 mod unify;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};

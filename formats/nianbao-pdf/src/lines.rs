@@ -47,12 +47,11 @@ pub fn join(out: &mut String, next: &str) {
     }
     let end = out.trim_end();
     out.truncate(end.len());
-    if let (Some(a), Some(b)) = (out.chars().last(), next.chars().next()) {
-        if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()
-            || (a == ',' || a == ';' || a == ':') && b.is_ascii_alphabetic()
-        {
-            out.push(' ');
-        }
+    if let (Some(a), Some(b)) = (out.chars().last(), next.chars().next())
+        && (a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()
+            || (a == ',' || a == ';' || a == ':') && b.is_ascii_alphabetic())
+    {
+        out.push(' ');
     }
     out.push_str(next);
 }

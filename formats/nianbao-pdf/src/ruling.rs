@@ -109,11 +109,11 @@ fn snap(sorted: &[f32]) -> Vec<f32> {
     let mut out: Vec<f32> = Vec::new();
     let mut cluster: Vec<f32> = Vec::new();
     for &p in sorted {
-        if let Some(last) = cluster.last() {
-            if p - last > SNAP {
-                out.push(cluster.iter().sum::<f32>() / cluster.len() as f32);
-                cluster.clear();
-            }
+        if let Some(last) = cluster.last()
+            && p - last > SNAP
+        {
+            out.push(cluster.iter().sum::<f32>() / cluster.len() as f32);
+            cluster.clear();
         }
         cluster.push(p);
     }
@@ -228,16 +228,17 @@ pub fn cells(region: &Ruled, glyphs: &[&Glyph]) -> Vec<Vec<LaidCell>> {
     let mut parent: Vec<usize> = (0..rows * cols).collect();
     for r in 0..rows {
         let ymid = (ys[r] + ys[r + 1]) / 2.0;
-        for c in 1..cols {
-            if !region.has_line(false, xs[c], ymid) {
+        // Inner column edges: xs[1..cols].
+        for (c, x) in xs.iter().enumerate().take(cols).skip(1) {
+            if !region.has_line(false, *x, ymid) {
                 union(&mut parent, idx(r, c - 1), idx(r, c));
             }
         }
     }
     for c in 0..cols {
         let xmid = (xs[c] + xs[c + 1]) / 2.0;
-        for r in 1..rows {
-            if !region.has_line(true, ys[r], xmid) {
+        for (r, y) in ys.iter().enumerate().take(rows).skip(1) {
+            if !region.has_line(true, *y, xmid) {
                 union(&mut parent, idx(r - 1, c), idx(r, c));
             }
         }
@@ -248,7 +249,7 @@ pub fn cells(region: &Ruled, glyphs: &[&Glyph]) -> Vec<Vec<LaidCell>> {
         for c in 0..cols {
             let root = find(&mut parent, idx(r, c));
             let tl = &mut top_left[root];
-            *tl = ((*tl).0.min(r), (*tl).1.min(c));
+            *tl = (tl.0.min(r), tl.1.min(c));
         }
     }
     // Glyphs to the merged cell they sit in.
