@@ -65,6 +65,8 @@ pub struct Page {
     pub glyphs: Vec<Glyph>,
     pub segments: Vec<Segment>,
     pub images: usize,
+    /// Characters left out because they are drawn at an angle.
+    pub turned: usize,
 }
 
 type Matrix = [f32; 6];
@@ -189,6 +191,24 @@ impl<'a> Interpreter<'a> {
         {
             (page.x0, page.y0, page.x1, page.y1) = (a.min(c), b.min(d), a.max(c), b.max(d));
         }
+        // A page shown turned (/Rotate) is laid out as it is shown.
+        let rotate = self
+            .inherited(dict, b"Rotate")
+            .and_then(|o| o.as_i64().ok())
+            .unwrap_or(0)
+            .rem_euclid(360);
+        let (x0, y0, x1, y1) = (page.x0, page.y0, page.x1, page.y1);
+        let ctm = match rotate {
+            90 => [0.0, -1.0, 1.0, 0.0, -y0, x1],
+            180 => [-1.0, 0.0, 0.0, -1.0, x1, y1],
+            270 => [0.0, 1.0, -1.0, 0.0, y1, -x0],
+            _ => [1.0, 0.0, 0.0, 1.0, -x0, -y0],
+        };
+        (page.x0, page.y0) = (0.0, 0.0);
+        (page.x1, page.y1) = match rotate {
+            90 | 270 => (y1 - y0, x1 - x0),
+            _ => (x1 - x0, y1 - y0),
+        };
         let resources = self
             .inherited(dict, b"Resources")
             .and_then(|o| o.as_dict().ok());
@@ -198,7 +218,10 @@ impl<'a> Interpreter<'a> {
             .map_err(|_| PdfError::TooComplex(format!("第 {number} 页的内容流超过 32 MiB")))?;
         let mut run = Run {
             page: &mut page,
-            state: State::default(),
+            state: State {
+                ctm,
+                ..State::default()
+            },
             stack: Vec::new(),
             tm: IDENTITY,
             tlm: IDENTITY,
@@ -489,6 +512,13 @@ impl<'a> Interpreter<'a> {
             }
             tx *= st.hscale;
             run.tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &run.tm);
+            // Text at an angle (watermarks, stamps) is not part of the report's lines.
+            if trm[1].abs() > 0.1 * trm[0].abs() || trm[2].abs() > 0.1 * trm[3].abs() {
+                if !code.text.trim().is_empty() {
+                    run.page.turned += 1;
+                }
+                continue;
+            }
             if size > 0.0 && x.is_finite() && y.is_finite() && !code.text.is_empty() {
                 run.page.glyphs.push(Glyph {
                     text: code.text,

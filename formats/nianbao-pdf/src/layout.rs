@@ -42,13 +42,9 @@ fn page_items(page: &Page) -> Vec<Item> {
             None => free.push(g),
         }
     }
-    let height = (page.y1 - page.y0).max(1.0);
     let mut items: Vec<Item> = lines(&free)
         .into_iter()
-        .filter(|l| {
-            let rel = (l.y - page.y0) / height;
-            (0.08..=0.92).contains(&rel) || !is_page_number(&l.text)
-        })
+        .filter(|l| band(l, page) == 0 || !is_page_number(&l.text))
         .map(Item::Line)
         .collect();
     for (r, g) in regions.into_iter().zip(in_table) {
@@ -56,6 +52,56 @@ fn page_items(page: &Page) -> Vec<Item> {
     }
     items.sort_by(|a, b| b.top().total_cmp(&a.top()));
     items
+}
+
+/// Where a line sits on its page: -1 in the top margin band, 1 in the bottom
+/// band, 0 in the body.
+fn band(line: &Line, page: &Page) -> i8 {
+    let rel = (line.y - page.y0) / (page.y1 - page.y0).max(1.0);
+    if rel > 0.92 {
+        -1
+    } else if rel < 0.08 {
+        1
+    } else {
+        0
+    }
+}
+
+/// Running headers and footers: the same text (digits aside) in the same
+/// margin band on at least half the pages, and on two or more.
+fn drop_running_lines(pages: &[Page], items: &mut [Vec<Item>]) {
+    if pages.len() < 2 {
+        return;
+    }
+    let key = |l: &Line, p: &Page| {
+        let text: String = l.text.chars().filter(|c| !c.is_ascii_digit()).collect();
+        (band(l, p), text)
+    };
+    let mut seen: std::collections::HashMap<(i8, String), usize> = Default::default();
+    for (page, list) in pages.iter().zip(items.iter()) {
+        let mut keys: Vec<(i8, String)> = list
+            .iter()
+            .filter_map(|i| match i {
+                Item::Line(l) if band(l, page) != 0 => Some(key(l, page)),
+                _ => None,
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    let running = |k: &(i8, String)| {
+        seen.get(k)
+            .is_some_and(|n| *n >= 2 && *n * 2 >= pages.len())
+    };
+    for (page, list) in pages.iter().zip(items.iter_mut()) {
+        list.retain(|i| match i {
+            Item::Line(l) => band(l, page) == 0 || !running(&key(l, page)),
+            Item::Table(..) => true,
+        });
+    }
 }
 
 /// Layout measures of the body text, taken over the whole document.
@@ -162,7 +208,8 @@ impl Paragraphs<'_> {
 
 /// Lays out the pages as one document.
 pub fn document(pages: &[Page]) -> Document {
-    let per_page: Vec<Vec<Item>> = pages.iter().map(page_items).collect();
+    let mut per_page: Vec<Vec<Item>> = pages.iter().map(page_items).collect();
+    drop_running_lines(pages, &mut per_page);
     let m = measures(&per_page);
     // Reading order, with a table split by a page break joined into one.
     let mut items: Vec<(Item, usize)> = Vec::new();

@@ -64,6 +64,8 @@ pub enum PdfError {
     TooComplex(String),
     #[error("该 PDF 无文字层（可能为扫描件），无法检查")]
     NoText,
+    #[error("该 PDF 的文字都是斜排或旋转的，无法按行读取")]
+    Turned,
     #[error("该 PDF 的文字无法解码（字体没有 ToUnicode 映射），无法检查")]
     Undecodable,
 }
@@ -159,6 +161,9 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
         }
     }
     if shown == 0 {
+        if read.iter().any(|p| p.turned > 0) {
+            return Err(PdfError::Turned);
+        }
         return Err(PdfError::NoText);
     }
     if unknown * 2 > shown {

@@ -99,6 +99,10 @@ impl Builder {
     }
 
     fn page(&mut self, content: &str) -> &mut Builder {
+        self.page_rotated(content, 0)
+    }
+
+    fn page_rotated(&mut self, content: &str, rotate: i64) -> &mut Builder {
         let content = self
             .pdf
             .add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
@@ -108,6 +112,7 @@ impl Builder {
             "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
             "Contents" => Object::Reference(content),
             "Resources" => Object::Reference(self.resources),
+            "Rotate" => rotate,
         });
         self.pages.push(Object::Reference(page));
         self
@@ -311,4 +316,47 @@ fn text_inside_a_form_xobject_is_read() {
     }
     let bytes = b.page("q /Fm1 Do Q").bytes();
     assert_eq!(paragraphs(&read(&bytes).unwrap()), ["落款"]);
+}
+
+/// A page shown turned a quarter (/Rotate 90) whose text runs upwards in
+/// the file: read as shown. A stamp at 45° is left out.
+#[test]
+fn a_turned_page_is_read_as_shown_and_slanted_stamps_are_left_out() {
+    let mut cids = Cids::new();
+    let heading = cids.hex("一、总体情况");
+    let body = cids.hex("政府信息");
+    let stamp = cids.hex("样稿");
+    let content = format!(
+        "BT /C 12 Tf 0 1 -1 0 100 72 Tm {heading} Tj ET\n\
+         BT /C 12 Tf 0 1 -1 0 140 72 Tm {body} Tj ET\n\
+         BT /C 40 Tf 0.7 0.7 -0.7 0.7 300 300 Tm {stamp} Tj ET\n"
+    );
+    let bytes = Builder::new("Identity-H", Some(cids.to_unicode()))
+        .page_rotated(&content, 90)
+        .bytes();
+    assert_eq!(
+        paragraphs(&read(&bytes).unwrap()),
+        ["一、总体情况", "政府信息"]
+    );
+}
+
+#[test]
+fn running_headers_and_page_numbers_are_not_text() {
+    let mut cids = Cids::new();
+    let mut pages = Vec::new();
+    for (n, body) in [(1, "一、总体情况"), (2, "二、主动公开政府信息情况")] {
+        let mut c = show(&mut cids, 200.0, 815.0, "某某局年度报告");
+        c += &show(&mut cids, 72.0, 700.0, body);
+        c += &format!("BT /H 10 Tf 290 30 Td (- {n} -) Tj ET\n");
+        pages.push(c);
+    }
+    let mut b = Builder::new("Identity-H", Some(cids.to_unicode()));
+    for p in &pages {
+        b.page(p);
+    }
+    let bytes = b.bytes();
+    assert_eq!(
+        paragraphs(&read(&bytes).unwrap()),
+        ["一、总体情况", "二、主动公开政府信息情况"]
+    );
 }
