@@ -36,11 +36,8 @@ pub fn explain(rules: &RuleSet, id: &str) -> Option<String> {
     if !m.params.is_empty() {
         s.push_str("\n参数（可在 nianbao.toml 中修改）：\n");
         for (name, value) in &m.params {
-            let shown = r.settings.params.get(name.as_str()).map(|v| v.to_string());
-            match shown {
-                Some(v) if v != value.to_string() => {
-                    s.push_str(&format!("  {name} = {v}（默认 {value}）\n"))
-                }
+            match r.param(name) {
+                Some(v) if &v != value => s.push_str(&format!("  {name} = {v}（默认 {value}）\n")),
                 _ => s.push_str(&format!("  {name} = {value}\n")),
             }
         }

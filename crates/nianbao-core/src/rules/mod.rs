@@ -111,6 +111,13 @@ pub struct RuleSettings {
 #[error("{0}")]
 pub struct SettingError(pub String);
 
+impl Rule {
+    /// A parameter's effective value (after configuration), as JSON.
+    pub fn param(&self, name: &str) -> Option<serde_json::Value> {
+        self.settings.params.get(name).and_then(to_json)
+    }
+}
+
 /// One rule script to load: a display path and its text.
 pub struct RuleSource {
     pub path: String,
