@@ -4,23 +4,29 @@
 //! - `fixtures`: regenerate the committed DOCX fixtures from their sources in
 //!   `tests/fixtures/src/` with LibreOffice (`soffice`), so they are written by a
 //!   real word processor, not by our own code.
+//! - `docs`: regenerate `docs/rules.md` from the rules' metadata.
+//! - `regions`: regenerate the administrative-division table in core.
 //! - `pdf`: regenerate the PDF fixtures (`pdf.rs`).
-
-mod pdf;
 
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+
+mod docs;
+mod pdf;
+mod regions;
 
 fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "ci" => ci(),
         "fixtures" => fixtures(),
+        "docs" => docs::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
+        "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "pdf" => pdf::pdf(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)"
             );
             bail!("unknown task {task:?}")
         }
