@@ -220,9 +220,36 @@ pub struct LaidCell {
 
 /// Builds the cell grid of a ruled region and fills it with the glyphs inside.
 pub fn cells(region: &Ruled, glyphs: &[&Glyph]) -> Vec<Vec<LaidCell>> {
-    let Some((xs, ys)) = region.grid() else {
+    let Some((xs, mut ys)) = region.grid() else {
         return Vec::new();
     };
+    let laid = fill(region, &xs, &ys, glyphs);
+    // A horizontal line drawn under some cells only, that nowhere separates
+    // two texts (a row-spanning cell ended mid-row, as some writers draw at
+    // a page break), is not a row boundary.
+    let spurious: Vec<usize> = (1..ys.len() - 1)
+        .filter(|&k| {
+            let mids = || xs.windows(2).map(|w| (w[0] + w[1]) / 2.0).enumerate();
+            let partial = mids().any(|(_, x)| !region.has_line(true, ys[k], x));
+            partial
+                && mids().all(|(c, x)| {
+                    !region.has_line(true, ys[k], x)
+                        || laid[k - 1][c].text.is_empty()
+                        || laid[k][c].text.is_empty()
+                })
+        })
+        .collect();
+    if spurious.is_empty() {
+        return laid;
+    }
+    for k in spurious.into_iter().rev() {
+        ys.remove(k);
+    }
+    fill(region, &xs, &ys, glyphs)
+}
+
+/// Cells of the grid `xs` × `ys`, merged where a grid line is missing.
+fn fill(region: &Ruled, xs: &[f32], ys: &[f32], glyphs: &[&Glyph]) -> Vec<Vec<LaidCell>> {
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
     let idx = |r: usize, c: usize| r * cols + c;
     let mut parent: Vec<usize> = (0..rows * cols).collect();
@@ -357,6 +384,36 @@ mod tests {
         assert_eq!(grid[0][1].merged_from, Some((0, 0)));
         assert_eq!(grid[1][2].merged_from, Some((0, 2)));
         assert_eq!(grid[0][0].merged_from, None);
+    }
+
+    /// The label cell's bottom border stops halfway down the next row (as
+    /// WeasyPrint draws a row span cut by a page break): not a row boundary.
+    #[test]
+    fn a_partial_line_with_nothing_below_is_not_a_row() {
+        let segs = vec![
+            h(100.0, 0.0, 150.0),
+            h(80.0, 50.0, 150.0),
+            h(70.0, 0.0, 50.0),
+            h(40.0, 0.0, 150.0),
+            v(0.0, 40.0, 100.0),
+            v(50.0, 40.0, 100.0),
+            v(100.0, 40.0, 100.0),
+            v(150.0, 40.0, 100.0),
+        ];
+        let regions = regions(&segs);
+        let glyphs = [
+            g("三", 10.0, 86.0),
+            g("甲", 60.0, 86.0),
+            g("1", 110.0, 86.0),
+            g("乙", 60.0, 56.0),
+            g("2", 110.0, 56.0),
+        ];
+        let refs: Vec<&Glyph> = glyphs.iter().collect();
+        let text: Vec<Vec<String>> = cells(&regions[0], &refs)
+            .into_iter()
+            .map(|r| r.into_iter().map(|c| c.text).collect())
+            .collect();
+        assert_eq!(text, [["三", "甲", "1"], ["三", "乙", "2"]]);
     }
 
     #[test]
