@@ -235,3 +235,42 @@ fn tiny_pdf(pages: usize) -> Vec<u8> {
     );
     out
 }
+
+/// The part of an extract from `  t3:` (or `  t4:`) to the next table key.
+fn table_block(yaml: &str, key: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in yaml.lines() {
+        if line.starts_with("  t") && line.ends_with(':') {
+            inside = line.trim() == format!("{key}:");
+        } else if !line.starts_with("    ") {
+            inside = false;
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Tables drawn without any ruling line (WeasyPrint, borders removed): tables
+/// 三 and 四 are read from the alignment of the text as from the DOCX.
+#[test]
+fn tables_without_ruling_lines_are_read_from_alignment() {
+    let pdf = run(&["extract", "tests/fixtures/seed-unruled.pdf", "--to", "yaml"]);
+    let docx = run(&["extract", "tests/fixtures/seed.docx", "--to", "yaml"]);
+    assert_eq!(pdf.status.code(), Some(0));
+    let (pdf, docx) = (
+        String::from_utf8_lossy(&pdf.stdout),
+        String::from_utf8_lossy(&docx.stdout),
+    );
+    for key in ["t3", "t4"] {
+        let want = table_block(&docx, key);
+        assert!(
+            want.lines().count() > 3,
+            "{key} in the DOCX extract:\n{docx}"
+        );
+        assert_eq!(table_block(&pdf, key), want, "{key}");
+    }
+}

@@ -6,6 +6,8 @@
 //! - `seed-weasyprint.pdf`: the seed via LibreOffice's HTML export and
 //!   WeasyPrint (Type0 `Identity-H` fonts, borders as filled frames, table 三
 //!   split across a page break);
+//! - `seed-unruled.pdf`: the same with every table border removed
+//!   (`tests/fixtures/src/unruled.css`): tables read from text alignment;
 //! - `scanned.pdf`: page 1 of `seed.pdf` rendered to a black-and-white PNG (pdftoppm)
 //!   and wrapped as an image-only PDF (img2pdf): no text layer;
 //! - `encrypted.pdf` / `restricted.pdf`: `tests/fixtures/src/short.txt` exported
@@ -52,6 +54,11 @@ pub fn pdf() -> Result<()> {
     run(Command::new("weasyprint")
         .arg(tmp.join("seed.html"))
         .arg(fixtures.join("seed-weasyprint.pdf")))?;
+    run(Command::new("weasyprint")
+        .arg("-s")
+        .arg(fixtures.join("src/unruled.css"))
+        .arg(tmp.join("seed.html"))
+        .arg(fixtures.join("seed-unruled.pdf")))?;
 
     run(Command::new("pdftoppm")
         .args(["-r", "72", "-mono", "-png", "-f", "1", "-l", "1"])

@@ -6,12 +6,14 @@ use nianbao_core::model::Origin;
 
 use crate::interp::{Glyph, Page};
 use crate::lines::{Line, join, lines};
-use crate::ruling::{Ruled, cells, regions};
+use crate::ruling::{LaidCell, Ruled, cells, regions};
 
 /// What a page shows, top to bottom.
 enum Item {
     Line(Line),
     Table(Box<Ruled>, Vec<Glyph>),
+    /// A table without ruling lines, already laid out (see [`crate::aligned`]).
+    Aligned(Vec<Vec<String>>),
 }
 
 impl Item {
@@ -19,6 +21,7 @@ impl Item {
         match self {
             Item::Line(l) => l.top(),
             Item::Table(r, _) => r.y1,
+            Item::Aligned(_) => f32::MAX,
         }
     }
 }
@@ -99,7 +102,7 @@ fn drop_running_lines(pages: &[Page], items: &mut [Vec<Item>]) {
     for (page, list) in pages.iter().zip(items.iter_mut()) {
         list.retain(|i| match i {
             Item::Line(l) => band(l, page) == 0 || !running(&key(l, page)),
-            Item::Table(..) => true,
+            Item::Table(..) | Item::Aligned(_) => true,
         });
     }
 }
@@ -158,7 +161,7 @@ fn measures(pages: &[Vec<Item>]) -> Measures {
                     }
                     prev = Some(l);
                 }
-                Item::Table(..) => prev = None,
+                Item::Table(..) | Item::Aligned(_) => prev = None,
             }
         }
     }
@@ -206,11 +209,46 @@ impl Paragraphs<'_> {
     }
 }
 
+/// Replaces runs of lines that form a table without ruling lines.
+fn find_aligned(items: &mut Vec<Item>, left: f32) {
+    let heading = |t: &str| nianbao_core::recognize::section_heading(t).is_some();
+    let old = std::mem::take(items);
+    let mut run: Vec<Line> = Vec::new();
+    let flush = |run: &mut Vec<Line>, items: &mut Vec<Item>| {
+        let found = crate::aligned::tables(run, left, heading);
+        let mut lines = std::mem::take(run).into_iter().enumerate();
+        for f in found {
+            for (_, l) in lines.by_ref().take_while(|(k, _)| *k < f.first) {
+                items.push(Item::Line(l));
+            }
+            // take_while consumed line `first`; skip through `last`.
+            for _ in f.first..f.last {
+                lines.next();
+            }
+            items.push(Item::Aligned(f.rows));
+        }
+        items.extend(lines.map(|(_, l)| Item::Line(l)));
+    };
+    for item in old {
+        match item {
+            Item::Line(l) => run.push(l),
+            other => {
+                flush(&mut run, items);
+                items.push(other);
+            }
+        }
+    }
+    flush(&mut run, items);
+}
+
 /// Lays out the pages as one document.
 pub fn document(pages: &[Page]) -> Document {
     let mut per_page: Vec<Vec<Item>> = pages.iter().map(page_items).collect();
     drop_running_lines(pages, &mut per_page);
     let m = measures(&per_page);
+    for items in &mut per_page {
+        find_aligned(items, m.left);
+    }
     // Reading order, with a table split by a page break joined into one.
     let mut items: Vec<(Item, usize)> = Vec::new();
     for (p, page_items) in per_page.into_iter().enumerate() {
@@ -274,13 +312,32 @@ pub fn document(pages: &[Page]) -> Document {
                 tables += 1;
                 blocks.push(Block::Table(grid_table(tables, laid)));
             }
+            Item::Aligned(rows) => {
+                flush(&mut para, &mut blocks);
+                if rows.is_empty() {
+                    continue;
+                }
+                tables += 1;
+                let laid = rows
+                    .into_iter()
+                    .map(|r| {
+                        r.into_iter()
+                            .map(|text| LaidCell {
+                                text,
+                                merged_from: None,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                blocks.push(Block::Table(grid_table(tables, laid)));
+            }
         }
     }
     flush(&mut para, &mut blocks);
     Document { blocks }
 }
 
-fn grid_table(index: usize, laid: Vec<Vec<crate::ruling::LaidCell>>) -> GridTable {
+fn grid_table(index: usize, laid: Vec<Vec<LaidCell>>) -> GridTable {
     let origin = |r: usize, c: usize| Origin::Table {
         table_index: index,
         row: r + 1,

@@ -12,6 +12,7 @@
 //! A PDF with no text layer (a scan) is refused with a clear message: nianbao
 //! does no OCR.
 
+mod aligned;
 mod font;
 mod interp;
 mod layout;

@@ -12,6 +12,24 @@ pub struct Line {
     pub y: f32,
     /// The largest font size on the line.
     pub size: f32,
+    /// Pieces of the line set apart by a clear gap (cells of a table drawn
+    /// without lines).
+    pub chunks: Vec<Chunk>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    pub text: String,
+    pub x0: f32,
+    pub x1: f32,
+    /// Each character with its left and right x.
+    pub chars: Vec<(String, f32, f32)>,
+}
+
+impl Chunk {
+    pub fn center(&self) -> f32 {
+        (self.x0 + self.x1) / 2.0
+    }
 }
 
 impl Line {
@@ -56,6 +74,9 @@ pub fn join(out: &mut String, next: &str) {
     out.push_str(next);
 }
 
+/// A gap wider than this (in font sizes) between characters separates chunks.
+const CHUNK_GAP: f32 = 0.9;
+
 /// Groups glyphs into lines, top to bottom.
 pub fn lines(glyphs: &[&Glyph]) -> Vec<Line> {
     let mut sorted: Vec<&Glyph> = glyphs.to_vec();
@@ -83,12 +104,45 @@ fn make_line(mut glyphs: Vec<&Glyph>) -> Option<Line> {
     let mut prev: Option<&Glyph> = None;
     let (mut x0, mut x1, mut size) = (f32::MAX, f32::MIN, 0.0f32);
     let y = glyphs.first()?.y;
+    let mut chunks: Vec<Chunk> = Vec::new();
+    // The right end of the last visible character.
+    let mut ink_right = f32::MIN;
     for g in glyphs {
         if let Some(p) = prev {
             // Fake bold: the same character drawn again a hair to the right.
             if p.text == g.text && (g.x - p.x).abs() < 0.3 * g.size.max(0.1) {
                 continue;
             }
+        }
+        if !g.text.trim().is_empty() {
+            let gap = g.x - ink_right;
+            let digits = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+            let (a, b) = (
+                chunks.last().and_then(|c| c.text.trim_end().chars().last()),
+                g.text.chars().next(),
+            );
+            // Numbers in narrow columns stand closer than words do.
+            let apart = gap > CHUNK_GAP * g.size
+                || (digits(a) && digits(b) && gap > 0.25 * g.size)
+                || (digits(a) != digits(b) && gap > 0.4 * g.size);
+            match chunks.last_mut() {
+                Some(c) if !apart => {
+                    c.text.push_str(&g.text);
+                    c.x1 = g.right();
+                    c.chars.push((g.text.clone(), g.x, g.right()));
+                }
+                _ => chunks.push(Chunk {
+                    text: g.text.clone(),
+                    x0: g.x,
+                    x1: g.right(),
+                    chars: vec![(g.text.clone(), g.x, g.right())],
+                }),
+            }
+            ink_right = g.right();
+        } else if let Some(c) = chunks.last_mut() {
+            c.text.push_str(&g.text);
+        }
+        if let Some(p) = prev {
             let gap = g.x - p.right();
             let (a, b) = (
                 p.text.chars().last().unwrap_or(' '),
@@ -111,12 +165,16 @@ fn make_line(mut glyphs: Vec<&Glyph>) -> Option<Line> {
     if trimmed.is_empty() {
         return None;
     }
+    for c in &mut chunks {
+        c.text = c.text.trim().to_string();
+    }
     Some(Line {
         text: trimmed.to_string(),
         x0,
         x1,
         y,
         size,
+        chunks,
     })
 }
 
