@@ -12,8 +12,9 @@ use crate::ruling::{LaidCell, Ruled, cells, regions};
 enum Item {
     Line(Line),
     Table(Box<Ruled>, Vec<Glyph>),
-    /// A table without ruling lines, already laid out (see [`crate::aligned`]).
-    Aligned(Vec<Vec<String>>),
+    /// A table without ruling lines, already laid out (see [`crate::aligned`]),
+    /// and its top.
+    Aligned(Vec<Vec<String>>, f32),
 }
 
 impl Item {
@@ -21,7 +22,7 @@ impl Item {
         match self {
             Item::Line(l) => l.top(),
             Item::Table(r, _) => r.y1,
-            Item::Aligned(_) => f32::MAX,
+            Item::Aligned(_, top) => *top,
         }
     }
 }
@@ -102,7 +103,7 @@ fn drop_running_lines(pages: &[Page], items: &mut [Vec<Item>]) {
     for (page, list) in pages.iter().zip(items.iter_mut()) {
         list.retain(|i| match i {
             Item::Line(l) => band(l, page) == 0 || !running(&key(l, page)),
-            Item::Table(..) | Item::Aligned(_) => true,
+            Item::Table(..) | Item::Aligned(..) => true,
         });
     }
 }
@@ -161,7 +162,7 @@ fn measures(pages: &[Vec<Item>]) -> Measures {
                     }
                     prev = Some(l);
                 }
-                Item::Table(..) | Item::Aligned(_) => prev = None,
+                Item::Table(..) | Item::Aligned(..) => prev = None,
             }
         }
     }
@@ -216,8 +217,12 @@ fn find_aligned(items: &mut Vec<Item>, left: f32) {
     let mut run: Vec<Line> = Vec::new();
     let flush = |run: &mut Vec<Line>, items: &mut Vec<Item>| {
         let found = crate::aligned::tables(run, left, heading);
+        let tops: Vec<f32> = found
+            .iter()
+            .map(|f| run.get(f.first).map_or(0.0, Line::top))
+            .collect();
         let mut lines = std::mem::take(run).into_iter().enumerate();
-        for f in found {
+        for (f, top) in found.into_iter().zip(tops) {
             for (_, l) in lines.by_ref().take_while(|(k, _)| *k < f.first) {
                 items.push(Item::Line(l));
             }
@@ -225,7 +230,7 @@ fn find_aligned(items: &mut Vec<Item>, left: f32) {
             for _ in f.first..f.last {
                 lines.next();
             }
-            items.push(Item::Aligned(f.rows));
+            items.push(Item::Aligned(f.rows, top));
         }
         items.extend(lines.map(|(_, l)| Item::Line(l)));
     };
@@ -312,7 +317,7 @@ pub fn document(pages: &[Page]) -> Document {
                 tables += 1;
                 blocks.push(Block::Table(grid_table(tables, laid)));
             }
-            Item::Aligned(rows) => {
+            Item::Aligned(rows, _) => {
                 flush(&mut para, &mut blocks);
                 if rows.is_empty() {
                     continue;
