@@ -111,13 +111,21 @@ pub fn test(rules: &RuleSet) -> (String, bool) {
             );
         }
         for e in &m.examples {
-            let got = nianbao_yaml::parse_report(&e.report)
-                .map_err(|err| format!("示例 YAML 有误：{err}"))
-                .and_then(|report| {
-                    rules
-                        .run(rule, &Arc::new(report))
-                        .map_err(|err| format!("规则运行失败：{err}"))
-                });
+            let previous = match &e.previous {
+                None => Ok(None),
+                Some(text) => nianbao_yaml::parse_report(text)
+                    .map(|r| Some(Arc::new(r)))
+                    .map_err(|err| format!("示例 previous 的 YAML 有误：{err}")),
+            };
+            let got = previous.and_then(|previous| {
+                nianbao_yaml::parse_report(&e.report)
+                    .map_err(|err| format!("示例 YAML 有误：{err}"))
+                    .and_then(|report| {
+                        rules
+                            .run_with(rule, &Arc::new(report), previous.as_ref())
+                            .map_err(|err| format!("规则运行失败：{err}"))
+                    })
+            });
             match got {
                 Ok(findings) if findings.len() == e.expect => {}
                 Ok(findings) => {
