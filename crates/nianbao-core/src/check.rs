@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::adapter::{AdapterError, Input, Parsed, Registry};
-use crate::finding::{Finding, RuleError};
-use crate::model::Report;
+use crate::finding::{Finding, RuleError, Suppressed};
+use crate::model::{Report, ReporterKind};
 use crate::recognize::recognize;
 use crate::rules::RuleSet;
 
@@ -49,6 +49,43 @@ pub struct FileResult {
     /// Agency and year, for headings in output.
     pub agency: Option<String>,
     pub year: Option<i32>,
+    /// Findings taken out of `findings` by a baseline or an `[[ignore]]`
+    /// (filled by the caller after checking; empty from [`check_file`]).
+    pub suppressed: Vec<Suppressed>,
+}
+
+impl FileResult {
+    /// A result with nothing in it yet, for `path`.
+    pub fn empty(path: &Path) -> FileResult {
+        FileResult {
+            path: path.display().to_string(),
+            format: None,
+            findings: Vec::new(),
+            read_error: None,
+            rule_errors: Vec::new(),
+            agency: None,
+            year: None,
+            suppressed: Vec::new(),
+        }
+    }
+}
+
+/// What the caller (configuration, flags) imposes on a check. The default
+/// changes nothing.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Replaces the reporter kind inferred from the agency name (or given in
+    /// YAML) before the rules run (`reporter_kind` in `nianbao.toml`).
+    pub reporter_kind: Option<ReporterKind>,
+}
+
+impl CheckOptions {
+    /// Applies the options to a report that has been read.
+    pub fn apply(&self, report: &mut Report) {
+        if let Some(kind) = self.reporter_kind {
+            report.meta.reporter_kind = Some(kind);
+        }
+    }
 }
 
 /// Reads and recognises one file.
@@ -99,17 +136,20 @@ pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError
 
 /// Checks one file. Never panics on bad input; errors are in the result.
 pub fn check_file(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResult {
-    let mut result = FileResult {
-        path: path.display().to_string(),
-        format: None,
-        findings: Vec::new(),
-        read_error: None,
-        rule_errors: Vec::new(),
-        agency: None,
-        year: None,
-    };
+    check_file_with(registry, rules, path, &CheckOptions::default())
+}
+
+/// [`check_file`] with options (a configured reporter kind, …).
+pub fn check_file_with(
+    registry: &Registry,
+    rules: &RuleSet,
+    path: &Path,
+    options: &CheckOptions,
+) -> FileResult {
+    let mut result = FileResult::empty(path);
     match read_report(registry, path) {
-        Ok(report) => {
+        Ok(mut report) => {
+            options.apply(&mut report);
             result.format = Some(report.format.clone());
             result.agency = report.meta.agency.clone();
             result.year = report.meta.year;
