@@ -509,7 +509,7 @@ impl Config {
                         ));
                     };
                     for item in items.iter() {
-                        c.ignores.push(parse_ignore(&p, item, dir)?);
+                        c.ignores.push(parse_ignore(&p, item)?);
                     }
                 }
                 _ => return Err(p.unknown(key, "", TOP_KEYS)),
@@ -639,14 +639,11 @@ fn parse_rules(p: &Parser, t: &DeTable) -> Result<RulesConfig, ConfigError> {
     Ok(r)
 }
 
-fn parse_ignore(p: &Parser, item: &Spanned<DeValue>, dir: &Path) -> Result<Ignore, ConfigError> {
+fn parse_ignore(p: &Parser, item: &Spanned<DeValue>) -> Result<Ignore, ConfigError> {
     let t = p.table("ignore", item)?;
     let fields = entries(t);
-    // The entry's line: its first key (the `[[ignore]]` header is just above).
-    let line = fields
-        .first()
-        .map(|(k, _)| p.line(&k.span()))
-        .unwrap_or_else(|| p.line(&item.span()));
+    // The entry's line: its `[[ignore]]` header.
+    let line = p.line(&item.span());
     let mut ig = Ignore {
         line,
         rule: String::new(),
@@ -721,8 +718,7 @@ fn parse_ignore(p: &Parser, item: &Spanned<DeValue>, dir: &Path) -> Result<Ignor
         return Err(p.err(
             &item.span(),
             "[[ignore]] 缺少 rule（要忽略的规则编号）".into(),
-        ))
-        .map_err(|e| ConfigError { line: Some(line), ..e });
+        ));
     }
     if ig.reason.is_empty() {
         return Err(ConfigError {
@@ -763,7 +759,6 @@ fn parse_ignore(p: &Parser, item: &Spanned<DeValue>, dir: &Path) -> Result<Ignor
             ));
         }
     }
-    let _ = dir;
     Ok(ig)
 }
 
@@ -891,7 +886,7 @@ section = 2
             ]
         );
         let ig = &c.ignores[0];
-        assert_eq!(ig.line, 25);
+        assert_eq!(ig.line, 24);
         assert_eq!(ig.agency.as_ref().unwrap().1, "某市人民政府");
         assert_eq!(ig.section, Some(2));
     }
@@ -921,8 +916,8 @@ section = 2
 
     #[test]
     fn ignores_need_a_rule_and_a_reason_and_known_keys() {
-        assert!(err("[[ignore]]\nrule = \"A-1\"\n").starts_with("nianbao.toml:2: [[ignore]]（规则 A-1）缺少 reason"));
-        assert!(err("[[ignore]]\nreason = \"r\"\n").starts_with("nianbao.toml:2: [[ignore]] 缺少 rule"));
+        assert!(err("[[ignore]]\nrule = \"A-1\"\n").starts_with("nianbao.toml:1: [[ignore]]（规则 A-1）缺少 reason"));
+        assert!(err("[[ignore]]\nreason = \"r\"\n").starts_with("nianbao.toml:1: [[ignore]] 缺少 rule"));
         assert!(err("[[ignore]]\nrule = \"A-1\"\nreason = \"r\"\nrow = \"regulation\"\n").starts_with("nianbao.toml:4: ignore.row 须与 table"));
         assert_eq!(
             err("[[ignore]]\nrule = \"A-1\"\nreason = \"r\"\ntable = \"t2\"\nrow = \"regulatoin\"\n"),

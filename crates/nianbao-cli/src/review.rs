@@ -137,7 +137,7 @@ pub fn read(path: &Path) -> anyhow::Result<Baseline> {
         fail(format!(
             "不是有效的 JSON（第 {} 行第 {} 列）",
             e.line(),
-            e.column()
+            e.column().max(1)
         ))
     })?;
     let Some(obj) = doc.as_object() else {
