@@ -87,10 +87,7 @@ impl Work {
                 "      - \"全面推进政务公开工作",
                 "      - \"下一步，我局将按照要求持续改进。\"\n      - \"全面推进政务公开工作",
             ),
-            (
-                "result_total: {natural: 0,",
-                "result_total: {natural: 1,",
-            ),
+            ("result_total: {natural: 0,", "result_total: {natural: 1,"),
             ("review: {upheld: 0,", "review: {upheld: 1,"),
         ];
         let mut edited = text.clone();
@@ -261,7 +258,11 @@ fn checking_part_of_a_batch_does_not_report_the_rest_as_fixed() {
     assert_eq!(out.status.code(), Some(0));
     let (code, json) = w.json(&["--baseline", "b.json", "seed.yaml"]);
     assert_eq!(code, 0);
-    assert_eq!(json["fixed"], serde_json::json!([]), "大安市 was not checked");
+    assert_eq!(
+        json["fixed"],
+        serde_json::json!([]),
+        "大安市 was not checked"
+    );
     // Disabling a rule is not fixing its findings either.
     std::fs::write(
         w.path("nianbao.toml"),
@@ -276,12 +277,12 @@ fn checking_part_of_a_batch_does_not_report_the_rest_as_fixed() {
 fn malformed_baselines_stop_the_run_with_a_clear_message() {
     let w = Work::new();
     let cases: [(&str, &str, &str); 5] = [
-        ("broken.json", "{\"kind\": \"nianbao-baseline\",", "不是有效的 JSON（第 1 行"),
         (
-            "other.json",
-            "{\"accepted\": []}",
-            "不是 nianbao 基线文件",
+            "broken.json",
+            "{\"kind\": \"nianbao-baseline\",",
+            "不是有效的 JSON（第 1 行",
         ),
+        ("other.json", "{\"accepted\": []}", "不是 nianbao 基线文件"),
         (
             "bad-entry.json",
             "{\"kind\": \"nianbao-baseline\", \"version\": 1, \"fingerprint_version\": 1, \"accepted\": [{\"fingerprint\": \"xyz\"}]}",
@@ -310,7 +311,9 @@ fn malformed_baselines_stop_the_run_with_a_clear_message() {
     std::fs::write(w.path("result.json"), &out.stdout).unwrap();
     let out = w.run(&["check", "--baseline", "result.json", "seed.yaml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("这是检查结果（--format json），不是基线"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("这是检查结果（--format json），不是基线")
+    );
 }
 
 const IGNORES: &str = r#"# 审核组的决定
@@ -349,7 +352,10 @@ fn ignores_with_and_without_a_match() {
     assert_eq!(code, 1, "the other findings still count");
     let findings = keys(&json["files"][0]["findings"]);
     assert!(!has(&findings, "R3-IDENT", "natural"));
-    assert!(has(&findings, "R3-IDENT", "total"), "only the 自然人 column is ignored");
+    assert!(
+        has(&findings, "R3-IDENT", "total"),
+        "only the 自然人 column is ignored"
+    );
     let s = json["files"][0]["suppressed_findings"].as_array().unwrap();
     assert_eq!(s.len(), 1);
     assert_eq!(s[0]["rule"], "R3-IDENT");
@@ -375,15 +381,14 @@ fn ignores_with_and_without_a_match() {
 #[test]
 fn an_ignore_needs_a_reason() {
     let w = Work::new();
-    std::fs::write(
-        w.path("nianbao.toml"),
-        "[[ignore]]\nrule = \"R3-IDENT\"\n",
-    )
-    .unwrap();
+    std::fs::write(w.path("nianbao.toml"), "[[ignore]]\nrule = \"R3-IDENT\"\n").unwrap();
     let out = w.run(&["check", "seed.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("nianbao.toml:1: [[ignore]]（规则 R3-IDENT）缺少 reason"), "{err}");
+    assert!(
+        err.contains("nianbao.toml:1: [[ignore]]（规则 R3-IDENT）缺少 reason"),
+        "{err}"
+    );
 }
 
 /// The closing line on stderr has the elapsed time: redacted in snapshots.
@@ -392,7 +397,15 @@ const ELAPSED: (&str, &str) = (r"用时 [0-9.]+ 秒（每秒 [0-9.]+ 个文件�
 #[test]
 fn human_output_with_a_baseline() {
     let w = Work::new();
-    let out = w.run(&["check", "-q", "--rules", "rules", "--write-baseline", "基线.json", "seed.yaml"]);
+    let out = w.run(&[
+        "check",
+        "-q",
+        "--rules",
+        "rules",
+        "--write-baseline",
+        "基线.json",
+        "seed.yaml",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     w.resubmit();
     std::fs::write(w.path("nianbao.toml"), REVIEW_IGNORES).unwrap();
@@ -443,7 +456,14 @@ fn every_output_format_shows_what_was_suppressed() {
     assert!(suppressed > 0 && fixed > 0 && active > 0);
 
     // SARIF: suppressed results carry `suppressions`; new ones are "new".
-    let out = w.run(&["check", "--format", "sarif", "--baseline", "基线.json", "seed.yaml"]);
+    let out = w.run(&[
+        "check",
+        "--format",
+        "sarif",
+        "--baseline",
+        "基线.json",
+        "seed.yaml",
+    ]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let with_suppressions: Vec<&Value> = results
@@ -455,15 +475,29 @@ fn every_output_format_shows_what_was_suppressed() {
     assert_eq!(with_suppressions[0]["suppressions"][0]["kind"], "external");
     assert_eq!(with_suppressions[0]["baselineState"], "unchanged");
     assert!(results.iter().any(|r| r["baselineState"] == "new"));
-    assert!(results.iter().all(|r| r["fingerprints"]["nianbao/v1"].is_string()));
+    assert!(
+        results
+            .iter()
+            .all(|r| r["fingerprints"]["nianbao/v1"].is_string())
+    );
     assert_eq!(sarif["runs"][0]["properties"]["suppressed"], suppressed);
     assert_eq!(
-        sarif["runs"][0]["properties"]["fixed"].as_array().unwrap().len(),
+        sarif["runs"][0]["properties"]["fixed"]
+            .as_array()
+            .unwrap()
+            .len(),
         fixed
     );
 
     // HTML: the counts, the fixed list; rows for suppressed findings only when asked.
-    let out = w.run(&["check", "--format", "html", "--baseline", "基线.json", "seed.yaml"]);
+    let out = w.run(&[
+        "check",
+        "--format",
+        "html",
+        "--baseline",
+        "基线.json",
+        "seed.yaml",
+    ]);
     let html = String::from_utf8(out.stdout).unwrap();
     assert!(html.contains(&format!("<b class=\"\">{suppressed}</b>已接受（未计入）")));
     assert!(html.contains(&format!("<b class=\"\">{fixed}</b>已整改")));
@@ -479,8 +513,14 @@ fn every_output_format_shows_what_was_suppressed() {
         "seed.yaml",
     ]);
     let html = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(html.matches("<tr data-severity=").count(), active + suppressed);
-    assert_eq!(html.matches("data-suppressed=\"baseline\"").count(), suppressed);
+    assert_eq!(
+        html.matches("<tr data-severity=").count(),
+        active + suppressed
+    );
+    assert_eq!(
+        html.matches("data-suppressed=\"baseline\"").count(),
+        suppressed
+    );
 
     // XLSX: 已接受 per file, the 已整改 sheet, marked rows with --show-suppressed.
     let xlsx = w.path("审核.xlsx");
@@ -504,7 +544,10 @@ fn every_output_format_shows_what_was_suppressed() {
     let how = list[0].iter().position(|h| h == "处理").unwrap();
     assert_eq!(list.len(), 1 + active + suppressed);
     assert_eq!(
-        list[1..].iter().filter(|r| r.get(how).is_some_and(|c| c == "已接受（基线）")).count(),
+        list[1..]
+            .iter()
+            .filter(|r| r.get(how).is_some_and(|c| c == "已接受（基线）"))
+            .count(),
         suppressed
     );
 }

@@ -148,8 +148,14 @@ impl Ignore {
             && self.agency.as_ref().is_none_or(|(_, norm)| {
                 r.agency.as_deref().map(normalize_text).as_ref() == Some(norm)
             })
-            && self.table.as_ref().is_none_or(|t| l.table.as_ref() == Some(t))
-            && self.row.as_ref().is_none_or(|x| l.row_key.as_ref() == Some(x))
+            && self
+                .table
+                .as_ref()
+                .is_none_or(|t| l.table.as_ref() == Some(t))
+            && self
+                .row
+                .as_ref()
+                .is_none_or(|x| l.row_key.as_ref() == Some(x))
             && self
                 .column
                 .as_ref()
@@ -200,7 +206,10 @@ const IGNORE_KEYS: &[&str] = &[
     "rule", "reason", "agency", "file", "table", "row", "column", "section",
 ];
 
-type Entry<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Spanned<DeValue<'i>>);
+type Entry<'t, 'i> = (
+    &'t Spanned<std::borrow::Cow<'i, str>>,
+    &'t Spanned<DeValue<'i>>,
+);
 
 /// Entries of a table in the order they are written, so that the first
 /// mistake reported is the first in the file.
@@ -245,7 +254,12 @@ impl Parser<'_> {
         }
     }
 
-    fn unknown(&self, key: &Spanned<std::borrow::Cow<str>>, in_: &str, known: &[&str]) -> ConfigError {
+    fn unknown(
+        &self,
+        key: &Spanned<std::borrow::Cow<str>>,
+        in_: &str,
+        known: &[&str],
+    ) -> ConfigError {
         self.err(
             &key.span(),
             format!(
@@ -316,7 +330,8 @@ impl Parser<'_> {
             }
             let (month, day) = (m.parse::<u32>().ok()?, d.parse::<u32>().ok()?);
             let days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-            (1..=12).contains(&month)
+            (1..=12)
+                .contains(&month)
                 .then_some(())
                 .filter(|()| (1..=days[month as usize - 1]).contains(&day))
                 .map(|()| MonthDay { month, day })
@@ -336,7 +351,11 @@ impl Parser<'_> {
         }
     }
 
-    fn rule_id(&self, what: &str, v: &Spanned<std::borrow::Cow<str>>) -> Result<At<String>, ConfigError> {
+    fn rule_id(
+        &self,
+        what: &str,
+        v: &Spanned<std::borrow::Cow<str>>,
+    ) -> Result<At<String>, ConfigError> {
         let id = v.get_ref().to_string();
         check_id_form(&id).map_err(|m| self.err(&v.span(), format!("{what}{m}")))?;
         Ok(At {
@@ -345,7 +364,12 @@ impl Parser<'_> {
         })
     }
 
-    fn json(&self, what: &str, v: &Spanned<DeValue>, nested: bool) -> Result<serde_json::Value, ConfigError> {
+    fn json(
+        &self,
+        what: &str,
+        v: &Spanned<DeValue>,
+        nested: bool,
+    ) -> Result<serde_json::Value, ConfigError> {
         let bad = |m: String| self.err(&v.span(), m);
         Ok(match v.get_ref() {
             DeValue::String(s) => serde_json::Value::String(s.to_string()),
@@ -503,10 +527,9 @@ impl Config {
                 "rules" => c.rules = parse_rules(&p, p.table("rules", value)?)?,
                 "ignore" => {
                     let DeValue::Array(items) = value.get_ref() else {
-                        return Err(p.err(
-                            &value.span(),
-                            "ignore 应写成 [[ignore]] 表的数组".into(),
-                        ));
+                        return Err(
+                            p.err(&value.span(), "ignore 应写成 [[ignore]] 表的数组".into())
+                        );
                     };
                     for item in items.iter() {
                         c.ignores.push(parse_ignore(&p, item)?);
@@ -530,13 +553,12 @@ impl Config {
             if let Some(d) = self.rules.disable.iter().find(|d| d.value == id.value) {
                 return Err(at(
                     id.line.max(d.line),
-                    SettingError(format!(
-                        "规则 {} 既在 enable 中又在 disable 中",
-                        id.value
-                    )),
+                    SettingError(format!("规则 {} 既在 enable 中又在 disable 中", id.value)),
                 ));
             }
-            rules.set_enabled(&id.value, true).map_err(|e| at(id.line, e))?;
+            rules
+                .set_enabled(&id.value, true)
+                .map_err(|e| at(id.line, e))?;
         }
         for id in &self.rules.disable {
             rules
@@ -662,7 +684,8 @@ fn parse_ignore(p: &Parser, item: &Spanned<DeValue>) -> Result<Ignore, ConfigErr
         match name {
             "rule" => {
                 let s = p.string("ignore.rule", v)?;
-                check_id_form(&s.value).map_err(|m| p.err(&v.span(), format!("[[ignore]] 的 rule {m}")))?;
+                check_id_form(&s.value)
+                    .map_err(|m| p.err(&v.span(), format!("[[ignore]] 的 rule {m}")))?;
                 ig.rule = s.value;
             }
             "reason" => ig.reason = p.string("ignore.reason", v)?.value.trim().to_string(),
@@ -674,7 +697,10 @@ fn parse_ignore(p: &Parser, item: &Spanned<DeValue>) -> Result<Ignore, ConfigErr
             "file" => {
                 let s = p.string("ignore.file", v)?.value;
                 let pattern = glob::Pattern::new(&s).map_err(|e| {
-                    p.err(&v.span(), format!("ignore.file 不是有效的通配符：{} （{}）", s, e.msg))
+                    p.err(
+                        &v.span(),
+                        format!("ignore.file 不是有效的通配符：{} （{}）", s, e.msg),
+                    )
                 })?;
                 ig.file = Some(FileGlob { text: s, pattern });
             }
@@ -785,7 +811,7 @@ impl Discovery {
     }
 
     /// The configuration found from the working directory upward.
-    pub fn from_cwd(&self) -> Option<PathBuf> {
+    pub fn of_cwd(&self) -> Option<PathBuf> {
         self.from_cwd.clone()
     }
 
@@ -905,25 +931,53 @@ section = 2
             err("[rules]\ndisable = [\"r3-ident\"]\n"),
             "nianbao.toml:2: rules.disable 中「r3-ident」不是规则编号（应如 R3-IDENT：大写字母、数字和连字符）"
         );
-        assert!(err("[rules.severity]\nR3-IDENT = \"fatal\"\n").starts_with("nianbao.toml:2: 规则 R3-IDENT 的级别应为"));
-        assert!(err("\n\n[deadlines]\ndepartment = \"02-30\"\n").starts_with("nianbao.toml:4: deadlines.department"));
-        assert!(err("reporter_kind = \"city\"\n").starts_with("nianbao.toml:1: reporter_kind 应为"));
+        assert!(
+            err("[rules.severity]\nR3-IDENT = \"fatal\"\n")
+                .starts_with("nianbao.toml:2: 规则 R3-IDENT 的级别应为")
+        );
+        assert!(
+            err("\n\n[deadlines]\ndepartment = \"02-30\"\n")
+                .starts_with("nianbao.toml:4: deadlines.department")
+        );
+        assert!(
+            err("reporter_kind = \"city\"\n").starts_with("nianbao.toml:1: reporter_kind 应为")
+        );
         assert!(err("province = \"吉林\"\n").contains("小写拼音"));
-        assert!(err("a = [\n").starts_with("nianbao.toml:"), "{}", err("a = [\n"));
+        assert!(
+            err("a = [\n").starts_with("nianbao.toml:"),
+            "{}",
+            err("a = [\n")
+        );
         assert!(err("x = 1\nx = 2\n").contains("TOML 语法错误"));
-        assert!(err("[rules.params.A-1]\nn = 1979-05-27\n").starts_with("nianbao.toml:2: rules.params.A-1.n 应为数字"));
+        assert!(
+            err("[rules.params.A-1]\nn = 1979-05-27\n")
+                .starts_with("nianbao.toml:2: rules.params.A-1.n 应为数字")
+        );
     }
 
     #[test]
     fn ignores_need_a_rule_and_a_reason_and_known_keys() {
-        assert!(err("[[ignore]]\nrule = \"A-1\"\n").starts_with("nianbao.toml:1: [[ignore]]（规则 A-1）缺少 reason"));
-        assert!(err("[[ignore]]\nreason = \"r\"\n").starts_with("nianbao.toml:1: [[ignore]] 缺少 rule"));
-        assert!(err("[[ignore]]\nrule = \"A-1\"\nreason = \"r\"\nrow = \"regulation\"\n").starts_with("nianbao.toml:4: ignore.row 须与 table"));
+        assert!(
+            err("[[ignore]]\nrule = \"A-1\"\n")
+                .starts_with("nianbao.toml:1: [[ignore]]（规则 A-1）缺少 reason")
+        );
+        assert!(
+            err("[[ignore]]\nreason = \"r\"\n").starts_with("nianbao.toml:1: [[ignore]] 缺少 rule")
+        );
+        assert!(
+            err("[[ignore]]\nrule = \"A-1\"\nreason = \"r\"\nrow = \"regulation\"\n")
+                .starts_with("nianbao.toml:4: ignore.row 须与 table")
+        );
         assert_eq!(
-            err("[[ignore]]\nrule = \"A-1\"\nreason = \"r\"\ntable = \"t2\"\nrow = \"regulatoin\"\n"),
+            err(
+                "[[ignore]]\nrule = \"A-1\"\nreason = \"r\"\ntable = \"t2\"\nrow = \"regulatoin\"\n"
+            ),
             "nianbao.toml:5: 表二没有行「regulatoin」（键见 docs/model.md）"
         );
-        assert!(err("[[ignore]]\nrule = \"A-1\"\nreason = \"r\"\nagnecy = \"x\"\n").starts_with("nianbao.toml:4: [[ignore]] 中未知的配置项「agnecy」"));
+        assert!(
+            err("[[ignore]]\nrule = \"A-1\"\nreason = \"r\"\nagnecy = \"x\"\n")
+                .starts_with("nianbao.toml:4: [[ignore]] 中未知的配置项「agnecy」")
+        );
     }
 
     #[test]

@@ -103,8 +103,12 @@ pub fn render(run: &Run) -> String {
         ("已接受（未计入）", summary.suppressed, ""),
     ]
     .into_iter()
-    .chain(review.baseline.as_ref().map(|_| ("已整改", summary.fixed, "")))
-    {
+    .chain(
+        review
+            .baseline
+            .as_ref()
+            .map(|_| ("已整改", summary.fixed, "")),
+    ) {
         let _ = writeln!(
             h,
             "<div class=\"card\"><b class=\"{class}\">{n}</b>{label}</div>"

@@ -51,14 +51,20 @@ pub fn render(run: &Run, style: &Style) -> String {
     }
     if let Some(path) = &review.baseline {
         if review.fixed.is_empty() {
-            let _ = writeln!(out, "已整改 0 项（基线 {path} 中的问题仍然存在或未在本次检查）。\n");
+            let _ = writeln!(
+                out,
+                "已整改 0 项（基线 {path} 中的问题仍然存在或未在本次检查）。\n"
+            );
         } else {
             let _ = writeln!(
                 out,
                 "{}",
                 style.paint(
                     "1;32",
-                    &format!("已整改 {} 项（基线 {path} 中有、本次不再出现）：", review.fixed.len())
+                    &format!(
+                        "已整改 {} 项（基线 {path} 中有、本次不再出现）：",
+                        review.fixed.len()
+                    )
                 )
             );
             for e in &review.fixed {

@@ -179,7 +179,8 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             let stderr_tty = std::io::stderr().is_terminal();
             let human = format == OutputFormat::Human;
             let pb = batch::progress(files.len(), human && !quiet && stderr_tty);
-            let mut results = batch::check_all(&files, &registry, &profiles, jobs.unwrap_or(0), &pb)?;
+            let mut results =
+                batch::check_all(&files, &registry, &profiles, jobs.unwrap_or(0), &pb)?;
             pb.finish_and_clear();
             let mut review = review::apply(&mut results, &profiles, baseline.as_ref());
             review.show_suppressed = show_suppressed;

@@ -30,7 +30,11 @@ impl Run<'_> {
         let mut ids: std::collections::BTreeSet<String> =
             self.metas.keys().map(|k| k.to_string()).collect();
         for r in self.results {
-            for f in r.findings.iter().chain(r.suppressed.iter().map(|s| &s.finding)) {
+            for f in r
+                .findings
+                .iter()
+                .chain(r.suppressed.iter().map(|s| &s.finding))
+            {
                 ids.insert(f.rule.clone());
             }
         }

@@ -129,7 +129,7 @@ pub fn single_config_path(choice: &ConfigChoice) -> Option<PathBuf> {
     match choice {
         ConfigChoice::None => None,
         ConfigChoice::File(p) => Some(p.clone()),
-        ConfigChoice::Discover => Discovery::new().from_cwd(),
+        ConfigChoice::Discover => Discovery::new().of_cwd(),
     }
 }
 
@@ -168,8 +168,9 @@ pub fn rule_sources(
     cli_rules: Option<&Path>,
 ) -> anyhow::Result<Vec<RuleSource>> {
     let mut sources = match (cli_rules, config.and_then(|c| c.rules_dir.as_ref())) {
-        (Some(dir), _) => read_rule_dir(dir)
-            .with_context(|| format!("无法读取规则目录 {}", dir.display()))?,
+        (Some(dir), _) => {
+            read_rule_dir(dir).with_context(|| format!("无法读取规则目录 {}", dir.display()))?
+        }
         (None, Some(dir)) => read_rule_dir(&dir.value).with_context(|| {
             format!(
                 "{}:{}: 无法读取规则目录 {}（rules_dir）",
@@ -180,7 +181,10 @@ pub fn rule_sources(
         })?,
         (None, None) => embedded::sources(),
     };
-    for dir in config.map(|c| c.extend_rules.as_slice()).unwrap_or_default() {
+    for dir in config
+        .map(|c| c.extend_rules.as_slice())
+        .unwrap_or_default()
+    {
         sources.extend(read_rule_dir(&dir.value).with_context(|| {
             format!(
                 "{}:{}: 无法读取规则目录 {}（extend_rules）",

@@ -119,8 +119,16 @@ mod tests {
 
     #[test]
     fn lines_cells_messages_and_expected_values_do_not_count() {
-        let a = fingerprint(&finding(67, serde_json::json!(0)), Some("洮南市林业和草原局"), Some(2023));
-        let b = fingerprint(&finding(90, serde_json::json!(0.0)), Some(" 洮南市林业和草原局 "), Some(2023));
+        let a = fingerprint(
+            &finding(67, serde_json::json!(0)),
+            Some("洮南市林业和草原局"),
+            Some(2023),
+        );
+        let b = fingerprint(
+            &finding(90, serde_json::json!(0.0)),
+            Some(" 洮南市林业和草原局 "),
+            Some(2023),
+        );
         assert_eq!(a, b);
         assert_eq!(a.len(), 16);
     }
