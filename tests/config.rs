@@ -366,3 +366,30 @@ fn a_config_error_as_the_user_sees_it() {
     cmd.current_dir(w.dir.path()).args(["check", "seed.yaml"]);
     insta_cmd::assert_cmd_snapshot!(cmd);
 }
+
+/// The README's example works with the built-in rules.
+#[test]
+fn the_readme_example_is_valid() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = &readme[readme.find("## 配置文件").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + 8;
+    let end = start + section[start..].find("```").unwrap();
+    let w = Work::new();
+    w.write("nianbao.toml", &section[start..end]);
+    std::fs::create_dir(w.path("my-rules")).unwrap();
+    let out = w.run(&["rules", "list"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    w.seed("seed.yaml");
+    let out = w.run(&["check", "seed.yaml"]);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -980,6 +980,24 @@ section = 2
         );
     }
 
+    /// The example in docs/config.md uses every key and must stay valid.
+    #[test]
+    fn the_documented_example_parses() {
+        let doc = include_str!("../../../docs/config.md");
+        let start = doc
+            .find("```toml\n")
+            .expect("docs/config.md has a toml example")
+            + 8;
+        let end = start + doc[start..].find("```").unwrap();
+        let c = parse(&doc[start..end]).unwrap();
+        assert!(c.province.is_some() && c.city.is_some() && c.reporter_kind.is_some());
+        assert!(c.rules_dir.is_some() && !c.extend_rules.is_empty());
+        assert!(c.deadlines.department.is_some() && c.deadlines.government.is_some());
+        assert!(!c.rules.enable.is_empty() && !c.rules.disable.is_empty());
+        assert!(!c.rules.severity.is_empty() && !c.rules.params.is_empty());
+        assert_eq!(c.ignores.len(), 2);
+    }
+
     #[test]
     fn file_globs_match_names_or_paths_under_the_config() {
         let g = |s: &str| FileGlob {
