@@ -8,6 +8,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod model;
 pub mod recognize;
+pub mod region;
 pub mod rules;
 pub mod schema;
 pub mod value;

@@ -187,6 +187,21 @@ pub fn register(engine: &mut Engine) {
                 m.into()
             })
         })
+        .register_get("region", |r: &mut ReportView| {
+            r.report.meta.region.as_ref().map_or(Dynamic::UNIT, |g| {
+                let mut m = Map::new();
+                m.insert("code".into(), g.code.clone().into());
+                m.insert("name".into(), g.name.clone().into());
+                m.insert("level".into(), g.level.as_str().into());
+                m.insert("province".into(), g.province.clone().into());
+                m.insert("province_pinyin".into(), g.province_pinyin.clone().into());
+                m.insert("city".into(), opt_str(&g.city));
+                m.insert("county".into(), opt_str(&g.county));
+                m.insert("districted".into(), g.districted.into());
+                m.insert("path".into(), g.path().into());
+                m.into()
+            })
+        })
         .register_fn("table", |r: &mut ReportView, key: &str| -> Res<Dynamic> {
             let Some(key) = TableKey::parse(key) else {
                 return fail(format!("没有表 \"{key}\"：可用 \"t2\"、\"t3\"、\"t4\""));

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod api;
+pub mod text;
 
 use std::cell::Cell as StdCell;
 use std::path::Path;
@@ -168,6 +169,7 @@ pub fn new_engine(limits: &Limits) -> Engine {
         })
     });
     api::register(&mut engine);
+    text::register(&mut engine);
     engine
 }
 
