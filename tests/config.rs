@@ -234,8 +234,13 @@ fn severity_and_switches_change_the_result() {
         "{explain}"
     );
     // --no-config on rules commands too.
-    let list = String::from_utf8(w.run(&["rules", "list", "--no-config"]).stdout).unwrap();
-    assert!(!list.contains("已停用"));
+    let out = w.run(&["rules", "list", "--no-config"]);
+    assert_eq!(out.status.code(), Some(0));
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        list.contains("R3-IDENT") && !list.contains("已停用"),
+        "{list}"
+    );
 }
 
 #[test]
@@ -295,6 +300,30 @@ fn rules_dir_replaces_the_rules_and_deadlines_reach_the_deadline_rule() {
     );
     let json = w.json(&["seed.yaml"]);
     assert_eq!(json["files"][0]["findings"][0]["message"], "01-20 03-31");
+}
+
+/// The national DAT-DEADLINE rule reads `[deadlines]`: the seed is signed
+/// 2024-01-03, in time for the national 01-31, late for a stricter 01-02.
+#[test]
+fn deadlines_reach_the_national_deadline_rule() {
+    let w = Work::new();
+    w.seed("seed.yaml");
+    let deadline_findings = |w: &Work| {
+        w.json(&["seed.yaml"])["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "DAT-DEADLINE")
+            .count()
+    };
+    assert_eq!(deadline_findings(&w), 0);
+    w.write("nianbao.toml", "[deadlines]\ndepartment = \"01-02\"\n");
+    assert_eq!(deadline_findings(&w), 1);
+    let explain = String::from_utf8(w.run(&["rules", "explain", "DAT-DEADLINE"]).stdout).unwrap();
+    assert!(
+        explain.contains("department_deadline = \"01-02\"（默认 \"01-31\"）"),
+        "{explain}"
+    );
 }
 
 #[test]
