@@ -4,12 +4,14 @@
 //! - `fixtures`: regenerate the committed DOCX fixtures from their sources in
 //!   `tests/fixtures/src/` with LibreOffice (`soffice`), so they are written by a
 //!   real word processor, not by our own code.
+//! - `docs`: regenerate `docs/rules.md` from the rules' metadata.
 //! - `regions`: regenerate the administrative-division table in core.
 
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod docs;
 mod regions;
 
 fn main() -> Result<()> {
@@ -17,10 +19,11 @@ fn main() -> Result<()> {
     match task.as_str() {
         "ci" => ci(),
         "fixtures" => fixtures(),
+        "docs" => docs::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
             );
             bail!("unknown task {task:?}")
         }

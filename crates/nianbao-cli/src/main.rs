@@ -111,6 +111,8 @@ enum RulesCommand {
         /// 规则目录（默认为内置规则；也可用 --rules）
         dir: Option<PathBuf>,
     },
+    /// 生成规则说明文档（Markdown，docs/rules.md 即由此生成）
+    Docs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -273,6 +275,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     Some(text) => write_stdout(text.as_bytes())?,
                     None => anyhow::bail!("没有规则 {id}（用 nianbao rules list 查看全部规则）"),
                 },
+                RulesCommand::Docs => write_stdout(rules_cmd::markdown(&rules).as_bytes())?,
                 RulesCommand::Test { .. } => {
                     let (text, ok) = rules_cmd::test(&rules);
                     write_stdout(text.as_bytes())?;

@@ -679,7 +679,12 @@ fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, Ru
     if let Some(n) = get_int("section")? {
         loc.section = Some(n.clamp(0, 7) as u8);
         if loc.line.is_none() {
-            let origin = report.section(n as u8).map(|s| s.heading_origin.clone());
+            // 0 is the opening (title, intro), 7 the 落款: point at their first line.
+            let origin = match n {
+                0 => report.preamble.first().map(|p| p.origin.clone()),
+                7 => report.closing.first().map(|p| p.origin.clone()),
+                _ => report.section(n as u8).map(|s| s.heading_origin.clone()),
+            };
             apply_origin(&mut loc, origin.as_ref());
         }
     }
