@@ -143,7 +143,9 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 /// reach the threshold by length alone are skipped, so a whole report's
 /// sentences compare in one call.
 pub fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f64)> {
-    let grams: Vec<(usize, HashMap<(char, char), i32>)> = texts
+    // Per text: its number of bigrams, and how often each occurs.
+    type Bigrams = (usize, HashMap<(char, char), i32>);
+    let grams: Vec<Bigrams> = texts
         .iter()
         .map(|t| {
             let l = letters(t);
