@@ -179,3 +179,109 @@ fn bad_workbooks_exit_2_with_a_clear_message() {
         assert!(msg.contains(says), "{f:?}: {msg}");
     }
 }
+
+/// seed.yaml with the article title the portal page adds above the report.
+fn seed_with_title() -> String {
+    seed_yaml().replacen(
+        "preamble:\n",
+        "preamble:\n  - \"洮南市林业和草原局2023年政府信息公开工作年度报告\"\n",
+        1,
+    )
+}
+
+#[test]
+fn portal_pages_in_gbk_and_utf8_give_the_seed_findings() {
+    let want = said(&check_yaml(&seed_with_title()));
+    assert!(want.iter().any(|s| s.contains("R3-RESULTSUM")), "{want:?}");
+    let gbk = std::fs::read(root().join("tests/fixtures/portal-gbk.html")).unwrap();
+    assert!(
+        std::str::from_utf8(&gbk).is_err(),
+        "the GBK page is really GBK"
+    );
+    for f in [
+        "tests/fixtures/portal-gbk.html",
+        "tests/fixtures/portal-utf8.html",
+    ] {
+        let (code, json) = check_json(&[f]);
+        let file = &json["files"][0];
+        assert_eq!(file["format"], "html", "{f}");
+        assert_eq!(said(&json), want, "{f}");
+        assert_eq!(file["agency"], "洮南市林业和草原局", "{f}");
+        assert_eq!(file["year"], 2023, "{f}");
+        assert_eq!(code, 1, "{f}");
+    }
+}
+
+/// What `extract` recognised: the GBK page decodes to exactly the UTF-8 page,
+/// site chrome (menus, breadcrumb, sidebar, article info, share and print
+/// links, related articles, footer, scripts) left out.
+#[test]
+fn the_gbk_page_decodes_to_the_same_report_and_site_chrome_is_left_out() {
+    let extract = |f: &str| {
+        let out = common::run(&["extract", f]);
+        assert_eq!(out.status.code(), Some(0), "{f}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines().skip(1).collect::<Vec<_>>().join("\n")
+    };
+    let utf8 = extract("tests/fixtures/portal-utf8.html");
+    assert_eq!(extract("tests/fixtures/portal-gbk.html"), utf8);
+    for chrome in [
+        "首页",
+        "当前位置",
+        "发布时间",
+        "政府信息公开年报",
+        "打印本页",
+        "相关文章",
+        "2022年政府信息公开工作年度报告",
+        "网站标识码",
+        "document.write",
+    ] {
+        assert!(!utf8.contains(chrome), "{chrome} leaked into the report");
+    }
+    // The script in <head> writes a fake table 三 with 9 applications.
+    assert!(
+        utf8.contains("    new: {natural: 1, commercial: 0,"),
+        "{utf8}"
+    );
+    assert!(utf8.contains("title: \"洮南市林业和草原局2023年政府信息公开工作年度报告\""));
+    assert!(utf8.contains("signed: \"2024年1月3日\""));
+}
+
+#[test]
+fn the_plain_html_source_of_the_docx_fixture_gives_the_seed_findings() {
+    let (code, json) = check_json(&["tests/fixtures/src/seed.html"]);
+    assert_eq!(
+        said(&json),
+        said(&check_json(&["tests/fixtures/seed.yaml"]).1)
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn bad_html_exits_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.html");
+    std::fs::write(&junk, [0x3c, 0x00, 159, 146, 150, 0, 1, 2]).unwrap();
+    let no_tables = dir.path().join("通知.html");
+    std::fs::write(
+        &no_tables,
+        "<html><head><meta charset=gb2312></head><body><div class=nav><a href=/>首页</a></div>\
+         <p>关于召开政府信息公开工作会议的通知</p><p>请各单位准时参加。</p></body></html>",
+    )
+    .unwrap();
+    let deep = dir.path().join("deep.htm");
+    std::fs::write(&deep, "<div>".repeat(50_000)).unwrap();
+    let empty = dir.path().join("empty.html");
+    std::fs::write(&empty, "").unwrap();
+    for (f, says) in [
+        (&junk, "不是 HTML 网页"),
+        (&no_tables, "未识别到年报内容"),
+        (&deep, "嵌套"),
+        (&empty, "未识别到年报内容"),
+    ] {
+        let (code, json) = check_json(&[f.to_str().unwrap()]);
+        assert_eq!(code, 2, "{f:?}: {json}");
+        let msg = error_message(&json);
+        assert!(msg.contains(says), "{f:?}: {msg}");
+    }
+}
