@@ -285,3 +285,110 @@ fn bad_html_exits_2_with_a_clear_message() {
         assert!(msg.contains(says), "{f:?}: {msg}");
     }
 }
+
+#[test]
+fn the_seed_through_pdftotext_layout_gives_the_seed_findings() {
+    let (code, json) = check_json(&["tests/fixtures/seed-layout.txt"]);
+    assert_eq!(json["files"][0]["format"], "text");
+    assert_eq!(
+        said(&json),
+        said(&check_json(&["tests/fixtures/seed.yaml"]).1)
+    );
+    assert_eq!(json["files"][0]["agency"], "洮南市林业和草原局");
+    assert_eq!(code, 1);
+}
+
+/// A rule set of one rule that reports the adapters' structural notes, to see
+/// what rules are given when a row's numbers cannot be placed.
+fn notes_rule(dir: &std::path::Path) -> std::path::PathBuf {
+    let rules = dir.join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("notes.rhai"),
+        r#"
+const ID = "TEST-NOTES";
+const TITLE = "识别说明";
+const SEVERITY = "warning";
+const BASIS = "测试";
+const DESCRIPTION = "报告识别时的结构说明";
+fn check(report) {
+    let found = [];
+    for n in report.notes {
+        if n.code == "cell-count" || n.code == "unknown-row" {
+            found.push(#{ table: n.table, message: `${n.code}: ${n.message}` });
+        }
+    }
+    found
+}
+"#,
+    )
+    .unwrap();
+    rules
+}
+
+#[test]
+fn a_layout_row_with_a_number_too_few_is_noted_not_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(root().join("tests/fixtures/seed-layout.txt")).unwrap();
+    // 「（七）总计」 loses a number (a cell left empty in the PDF), table 四 one too.
+    let total = seed
+        .lines()
+        .find(|l| l.contains("（七）总计"))
+        .unwrap()
+        .to_string();
+    let t4 = seed
+        .lines()
+        .find(|l| l.split_whitespace().count() == 15)
+        .unwrap()
+        .to_string();
+    let broken = seed
+        .replace(&total, total.trim_end().trim_end_matches('0').trim_end())
+        .replace(&t4, t4.trim_end().trim_end_matches('0').trim_end());
+    let f = dir.path().join("版式文本.txt");
+    std::fs::write(&f, broken).unwrap();
+    let rules = notes_rule(dir.path());
+    let (code, json) = check_json(&["--rules", rules.to_str().unwrap(), f.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let messages: Vec<&str> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "cell-count: 表三「（七）总计」一行有 6 个数，应为 7 个：无法确定每个数属于哪一列，这一行未读取",
+            "cell-count: 表四应为 15 个数（行政复议、未经复议直接起诉、复议后起诉各 5 个），实有 14 个：无法确定每个数属于哪一列，表四未读取"
+        ]
+    );
+    // The other rows are still read.
+    let out = common::run(&["extract", f.to_str().unwrap()]);
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        yaml.contains("withheld_third_party: {natural: 1,"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("result_total"), "{yaml}");
+}
+
+#[test]
+fn bad_text_exits_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.txt");
+    std::fs::write(&junk, [0u8, 159, 146, 150, 1, 2, 3]).unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let numbers = dir.path().join("numbers.txt");
+    std::fs::write(&numbers, "1 2 3\n4 5 6\n\n- 1 -\n").unwrap();
+    for (f, says) in [
+        (&junk, "不是文本文件"),
+        (&empty, "未识别到年报内容"),
+        (&numbers, "未识别到年报内容"),
+    ] {
+        let (code, json) = check_json(&[f.to_str().unwrap()]);
+        assert_eq!(code, 2, "{f:?}: {json}");
+        let msg = error_message(&json);
+        assert!(msg.contains(says), "{f:?}: {msg}");
+    }
+}
