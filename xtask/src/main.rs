@@ -4,6 +4,10 @@
 //! - `fixtures`: regenerate the committed DOCX fixtures from their sources in
 //!   `tests/fixtures/src/` with LibreOffice (`soffice`), so they are written by a
 //!   real word processor, not by our own code.
+//! - `format-fixtures`: regenerate the XLSX/XLS, GBK HTML and `pdftotext -layout`
+//!   fixtures (`format_fixtures.rs`).
+
+mod format_fixtures;
 
 use std::process::Command;
 
@@ -14,9 +18,10 @@ fn main() -> Result<()> {
     match task.as_str() {
         "ci" => ci(),
         "fixtures" => fixtures(),
+        "format-fixtures" => format_fixtures::run(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)"
             );
             bail!("unknown task {task:?}")
         }
