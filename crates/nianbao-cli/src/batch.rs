@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use nianbao_core::{FileResult, ReadError, Registry, RuleSet, check_file};
+use nianbao_core::{CheckOptions, FileResult, ReadError, Registry, RuleSet, check_file_with};
 use rayon::prelude::*;
 
 /// Directories deeper than this are not walked (a guard on top of the
@@ -102,6 +102,7 @@ pub fn check_all(
     files: &[PathBuf],
     registry: &Registry,
     rules: &RuleSet,
+    options: &CheckOptions<'_>,
     jobs: usize,
     pb: &ProgressBar,
 ) -> anyhow::Result<Vec<FileResult>> {
@@ -123,7 +124,7 @@ pub fn check_all(
         files
             .par_iter()
             .map(|p| {
-                let r = check_one(registry, rules, p);
+                let r = check_one(registry, rules, options, p);
                 pb.inc(1);
                 r
             })
@@ -134,10 +135,15 @@ pub fn check_all(
 }
 
 /// `check_file`, with a panic turned into a per-file error.
-pub fn check_one(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResult {
+pub fn check_one(
+    registry: &Registry,
+    rules: &RuleSet,
+    options: &CheckOptions<'_>,
+    path: &Path,
+) -> FileResult {
     match catch_unwind(AssertUnwindSafe(|| {
         test_panic(path);
-        check_file(registry, rules, path)
+        check_file_with(registry, rules, path, options)
     })) {
         Ok(r) => r,
         Err(payload) => {
@@ -164,6 +170,7 @@ pub fn check_one(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResul
                 rule_errors: Vec::new(),
                 agency: None,
                 year: None,
+                previous: None,
             }
         }
     }

@@ -36,14 +36,18 @@ pub fn render(results: &[FileResult], load_errors: &[RuleError], summary: &Summa
                 });
             }
             errors.extend(r.rule_errors.iter().map(FileError::Rule));
-            json!({
+            let mut file = json!({
                 "path": r.path,
                 "format": r.format,
                 "agency": r.agency,
                 "year": r.year,
                 "findings": r.findings,
                 "errors": errors,
-            })
+            });
+            if let Some(p) = &r.previous {
+                file["previous"] = p.as_str().into();
+            }
+            file
         })
         .collect();
     let doc = json!({

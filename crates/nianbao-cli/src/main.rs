@@ -1,6 +1,7 @@
 //! The `nianbao` command line.
 
 mod batch;
+mod cross_year;
 mod embedded;
 mod html;
 mod human;
@@ -64,6 +65,15 @@ enum Command {
         /// 不显示进度条和结束时的统计行
         #[arg(short = 'q', long)]
         quiet: bool,
+        /// 上一年度的报告（跨年度核对：上年结转、现行有效件数、与上年雷同）
+        #[arg(long, value_name = "FILE", conflicts_with = "previous_dir")]
+        previous: Option<PathBuf>,
+        /// 上一年度报告所在目录：按机关名称和年度与本年报告配对
+        #[arg(long, value_name = "DIR")]
+        previous_dir: Option<PathBuf>,
+        /// 省份（拼音，如 jilin）：选用该省规则包；机关名称重名时据此确定所在地
+        #[arg(long, value_name = "PINYIN")]
+        province: Option<String>,
     },
     /// 规则：列出、说明
     Rules {
@@ -86,6 +96,8 @@ enum RulesCommand {
         /// 规则目录（默认为内置规则；也可用 --rules）
         dir: Option<PathBuf>,
     },
+    /// 生成规则说明文档（Markdown，docs/rules.md 即由此生成）
+    Docs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -144,6 +156,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             jobs,
             output,
             quiet,
+            previous,
+            previous_dir,
+            province,
         } => {
             if format == OutputFormat::Xlsx && output.is_none() {
                 anyhow::bail!("xlsx 格式须用 -o 指定输出文件，例如：-o 汇总.xlsx");
@@ -155,7 +170,31 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             let stderr_tty = std::io::stderr().is_terminal();
             let human = format == OutputFormat::Human;
             let pb = batch::progress(files.len(), human && !quiet && stderr_tty);
-            let results = batch::check_all(&files, &registry, &rules, jobs.unwrap_or(0), &pb)?;
+            if previous.is_some() && files.len() > 1 {
+                anyhow::bail!("--previous 只能与一个报告文件同用；检查多个文件请用 --previous-dir");
+            }
+            let last_year = match (&previous, &previous_dir) {
+                (Some(f), _) => Some(cross_year::LastYear::file(&registry, f)?),
+                (None, Some(d)) => Some(cross_year::LastYear::dir(&registry, d)),
+                (None, None) => None,
+            };
+            if let Some(p) = province.as_deref() {
+                cross_year::check_province(p)?;
+            }
+            let lookup = |r: &nianbao_core::Report| last_year.as_ref().and_then(|l| l.find(r));
+            let options = nianbao_core::CheckOptions {
+                province: province.as_deref(),
+                previous: last_year
+                    .is_some()
+                    .then_some(&lookup as &nianbao_core::check::PreviousLookup),
+            };
+            let results =
+                batch::check_all(&files, &registry, &rules, &options, jobs.unwrap_or(0), &pb)?;
+            if let Some(l) = &last_year {
+                if human && !quiet {
+                    l.report_unpaired(&results);
+                }
+            }
             pb.finish_and_clear();
             let summary = Summary::of(&results, &rules.load_errors);
             let bytes: Vec<u8> = match format {
@@ -215,6 +254,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     Some(text) => write_stdout(text.as_bytes())?,
                     None => anyhow::bail!("没有规则 {id}（用 nianbao rules list 查看全部规则）"),
                 },
+                RulesCommand::Docs => write_stdout(rules_cmd::markdown(&rules).as_bytes())?,
                 RulesCommand::Test { .. } => {
                     let (text, ok) = rules_cmd::test(&rules);
                     write_stdout(text.as_bytes())?;

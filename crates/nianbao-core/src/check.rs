@@ -49,6 +49,31 @@ pub struct FileResult {
     /// Agency and year, for headings in output.
     pub agency: Option<String>,
     pub year: Option<i32>,
+    /// Last year's report it was compared with (`--previous`, `--previous-dir`).
+    pub previous: Option<String>,
+}
+
+/// Re-resolves the agency's region within the given province.
+fn apply_province(report: &mut Report, province: &str) {
+    let fits = report
+        .meta
+        .region
+        .as_ref()
+        .is_some_and(|r| r.province_pinyin == province);
+    if !fits {
+        report.meta.region = report
+            .meta
+            .agency
+            .as_deref()
+            .and_then(|a| crate::region::resolve(a, Some(province)));
+    }
+}
+
+/// An agency's name as used to pair this year's report with last year's:
+/// NFKC, no whitespace or punctuation.
+pub fn agency_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// Reads and recognises one file.
@@ -97,8 +122,30 @@ pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError
     Ok(report)
 }
 
+/// Finds last year's report for a report (for cross-year rules).
+pub type PreviousLookup<'a> = dyn Fn(&Report) -> Option<Arc<Report>> + Sync + 'a;
+
+/// What a check may be given besides the file.
+#[derive(Default, Clone, Copy)]
+pub struct CheckOptions<'a> {
+    /// The province's pinyin (`--province`, configuration): selects the
+    /// provincial rule pack and settles agency names found in several provinces.
+    pub province: Option<&'a str>,
+    pub previous: Option<&'a PreviousLookup<'a>>,
+}
+
 /// Checks one file. Never panics on bad input; errors are in the result.
 pub fn check_file(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResult {
+    check_file_with(registry, rules, path, &CheckOptions::default())
+}
+
+/// [`check_file`] with a province and last year's reports.
+pub fn check_file_with(
+    registry: &Registry,
+    rules: &RuleSet,
+    path: &Path,
+    options: &CheckOptions<'_>,
+) -> FileResult {
     let mut result = FileResult {
         path: path.display().to_string(),
         format: None,
@@ -107,13 +154,23 @@ pub fn check_file(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResu
         rule_errors: Vec::new(),
         agency: None,
         year: None,
+        previous: None,
     };
     match read_report(registry, path) {
-        Ok(report) => {
+        Ok(mut report) => {
+            if let Some(p) = options.province {
+                apply_province(&mut report, p);
+            }
             result.format = Some(report.format.clone());
             result.agency = report.meta.agency.clone();
             result.year = report.meta.year;
-            let outcome = rules.check(&Arc::new(report));
+            let previous = options.previous.and_then(|find| find(&report));
+            result.previous = previous.as_ref().map(|r| r.path.clone());
+            let ctx = crate::rules::Context {
+                previous: previous.as_ref(),
+                province: options.province,
+            };
+            let outcome = rules.check_with(&Arc::new(report), &ctx);
             result.findings = outcome.findings;
             result.rule_errors = outcome.errors;
         }

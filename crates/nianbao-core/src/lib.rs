@@ -7,12 +7,13 @@ pub mod document;
 pub mod finding;
 pub mod model;
 pub mod recognize;
+pub mod region;
 pub mod rules;
 pub mod schema;
 pub mod value;
 
 pub use adapter::{AdapterError, FormatAdapter, Input, Parsed, Registry};
-pub use check::{FileResult, ReadError, check_file, read_report};
+pub use check::{CheckOptions, FileResult, ReadError, check_file, check_file_with, read_report};
 pub use finding::{Finding, Location, RuleError, Severity};
 pub use model::Report;
 pub use rules::{Limits, RuleSet, RuleSource};

@@ -13,6 +13,8 @@
 //! ```
 
 pub mod api;
+pub mod pack;
+pub mod text;
 
 use std::cell::Cell as StdCell;
 use std::path::Path;
@@ -67,6 +69,11 @@ pub struct RuleMeta {
     pub file: String,
     /// Examples that `nianbao rules test` runs.
     pub examples: Vec<Example>,
+    /// Parameters and their defaults (`const PARAMS = #{ … }`), read by the
+    /// script through `report.param("name")`.
+    pub params: std::collections::BTreeMap<String, serde_json::Value>,
+    /// For pack rules: where they apply, 「jilin」 or 「gansu/武威市」.
+    pub scope: Option<String>,
 }
 
 /// An example inside a rule: a (partial) report in the YAML schema and how
@@ -83,13 +90,42 @@ pub struct Example {
     pub expect: usize,
     /// YAML text of the report (docs/yaml.md).
     pub report: String,
+    /// Last year's report, for cross-year rules.
+    pub previous: Option<String>,
 }
 
 pub struct Rule {
     pub meta: RuleMeta,
+    /// What configuration made of the rule: on/off, severity, parameters.
+    pub settings: RuleSettings,
+    /// Pack rules apply only to reports of their province (or city).
+    pub scope: Option<pack::Scope>,
     ast: AST,
     /// Line of `fn check`, for errors raised where the script has no position.
     check_line: Option<usize>,
+}
+
+/// A rule's effective settings after configuration (`nianbao.toml`, packs).
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    pub enabled: bool,
+    /// Set by configuration: overrides the rule's and each finding's severity.
+    pub severity: Option<Severity>,
+    pub params: Arc<Map>,
+    /// Parameters set by the user's configuration; packs do not override them.
+    pub configured: std::collections::BTreeSet<String>,
+}
+
+/// Why a rule setting could not be applied (an unknown id, parameter or type).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingError(pub String);
+
+impl Rule {
+    /// A parameter's effective value (after configuration), as JSON.
+    pub fn param(&self, name: &str) -> Option<serde_json::Value> {
+        self.settings.params.get(name).and_then(to_json)
+    }
 }
 
 /// One rule script to load: a display path and its text.
@@ -103,8 +139,20 @@ pub struct RuleSet {
     engine: Engine,
     timeout: Duration,
     rules: Vec<Rule>,
+    /// Provincial and city packs' adjustments of other rules.
+    packs: Vec<pack::Pack>,
     /// Rules that failed to load; the others still run.
     pub load_errors: Vec<RuleError>,
+}
+
+/// What a run knows besides the report itself.
+#[derive(Default, Clone, Copy)]
+pub struct Context<'a> {
+    /// Last year's report of the same agency (cross-year rules).
+    pub previous: Option<&'a Arc<Report>>,
+    /// The province's pinyin, when given (`--province`, configuration);
+    /// otherwise the one of the agency's region.
+    pub province: Option<&'a str>,
 }
 
 /// What running the rules on one report gave.
@@ -142,6 +190,7 @@ pub fn new_engine(limits: &Limits) -> Engine {
         })
     });
     api::register(&mut engine);
+    text::register(&mut engine);
     engine
 }
 
@@ -153,7 +202,15 @@ impl RuleSet {
         let mut load_errors = Vec::new();
         let mut sources = sources;
         sources.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut packs = Vec::new();
         for src in sources {
+            if src.path.rsplit(['/', '\\']).next() == Some("pack.rhai") {
+                match pack::parse(&engine, &src.path, &src.text) {
+                    Ok(p) => packs.push(p),
+                    Err(e) => load_errors.push(e),
+                }
+                continue;
+            }
             match compile_rule(&engine, &src) {
                 Ok(rule) => {
                     if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
@@ -174,12 +231,28 @@ impl RuleSet {
             }
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        let packs = packs
+            .into_iter()
+            .filter(|p| match validate_pack(p, &rules) {
+                Ok(()) => true,
+                Err(e) => {
+                    load_errors.push(e);
+                    false
+                }
+            })
+            .collect();
         RuleSet {
             engine,
             timeout: limits.timeout,
             rules,
+            packs,
             load_errors,
         }
+    }
+
+    /// The packs loaded (for `rules list` and docs).
+    pub fn packs(&self) -> &[pack::Pack] {
+        &self.packs
     }
 
     /// Loads every `*.rhai` under `dir` (recursively); messages name each file by its path.
@@ -197,11 +270,119 @@ impl RuleSet {
         self.rules.iter().find(|r| r.meta.id == id)
     }
 
+    fn rule_mut(&mut self, id: &str) -> Result<&mut Rule, SettingError> {
+        self.rules
+            .iter_mut()
+            .find(|r| r.meta.id == id)
+            .ok_or_else(|| {
+                SettingError(format!(
+                    "没有规则 {id}（用 nianbao rules list 查看全部规则）"
+                ))
+            })
+    }
+
+    /// Turns a rule on or off.
+    pub fn set_enabled(&mut self, id: &str, enabled: bool) -> Result<(), SettingError> {
+        self.rule_mut(id)?.settings.enabled = enabled;
+        Ok(())
+    }
+
+    /// Overrides a rule's severity for every finding it gives.
+    pub fn set_severity(&mut self, id: &str, severity: Severity) -> Result<(), SettingError> {
+        self.rule_mut(id)?.settings.severity = Some(severity);
+        Ok(())
+    }
+
+    /// Sets a parameter the rule declares in `const PARAMS`. The value must
+    /// have the default's type (an integer where a float is declared is accepted).
+    pub fn set_param(
+        &mut self,
+        id: &str,
+        name: &str,
+        value: serde_json::Value,
+    ) -> Result<(), SettingError> {
+        let rule = self.rule_mut(id)?;
+        let Some(default) = rule.meta.params.get(name) else {
+            let known: Vec<&str> = rule.meta.params.keys().map(String::as_str).collect();
+            return Err(SettingError(if known.is_empty() {
+                format!("规则 {id} 没有参数")
+            } else {
+                format!(
+                    "规则 {id} 没有参数 \"{name}\"（可用：{}）",
+                    known.join("、")
+                )
+            }));
+        };
+        let value = match (default, &value) {
+            (serde_json::Value::Number(d), serde_json::Value::Number(v)) if d.is_f64() => {
+                serde_json::Value::from(v.as_f64().unwrap_or_default())
+            }
+            (d, v)
+                if std::mem::discriminant(d) == std::mem::discriminant(v)
+                    && d.is_i64() == v.is_i64() =>
+            {
+                value
+            }
+            _ => {
+                return Err(SettingError(format!(
+                    "规则 {id} 的参数 {name} 应与默认值 {default} 同类型，实为 {value}"
+                )));
+            }
+        };
+        let mut params = (*rule.settings.params).clone();
+        params.insert(name.into(), json_to_dynamic(&value));
+        rule.settings.params = Arc::new(params);
+        rule.settings.configured.insert(name.to_string());
+        Ok(())
+    }
+
     /// Runs every rule on the report; a failing rule does not stop the others.
     pub fn check(&self, report: &Arc<Report>) -> RuleOutcome {
+        self.check_with(report, &Context::default())
+    }
+
+    /// As [`RuleSet::check`], with what else the run knows: last year's
+    /// report, the province. Pack rules run only for their province (or city),
+    /// and packs adjust severities and parameters of the rules they name.
+    pub fn check_with(&self, report: &Arc<Report>, ctx: &Context<'_>) -> RuleOutcome {
+        let region = report.meta.region.as_ref();
+        let province = ctx.province.or(region.map(|r| r.province_pinyin.as_str()));
+        let city = region.and_then(|r| r.city.as_deref());
+        let packs: Vec<&pack::Pack> = self
+            .packs
+            .iter()
+            .filter(|p| p.scope.applies_to(province, city))
+            .collect();
         let mut out = RuleOutcome::default();
-        for rule in &self.rules {
-            match self.run(rule, report) {
+        for rule in self.rules.iter().filter(|r| r.settings.enabled) {
+            if rule
+                .scope
+                .as_ref()
+                .is_some_and(|s| !s.applies_to(province, city))
+            {
+                continue;
+            }
+            let mut params = rule.settings.params.clone();
+            let mut severity = None;
+            // Province packs first, then city packs, so the city has the last word.
+            let mut ordered = packs.clone();
+            ordered.sort_by_key(|p| p.scope.city.is_some());
+            for p in ordered {
+                if let Some(s) = p.severity.get(&rule.meta.id) {
+                    severity = Some(*s);
+                }
+                if let Some(over) = p.params.get(&rule.meta.id) {
+                    let mut m = (*params).clone();
+                    for (k, v) in over {
+                        if !rule.settings.configured.contains(k.as_str()) {
+                            m.insert(k.clone(), v.clone());
+                        }
+                    }
+                    params = Arc::new(m);
+                }
+            }
+            let severity = rule.settings.severity.or(severity);
+            match self.run_in(rule, report, ctx.previous, params, severity) {
                 Ok(mut f) => out.findings.append(&mut f),
                 Err(e) => out.errors.push(e),
             }
@@ -211,6 +392,33 @@ impl RuleSet {
 
     /// Runs one rule on a report (for `rules test`).
     pub fn run(&self, rule: &Rule, report: &Arc<Report>) -> Result<Vec<Finding>, RuleError> {
+        self.run_with(rule, report, None)
+    }
+
+    /// Runs one rule, with last year's report when there is one.
+    pub fn run_with(
+        &self,
+        rule: &Rule,
+        report: &Arc<Report>,
+        previous: Option<&Arc<Report>>,
+    ) -> Result<Vec<Finding>, RuleError> {
+        self.run_in(
+            rule,
+            report,
+            previous,
+            rule.settings.params.clone(),
+            rule.settings.severity,
+        )
+    }
+
+    fn run_in(
+        &self,
+        rule: &Rule,
+        report: &Arc<Report>,
+        previous: Option<&Arc<Report>>,
+        params: Arc<Map>,
+        severity: Option<Severity>,
+    ) -> Result<Vec<Finding>, RuleError> {
         DEADLINE.with(|d| d.set(Some(Instant::now() + self.timeout)));
         let mut scope = Scope::new();
         let options = rhai::CallFnOptions::new()
@@ -221,7 +429,11 @@ impl RuleSet {
             &mut scope,
             &rule.ast,
             "check",
-            (api::ReportView(report.clone()),),
+            (api::ReportView {
+                report: report.clone(),
+                params,
+                previous: previous.cloned(),
+            },),
         );
         DEADLINE.with(|d| d.set(None));
         let value = result.map_err(|e| runtime_error(rule, &e))?;
@@ -237,7 +449,7 @@ impl RuleSet {
         };
         items
             .into_iter()
-            .map(|item| to_finding(rule, report, item))
+            .map(|item| to_finding(rule, report, item, severity))
             .collect()
     }
 }
@@ -315,6 +527,26 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         Some((_, v)) => parse_examples(v).map_err(|m| err(const_line(&src.text, "EXAMPLES"), m))?,
         None => Vec::new(),
     };
+    let params = match consts.iter().find(|(n, _)| n == "PARAMS") {
+        Some((_, v)) => parse_params(v).map_err(|m| err(const_line(&src.text, "PARAMS"), m))?,
+        None => Map::new(),
+    };
+    let scope = match pack::folders(&src.path) {
+        None => None,
+        Some((province, None)) => Some(pack::Scope {
+            province,
+            city: None,
+        }),
+        Some((province, Some(folder))) => Some(pack::Scope {
+            province,
+            city: Some(text("CITY").map_err(|_| {
+                err(
+                    None,
+                    format!("市级规则包 {folder} 中的规则须写明 const CITY = \"…市\";（市的全称）"),
+                )
+            })?),
+        }),
+    };
     let meta = RuleMeta {
         id,
         title: text("TITLE")?,
@@ -323,6 +555,11 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         description: text("DESCRIPTION").unwrap_or_default(),
         file: src.path.clone(),
         examples,
+        params: params
+            .iter()
+            .filter_map(|(k, v)| Some((k.to_string(), to_json(v)?)))
+            .collect(),
+        scope: scope.as_ref().map(pack::Scope::label),
     };
     let has_check = ast
         .iter_functions()
@@ -340,9 +577,94 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         .map(|i| i + 1);
     Ok(Rule {
         meta,
+        settings: RuleSettings {
+            enabled: true,
+            severity: None,
+            params: Arc::new(params),
+            configured: Default::default(),
+        },
+        scope,
         ast,
         check_line,
     })
+}
+
+/// A pack may only adjust rules that exist, parameters they declare, with
+/// values of the declared type.
+fn validate_pack(p: &pack::Pack, rules: &[Rule]) -> Result<(), RuleError> {
+    let err = |message: String| RuleError {
+        rule: None,
+        file: p.file.clone(),
+        line: None,
+        message,
+    };
+    let find = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r.meta.id == id)
+            .ok_or_else(|| err(format!("规则包「{}」调整了不存在的规则 {id}", p.name)))
+    };
+    for id in p.severity.keys() {
+        find(id)?;
+    }
+    for (id, over) in &p.params {
+        let rule = find(id)?;
+        for (k, v) in over {
+            let Some(default) = rule.settings.params.get(k.as_str()) else {
+                return Err(err(format!(
+                    "规则包「{}」设置了规则 {id} 没有的参数 {k}",
+                    p.name
+                )));
+            };
+            if !pack::same_type(default, v) {
+                return Err(err(format!(
+                    "规则包「{}」中 {id} 的参数 {k} 应与默认值 {default} 同类型，实为 {v}",
+                    p.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `const PARAMS = #{ name: default }`: numbers, strings, booleans or arrays of them.
+fn parse_params(value: &Dynamic) -> Result<Map, String> {
+    let shape = "PARAMS 应为对象映射，如 #{ max_chars: 1000, threshold: 0.5 }";
+    let map = value
+        .clone()
+        .try_cast::<Map>()
+        .ok_or_else(|| shape.to_string())?;
+    for (k, v) in &map {
+        let plain = |v: &Dynamic| v.is_int() || v.is_float() || v.is_string() || v.is_bool();
+        let ok = plain(v)
+            || v.clone()
+                .try_cast::<rhai::Array>()
+                .is_some_and(|a| a.iter().all(plain));
+        if !ok {
+            return Err(format!(
+                "PARAMS 的 {k} 应为数字、字符串、布尔值或它们的数组，实为 {}",
+                v.type_name()
+            ));
+        }
+    }
+    Ok(map)
+}
+
+fn json_to_dynamic(v: &serde_json::Value) -> Dynamic {
+    match v {
+        serde_json::Value::Bool(b) => (*b).into(),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into(),
+            None => n.as_f64().unwrap_or_default().into(),
+        },
+        serde_json::Value::String(s) => s.clone().into(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(json_to_dynamic)
+            .collect::<rhai::Array>()
+            .into(),
+        _ => Dynamic::UNIT,
+    }
 }
 
 fn parse_examples(value: &Dynamic) -> Result<Vec<Example>, String> {
@@ -357,7 +679,7 @@ fn parse_examples(value: &Dynamic) -> Result<Vec<Example>, String> {
             let map = item.try_cast::<Map>().ok_or_else(|| shape.to_string())?;
             if let Some(k) = map
                 .keys()
-                .find(|k| !["name", "expect", "report"].contains(&k.as_str()))
+                .find(|k| !["name", "expect", "report", "previous"].contains(&k.as_str()))
             {
                 return Err(format!("EXAMPLES 第 {} 项有未知字段 \"{k}\"", i + 1));
             }
@@ -376,10 +698,18 @@ fn parse_examples(value: &Dynamic) -> Result<Vec<Example>, String> {
                 .get("name")
                 .and_then(|v| v.clone().into_string().ok())
                 .unwrap_or_else(|| format!("示例 {}", i + 1));
+            let previous =
+                match map.get("previous") {
+                    None => None,
+                    Some(v) => Some(v.clone().into_string().map_err(|_| {
+                        format!("EXAMPLES 第 {} 项的 previous 应为 YAML 文本", i + 1)
+                    })?),
+                };
             Ok(Example {
                 name,
                 expect: expect as usize,
                 report,
+                previous,
             })
         })
         .collect()
@@ -441,6 +771,7 @@ fn strip_position(s: &str) -> String {
 
 const FINDING_KEYS: &[&str] = &[
     "message",
+    "severity",
     "table",
     "row",
     "column",
@@ -450,7 +781,12 @@ const FINDING_KEYS: &[&str] = &[
     "found",
 ];
 
-fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, RuleError> {
+fn to_finding(
+    rule: &Rule,
+    report: &Report,
+    item: Dynamic,
+    severity_override: Option<Severity>,
+) -> Result<Finding, RuleError> {
     let bad = |msg: String| rule_error(rule, rule.check_line, msg);
     let type_name = item.type_name();
     let Some(map) = item.try_cast::<Map>() else {
@@ -529,7 +865,12 @@ fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, Ru
     if let Some(n) = get_int("section")? {
         loc.section = Some(n.clamp(0, 7) as u8);
         if loc.line.is_none() {
-            let origin = report.section(n as u8).map(|s| s.heading_origin.clone());
+            // 0 is the opening (title, intro), 7 the 落款: point at their first line.
+            let origin = match n {
+                0 => report.preamble.first().map(|p| p.origin.clone()),
+                7 => report.closing.first().map(|p| p.origin.clone()),
+                _ => report.section(n as u8).map(|s| s.heading_origin.clone()),
+            };
             apply_origin(&mut loc, origin.as_ref());
         }
     }
@@ -541,9 +882,20 @@ fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, Ru
             apply_origin(&mut loc, Some(&p.origin));
         }
     }
+    // Configuration wins; else a rule may raise or lower one finding
+    // (TXT-FEE: a warning, an error when the tables contradict the silence).
+    let severity = match (severity_override, get_str("severity")?) {
+        (Some(s), _) => s,
+        (None, Some(s)) => Severity::parse(&s).ok_or_else(|| {
+            bad(format!(
+                "字段 severity 应为 error、warning 或 info，实为 \"{s}\""
+            ))
+        })?,
+        (None, None) => rule.meta.severity,
+    };
     Ok(Finding {
         rule: rule.meta.id.clone(),
-        severity: rule.meta.severity,
+        severity,
         message,
         location: loc,
         expected: map.get("expected").and_then(to_json),
@@ -579,6 +931,8 @@ fn to_json(v: &Dynamic) -> Option<serde_json::Value> {
         serde_json::Number::from_f64(f).map(serde_json::Value::Number)
     } else if let Ok(b) = v.as_bool() {
         Some(b.into())
+    } else if let Some(a) = v.clone().try_cast::<rhai::Array>() {
+        Some(a.iter().filter_map(to_json).collect::<Vec<_>>().into())
     } else {
         Some(v.to_string().into())
     }
@@ -649,6 +1003,41 @@ mod tests {
         );
         assert!(set.load_errors[2].message.contains("重复"));
         assert_eq!(set.rules().len(), 1);
+    }
+
+    #[test]
+    fn parameters_severity_and_switches_come_from_configuration() {
+        let text = format!(
+            "const ID = \"P-1\";\n{HEAD}const PARAMS = #{{ limit: 3, ratio: 0.5 }};\nfn check(r) {{\n  [#{{ message: `${{r.param(\"limit\")}} ${{r.param(\"ratio\")}}` }}, #{{ message: \"x\", severity: \"error\" }}]\n}}"
+        );
+        let mut set = RuleSet::load(vec![src("p.rhai", &text)], &Limits::default());
+        assert!(set.load_errors.is_empty(), "{:?}", set.load_errors);
+        assert_eq!(set.rules()[0].meta.params["limit"], serde_json::json!(3));
+        let report = Arc::new(Report::default());
+        let out = set.check(&report);
+        assert_eq!(out.findings[0].message, "3 0.5");
+        assert_eq!(out.findings[0].severity, Severity::Warning);
+        assert_eq!(out.findings[1].severity, Severity::Error);
+
+        set.set_param("P-1", "limit", serde_json::json!(10))
+            .unwrap();
+        set.set_param("P-1", "ratio", serde_json::json!(1)).unwrap();
+        assert!(
+            set.set_param("P-1", "limit", serde_json::json!("ten"))
+                .is_err()
+        );
+        assert!(set.set_param("P-1", "nope", serde_json::json!(1)).is_err());
+        assert!(
+            set.set_param("NOPE-1", "limit", serde_json::json!(1))
+                .is_err()
+        );
+        set.set_severity("P-1", Severity::Info).unwrap();
+        let out = set.check(&report);
+        assert_eq!(out.findings[0].message, "10 1.0");
+        assert!(out.findings.iter().all(|f| f.severity == Severity::Info));
+
+        set.set_enabled("P-1", false).unwrap();
+        assert!(set.check(&report).findings.is_empty());
     }
 
     #[test]
