@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use nianbao_core::{CheckOptions, FileResult, ReadError, Registry, RuleSet, check_file_with};
+
+use crate::profile::Profiles;
 use rayon::prelude::*;
 
 /// Directories deeper than this are not walked (a guard on top of the
@@ -96,13 +98,14 @@ thread_local! {
     static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Checks every file on a local pool of `jobs` threads (0: all cores). The
-/// results are in the order of `files`, whatever the thread timing.
+/// Checks every file on a local pool of `jobs` threads (0: all cores), each
+/// with the rule set of its configuration. The results are in the order of
+/// `files`, whatever the thread timing.
 pub fn check_all(
     files: &[PathBuf],
     registry: &Registry,
-    rules: &RuleSet,
-    options: &CheckOptions<'_>,
+    profiles: &Profiles,
+    run: &CheckOptions<'_>,
     jobs: usize,
     pb: &ProgressBar,
 ) -> anyhow::Result<Vec<FileResult>> {
@@ -123,8 +126,16 @@ pub fn check_all(
     let results = pool.install(|| {
         files
             .par_iter()
-            .map(|p| {
-                let r = check_one(registry, rules, options, p);
+            .enumerate()
+            .map(|(i, p)| {
+                let profile = profiles.of(i);
+                // Flags win over the configuration.
+                let options = CheckOptions {
+                    reporter_kind: profile.options.reporter_kind,
+                    province: run.province.or(profile.province.as_deref()),
+                    previous: run.previous,
+                };
+                let r = check_one(registry, &profile.rules, &options, p);
                 pb.inc(1);
                 r
             })
@@ -159,18 +170,12 @@ pub fn check_one(
                 format!("（{at}）")
             };
             FileResult {
-                path: path.display().to_string(),
-                format: None,
-                findings: Vec::new(),
                 read_error: Some(ReadError {
                     message: format!("内部错误，此文件未能检查（请报告此问题）：{what}{at}"),
                     line: None,
                     column: None,
                 }),
-                rule_errors: Vec::new(),
-                agency: None,
-                year: None,
-                previous: None,
+                ..FileResult::empty(path)
             }
         }
     }

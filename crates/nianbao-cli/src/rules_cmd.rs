@@ -4,16 +4,22 @@ use std::sync::Arc;
 
 use nianbao_core::RuleSet;
 
-/// `rules list`: id, severity, title.
+/// `rules list`: id, severity (as configured), title; rules switched off by
+/// the configuration are marked.
 pub fn list(rules: &RuleSet) -> String {
     rules
         .rules()
         .iter()
         .map(|r| {
+            let off = if r.settings.enabled {
+                ""
+            } else {
+                "（已停用）"
+            };
             format!(
-                "{:<14} {:<4} {}\n",
+                "{:<14} {:<4} {}{off}\n",
                 r.meta.id,
-                r.meta.severity.label_zh(),
+                r.settings.severity.unwrap_or(r.meta.severity).label_zh(),
                 r.meta.title
             )
         })
@@ -24,15 +30,20 @@ pub fn list(rules: &RuleSet) -> String {
 pub fn explain(rules: &RuleSet, id: &str) -> Option<String> {
     let r = rules.get(&id.to_ascii_uppercase())?;
     let m = &r.meta;
+    let severity = match r.settings.severity {
+        Some(s) if s != m.severity => {
+            format!("{}（配置；默认 {}）", s.label_zh(), m.severity.label_zh())
+        }
+        _ => m.severity.label_zh().to_string(),
+    };
     let mut s = format!(
-        "{}  {}\n级别：{}\n依据：{}\n文件：{}\n\n{}\n",
-        m.id,
-        m.title,
-        m.severity.label_zh(),
-        m.basis,
-        m.file,
-        m.description
+        "{}  {}\n级别：{severity}\n依据：{}\n文件：{}\n",
+        m.id, m.title, m.basis, m.file,
     );
+    if !r.settings.enabled {
+        s.push_str("状态：已停用（配置）\n");
+    }
+    s.push_str(&format!("\n{}\n", m.description));
     if !m.params.is_empty() {
         s.push_str("\n参数（可在 nianbao.toml 中修改）：\n");
         for (name, value) in &m.params {

@@ -5,6 +5,7 @@ pub mod adapter;
 pub mod check;
 pub mod document;
 pub mod finding;
+pub mod fingerprint;
 pub mod model;
 pub mod recognize;
 pub mod region;
@@ -14,6 +15,6 @@ pub mod value;
 
 pub use adapter::{AdapterError, FormatAdapter, Input, Parsed, Registry};
 pub use check::{CheckOptions, FileResult, ReadError, check_file, check_file_with, read_report};
-pub use finding::{Finding, Location, RuleError, Severity};
+pub use finding::{Finding, Location, RuleError, Severity, Suppressed, Suppression};
 pub use model::Report;
 pub use rules::{Limits, RuleSet, RuleSource};
