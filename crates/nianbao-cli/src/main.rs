@@ -123,6 +123,23 @@ enum RulesCommand {
     },
     /// 生成规则说明文档（Markdown，docs/rules.md 即由此生成）
     Docs,
+    /// 新建一条省级（或市级）规则：带元数据和示例的脚本骨架
+    New {
+        /// 规则编号，如 JL-CONTACT（大写字母、数字、连字符）
+        id: String,
+        /// 省份拼音，如 jilin
+        #[arg(long, value_name = "PINYIN")]
+        province: String,
+        /// 市级规则包的目录名（拼音，如 wuwei），须同时给出 --city-name
+        #[arg(long, value_name = "PINYIN", requires = "city_name")]
+        city: Option<String>,
+        /// 市的全称，如 武威市
+        #[arg(long, value_name = "NAME", requires = "city")]
+        city_name: Option<String>,
+        /// 规则目录（默认 ./rules）
+        #[arg(long, value_name = "DIR", default_value = "rules")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -319,6 +336,27 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     None => anyhow::bail!("没有规则 {id}（用 nianbao rules list 查看全部规则）"),
                 },
                 RulesCommand::Docs => write_stdout(rules_cmd::markdown(&rules).as_bytes())?,
+                RulesCommand::New {
+                    id,
+                    province,
+                    city,
+                    city_name,
+                    dir,
+                } => {
+                    cross_year::check_province(&province)?;
+                    let path = rules_cmd::new_rule(
+                        &dir,
+                        &id,
+                        &province,
+                        city.as_deref().zip(city_name.as_deref()),
+                    )?;
+                    println!(
+                        "已创建 {}：请修改其中的标题、依据、说明、示例和 check 函数，然后运行 nianbao rules test {}",
+                        path.display(),
+                        dir.display()
+                    );
+                    return Ok(0);
+                }
                 RulesCommand::Test { .. } => {
                     let (text, ok) = rules_cmd::test(&rules);
                     write_stdout(text.as_bytes())?;

@@ -16,8 +16,14 @@ pub fn list(rules: &RuleSet) -> String {
             } else {
                 "（已停用）"
             };
+            let scope = r
+                .meta
+                .scope
+                .as_ref()
+                .map(|s| format!("（仅 {s}）"))
+                .unwrap_or_default();
             format!(
-                "{:<14} {:<4} {}{off}\n",
+                "{:<14} {:<4} {}{scope}{off}\n",
                 r.meta.id,
                 r.settings.severity.unwrap_or(r.meta.severity).label_zh(),
                 r.meta.title
@@ -36,8 +42,13 @@ pub fn explain(rules: &RuleSet, id: &str) -> Option<String> {
         }
         _ => m.severity.label_zh().to_string(),
     };
+    let scope = m
+        .scope
+        .as_ref()
+        .map(|s| format!("适用：仅 {s} 的报告（省级/市级规则包）\n"))
+        .unwrap_or_default();
     let mut s = format!(
-        "{}  {}\n级别：{severity}\n依据：{}\n文件：{}\n",
+        "{}  {}\n{scope}级别：{severity}\n依据：{}\n文件：{}\n",
         m.id, m.title, m.basis, m.file,
     );
     if !r.settings.enabled {
@@ -80,10 +91,39 @@ pub fn markdown(rules: &RuleSet) -> String {
             m.title
         ));
     }
+    if !rules.packs().is_empty() {
+        s.push_str(
+            "\n## 省级和市级规则包\n\n| 规则包 | 适用 | 依据 | 调整全国规则 |\n|---|---|---|---|\n",
+        );
+        for p in rules.packs() {
+            let mut adj: Vec<String> = p
+                .severity
+                .iter()
+                .map(|(id, sev)| format!("{id} 级别改为{}", sev.label_zh()))
+                .collect();
+            for (id, params) in &p.params {
+                for (k, v) in params {
+                    adj.push(format!("{id} 参数 {k} = {v}"));
+                }
+            }
+            s.push_str(&format!(
+                "| {} | `{}` | {} | {} |\n",
+                p.name,
+                p.scope.label(),
+                p.source,
+                adj.join("；")
+            ));
+        }
+    }
     for r in rules.rules() {
         let m = &r.meta;
+        let scope = m
+            .scope
+            .as_ref()
+            .map(|s| format!("- 适用：仅 `{s}` 的报告\n"))
+            .unwrap_or_default();
         s.push_str(&format!(
-            "\n## {}\n\n**{}**\n\n- 级别：{}\n- 依据：{}\n- 文件：`{}`\n\n{}\n",
+            "\n## {}\n\n**{}**\n\n{scope}- 级别：{}\n- 依据：{}\n- 文件：`{}`\n\n{}\n",
             m.id,
             m.title,
             m.severity.label_zh(),
@@ -167,4 +207,77 @@ pub fn test(rules: &RuleSet) -> (String, bool) {
     }
     out.push_str(&format!("\n{} 条规则通过，{} 条失败。\n", passed, failed));
     (out, failed == 0)
+}
+
+/// `rules new`: a rule skeleton that loads, runs and passes its examples, for
+/// a provincial author to edit.
+pub fn new_rule(
+    dir: &std::path::Path,
+    id: &str,
+    province: &str,
+    city: Option<(&str, &str)>,
+) -> anyhow::Result<std::path::PathBuf> {
+    let valid = !id.is_empty()
+        && id.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        });
+    if !valid {
+        anyhow::bail!("规则编号「{id}」不合规范：只用大写字母、数字和连字符，如 JL-CONTACT");
+    }
+    let mut folder = dir.join("provinces").join(province);
+    let mut city_line = String::new();
+    if let Some((pinyin, name)) = city {
+        folder = folder.join(pinyin);
+        city_line = format!("const CITY = \"{name}\";\n");
+    }
+    std::fs::create_dir_all(&folder)?;
+    let path = folder.join(format!(
+        "{}.rhai",
+        id.to_ascii_lowercase().replace('-', "_")
+    ));
+    if path.exists() {
+        anyhow::bail!("{} 已存在", path.display());
+    }
+    let text = format!(
+        r#"// {id}: TODO one line on what this rule checks and why.
+
+const ID = "{id}";
+{city_line}const TITLE = "第六部分应说明本机关政府信息公开工作机构的联系方式";
+const SEVERITY = "warning";
+const BASIS = "TODO：依据的文件全称和条款";
+const DESCRIPTION = "TODO：说明本规则检查什么、何时报告，审核人员据此判断问题是否成立。";
+
+// Examples are tests: `nianbao rules test` runs each report (YAML, see
+// docs/yaml.md) and checks how many findings this rule gives.
+const EXAMPLES = [
+    #{{
+        name: "第六部分没有联系方式",
+        expect: 1,
+        report: `
+        sections:
+          - {{heading: 六、其他需要报告的事项, paragraphs: [本年度未收取信息处理费。]}}
+`,
+    }},
+    #{{
+        name: "第六部分写明联系电话",
+        expect: 0,
+        report: `
+        sections:
+          - {{heading: 六、其他需要报告的事项, paragraphs: [本年度未收取信息处理费。联系电话：0436-1234567。]}}
+`,
+    }},
+];
+
+fn check(report) {{
+    let s = report.section(6);
+    if s == () {{ return []; }}
+    if is_match(s.text, `联系电话|联系方式|电话[:：]`) {{ return []; }}
+    [#{{ section: 6, message: "第六部分没有说明联系方式" }}]
+}}
+"#
+    );
+    std::fs::write(&path, text)?;
+    Ok(path)
 }
