@@ -6,12 +6,15 @@
 //!   real word processor, not by our own code.
 //! - `docs`: regenerate `docs/rules.md` from the rules' metadata.
 //! - `regions`: regenerate the administrative-division table in core.
+//! - `format-fixtures`: regenerate the XLSX/XLS, GBK HTML and `pdftotext -layout`
+//!   fixtures (`format_fixtures.rs`).
 
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
 mod docs;
+mod format_fixtures;
 mod regions;
 
 fn main() -> Result<()> {
@@ -21,9 +24,10 @@ fn main() -> Result<()> {
         "fixtures" => fixtures(),
         "docs" => docs::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
+        "format-fixtures" => format_fixtures::run(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)"
             );
             bail!("unknown task {task:?}")
         }
