@@ -173,7 +173,7 @@ fn human_summary_line_goes_to_stderr_and_quiet_hides_it() {
     let out = run(&["check", "tests/fixtures/seed.yaml"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("完成：1 个文件，错误 4 项") && stderr.contains("用时"),
+        stderr.contains("完成：1 个文件，错误 5 项") && stderr.contains("用时"),
         "{stderr}"
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("用时"));
@@ -261,8 +261,8 @@ fn xlsx_reads_back_with_calamine() {
             "洮南市林业和草原局",
             "2023",
             "有问题",
-            "4",
-            "8",
+            "5",
+            "7",
             "11",
             "0"
         ]
@@ -427,7 +427,7 @@ fn output_file_is_written_and_stdout_stays_empty() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
-    assert_eq!(v["summary"]["error"], 4);
+    assert_eq!(v["summary"]["error"], 5);
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()

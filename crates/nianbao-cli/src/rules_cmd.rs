@@ -4,16 +4,28 @@ use std::sync::Arc;
 
 use nianbao_core::RuleSet;
 
-/// `rules list`: id, severity, title.
+/// `rules list`: id, severity (as configured), title; rules switched off by
+/// the configuration are marked.
 pub fn list(rules: &RuleSet) -> String {
     rules
         .rules()
         .iter()
         .map(|r| {
+            let off = if r.settings.enabled {
+                ""
+            } else {
+                "（已停用）"
+            };
+            let scope = r
+                .meta
+                .scope
+                .as_ref()
+                .map(|s| format!("（仅 {s}）"))
+                .unwrap_or_default();
             format!(
-                "{:<14} {:<4} {}\n",
+                "{:<14} {:<4} {}{scope}{off}\n",
                 r.meta.id,
-                r.meta.severity.label_zh(),
+                r.settings.severity.unwrap_or(r.meta.severity).label_zh(),
                 r.meta.title
             )
         })
@@ -24,15 +36,25 @@ pub fn list(rules: &RuleSet) -> String {
 pub fn explain(rules: &RuleSet, id: &str) -> Option<String> {
     let r = rules.get(&id.to_ascii_uppercase())?;
     let m = &r.meta;
+    let severity = match r.settings.severity {
+        Some(s) if s != m.severity => {
+            format!("{}（配置；默认 {}）", s.label_zh(), m.severity.label_zh())
+        }
+        _ => m.severity.label_zh().to_string(),
+    };
+    let scope = m
+        .scope
+        .as_ref()
+        .map(|s| format!("适用：仅 {s} 的报告（省级/市级规则包）\n"))
+        .unwrap_or_default();
     let mut s = format!(
-        "{}  {}\n级别：{}\n依据：{}\n文件：{}\n\n{}\n",
-        m.id,
-        m.title,
-        m.severity.label_zh(),
-        m.basis,
-        m.file,
-        m.description
+        "{}  {}\n{scope}级别：{severity}\n依据：{}\n文件：{}\n",
+        m.id, m.title, m.basis, m.file,
     );
+    if !r.settings.enabled {
+        s.push_str("状态：已停用（配置）\n");
+    }
+    s.push_str(&format!("\n{}\n", m.description));
     if !m.params.is_empty() {
         s.push_str("\n参数（可在 nianbao.toml 中修改）：\n");
         for (name, value) in &m.params {
@@ -69,10 +91,39 @@ pub fn markdown(rules: &RuleSet) -> String {
             m.title
         ));
     }
+    if !rules.packs().is_empty() {
+        s.push_str(
+            "\n## 省级和市级规则包\n\n| 规则包 | 适用 | 依据 | 调整全国规则 |\n|---|---|---|---|\n",
+        );
+        for p in rules.packs() {
+            let mut adj: Vec<String> = p
+                .severity
+                .iter()
+                .map(|(id, sev)| format!("{id} 级别改为{}", sev.label_zh()))
+                .collect();
+            for (id, params) in &p.params {
+                for (k, v) in params {
+                    adj.push(format!("{id} 参数 {k} = {v}"));
+                }
+            }
+            s.push_str(&format!(
+                "| {} | `{}` | {} | {} |\n",
+                p.name,
+                p.scope.label(),
+                p.source,
+                adj.join("；")
+            ));
+        }
+    }
     for r in rules.rules() {
         let m = &r.meta;
+        let scope = m
+            .scope
+            .as_ref()
+            .map(|s| format!("- 适用：仅 `{s}` 的报告\n"))
+            .unwrap_or_default();
         s.push_str(&format!(
-            "\n## {}\n\n**{}**\n\n- 级别：{}\n- 依据：{}\n- 文件：`{}`\n\n{}\n",
+            "\n## {}\n\n**{}**\n\n{scope}- 级别：{}\n- 依据：{}\n- 文件：`{}`\n\n{}\n",
             m.id,
             m.title,
             m.severity.label_zh(),
@@ -111,13 +162,21 @@ pub fn test(rules: &RuleSet) -> (String, bool) {
             );
         }
         for e in &m.examples {
-            let got = nianbao_yaml::parse_report(&e.report)
-                .map_err(|err| format!("示例 YAML 有误：{err}"))
-                .and_then(|report| {
-                    rules
-                        .run(rule, &Arc::new(report))
-                        .map_err(|err| format!("规则运行失败：{err}"))
-                });
+            let previous = match &e.previous {
+                None => Ok(None),
+                Some(text) => nianbao_yaml::parse_report(text)
+                    .map(|r| Some(Arc::new(r)))
+                    .map_err(|err| format!("示例 previous 的 YAML 有误：{err}")),
+            };
+            let got = previous.and_then(|previous| {
+                nianbao_yaml::parse_report(&e.report)
+                    .map_err(|err| format!("示例 YAML 有误：{err}"))
+                    .and_then(|report| {
+                        rules
+                            .run_with(rule, &Arc::new(report), previous.as_ref())
+                            .map_err(|err| format!("规则运行失败：{err}"))
+                    })
+            });
             match got {
                 Ok(findings) if findings.len() == e.expect => {}
                 Ok(findings) => {
@@ -148,4 +207,77 @@ pub fn test(rules: &RuleSet) -> (String, bool) {
     }
     out.push_str(&format!("\n{} 条规则通过，{} 条失败。\n", passed, failed));
     (out, failed == 0)
+}
+
+/// `rules new`: a rule skeleton that loads, runs and passes its examples, for
+/// a provincial author to edit.
+pub fn new_rule(
+    dir: &std::path::Path,
+    id: &str,
+    province: &str,
+    city: Option<(&str, &str)>,
+) -> anyhow::Result<std::path::PathBuf> {
+    let valid = !id.is_empty()
+        && id.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        });
+    if !valid {
+        anyhow::bail!("规则编号「{id}」不合规范：只用大写字母、数字和连字符，如 JL-CONTACT");
+    }
+    let mut folder = dir.join("provinces").join(province);
+    let mut city_line = String::new();
+    if let Some((pinyin, name)) = city {
+        folder = folder.join(pinyin);
+        city_line = format!("const CITY = \"{name}\";\n");
+    }
+    std::fs::create_dir_all(&folder)?;
+    let path = folder.join(format!(
+        "{}.rhai",
+        id.to_ascii_lowercase().replace('-', "_")
+    ));
+    if path.exists() {
+        anyhow::bail!("{} 已存在", path.display());
+    }
+    let text = format!(
+        r#"// {id}: TODO one line on what this rule checks and why.
+
+const ID = "{id}";
+{city_line}const TITLE = "第六部分应说明本机关政府信息公开工作机构的联系方式";
+const SEVERITY = "warning";
+const BASIS = "TODO：依据的文件全称和条款";
+const DESCRIPTION = "TODO：说明本规则检查什么、何时报告，审核人员据此判断问题是否成立。";
+
+// Examples are tests: `nianbao rules test` runs each report (YAML, see
+// docs/yaml.md) and checks how many findings this rule gives.
+const EXAMPLES = [
+    #{{
+        name: "第六部分没有联系方式",
+        expect: 1,
+        report: `
+        sections:
+          - {{heading: 六、其他需要报告的事项, paragraphs: [本年度未收取信息处理费。]}}
+`,
+    }},
+    #{{
+        name: "第六部分写明联系电话",
+        expect: 0,
+        report: `
+        sections:
+          - {{heading: 六、其他需要报告的事项, paragraphs: [本年度未收取信息处理费。联系电话：0436-1234567。]}}
+`,
+    }},
+];
+
+fn check(report) {{
+    let s = report.section(6);
+    if s == () {{ return []; }}
+    if is_match(s.text, `联系电话|联系方式|电话[:：]`) {{ return []; }}
+    [#{{ section: 6, message: "第六部分没有说明联系方式" }}]
+}}
+"#
+    );
+    std::fs::write(&path, text)?;
+    Ok(path)
 }
