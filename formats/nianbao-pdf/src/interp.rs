@@ -19,7 +19,7 @@ const MAX_FORM_DEPTH: usize = 8;
 /// `q` nested deeper than this is ignored (its `Q` too).
 const MAX_STATE_DEPTH: usize = 256;
 /// Ruling candidates kept per page; beyond this the page is drawing, not a table.
-const MAX_SEGMENTS: usize = 20_000;
+const MAX_SEGMENTS: usize = 5_000;
 
 /// One shown character.
 #[derive(Debug, Clone)]

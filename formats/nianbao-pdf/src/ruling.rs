@@ -7,6 +7,12 @@ use crate::lines::{join, lines};
 
 /// Lines closer than this are one line (double borders, rounding).
 const SNAP: f32 = 3.0;
+/// Grid positions of one table at most (a report's table 三 has about 300).
+const MAX_GRID: usize = 20_000;
+/// Lines of one table at most.
+const MAX_REGION_SEGMENTS: usize = 2_000;
+/// Tables on one page at most.
+const MAX_REGIONS: usize = 50;
 
 /// A ruled region of a page (or of several pages, joined).
 #[derive(Debug, Clone, Default)]
@@ -86,8 +92,14 @@ impl Ruled {
         let xs = self.positions(false);
         let mut ys = self.positions(true);
         ys.reverse();
-        // One cell is a frame around text, not a table.
-        if xs.len() < 2 || ys.len() < 2 || (xs.len() == 2 && ys.len() == 2) {
+        // One cell is a frame around text, not a table; thousands of cells
+        // or lines are a drawing (and would cost time for nothing).
+        if xs.len() < 2
+            || ys.len() < 2
+            || (xs.len() == 2 && ys.len() == 2)
+            || xs.len() * ys.len() > MAX_GRID
+            || self.segments.len() > MAX_REGION_SEGMENTS
+        {
             return None;
         }
         Some((xs, ys))
@@ -207,6 +219,7 @@ pub fn regions(segments: &[Segment]) -> Vec<Ruled> {
         .filter(|r| r.x1 - r.x0 > 20.0 && r.y1 - r.y0 > 8.0 && r.grid().is_some())
         .collect();
     out.sort_by(|a, b| b.y1.total_cmp(&a.y1));
+    out.truncate(MAX_REGIONS);
     out
 }
 

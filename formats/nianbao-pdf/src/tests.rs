@@ -360,3 +360,22 @@ fn running_headers_and_page_numbers_are_not_text() {
         ["一、总体情况", "二、主动公开政府信息情况"]
     );
 }
+
+/// A page of graph paper (150 × 150 lines) is a drawing, not a table of
+/// 90,000 cells to fill; its text is read as lines.
+#[test]
+fn a_dense_grid_is_a_drawing_not_a_table() {
+    let mut cids = Cids::new();
+    let mut c = String::new();
+    for k in 0..150 {
+        let p = 50.0 + k as f32 * 3.2;
+        c += &format!("50 {p} m 530 {p} l S {p} 50 m {p} 530 l S\n");
+    }
+    c += &show(&mut cids, 60.0, 300.0, "坐标纸");
+    let bytes = Builder::new("Identity-H", Some(cids.to_unicode()))
+        .page(&c)
+        .bytes();
+    let doc = read(&bytes).unwrap();
+    assert!(tables(&doc).is_empty());
+    assert_eq!(paragraphs(&doc), ["坐标纸"]);
+}
