@@ -127,11 +127,44 @@ fn columns(lines: &[Line]) -> Vec<(f32, f32)> {
     cols
 }
 
+/// A label that fills its cell runs into the number beside it
+/// (「行政规范性文件0」): split off trailing digits that stand in the number
+/// columns.
+fn split_glued(line: &Line, data_left: f32) -> Line {
+    let mut out = line.clone();
+    out.chunks.clear();
+    for c in &line.chunks {
+        let digits = c
+            .chars
+            .iter()
+            .rev()
+            .take_while(|(t, _, _)| t.chars().all(|ch| ch.is_ascii_digit()))
+            .count();
+        let at = c.chars.len() - digits;
+        if digits > 0 && at > 0 && c.chars[at].1 >= data_left - 3.0 {
+            let (label, number) = c.chars.split_at(at);
+            for part in [label, number] {
+                out.chunks.push(Chunk {
+                    text: part.iter().map(|(t, _, _)| t.as_str()).collect(),
+                    x0: part[0].1,
+                    x1: part[part.len() - 1].2,
+                    chars: part.to_vec(),
+                });
+            }
+        } else {
+            out.chunks.push(c.clone());
+        }
+    }
+    out
+}
+
 fn grid(lines: &[Line]) -> Vec<Vec<String>> {
     let cols = columns(lines);
     let Some(data_left) = cols.first().map(|c| c.0) else {
         return Vec::new();
     };
+    let split: Vec<Line> = lines.iter().map(|l| split_glued(l, data_left)).collect();
+    let lines = &split[..];
     let first_data = lines.iter().position(is_data).unwrap_or(0);
     // Label columns: where the label pieces of the body start (a row label
     // in several levels, 「（六）其他处理」 beside 「2.申请人逾期……」).
@@ -152,10 +185,29 @@ fn grid(lines: &[Line]) -> Vec<Vec<String>> {
     let label_column = |x: f32| label_starts.partition_point(|s| *s <= x + 4.0).max(1) - 1;
     let width = cols.len() + labels;
     // Column of a chunk: a label column, else the number column it is under.
+    // Text (a header, a sub-header) belongs to the number column whose left
+    // edge or centre it lines up with best: cells are left-aligned or centred.
+    let place = |x0: f32, x1: f32| {
+        let mid = (x0 + x1) / 2.0;
+        if mid < data_left - 2.0 {
+            return label_column(x0);
+        }
+        cols.iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| {
+                let d = |c: &(f32, f32)| (x0 - c.0).abs().min((mid - (c.0 + c.1) / 2.0).abs());
+                d(a).total_cmp(&d(b))
+            })
+            .map_or(0, |(i, _)| labels + i)
+    };
+    // A number goes to the column whose span holds its centre (or the nearest).
     let column = |c: &Chunk| -> usize {
         let x = c.center();
         if x < data_left - 2.0 {
             return label_column(c.x0);
+        }
+        if !is_number(&c.text) {
+            return place(c.x0, c.x1);
         }
         labels - 1
             + cols
@@ -174,11 +226,6 @@ fn grid(lines: &[Line]) -> Vec<Vec<String>> {
         // chunk wherever its characters are apart at all, and put each piece
         // in the column it starts in (cells are filled from the left). A
         // label centred over several columns stays whole in one of them.
-        let starts: Vec<f32> = cols.iter().map(|c| c.0 - 2.0).collect();
-        let place = |x: f32| match starts.partition_point(|s| *s <= x) {
-            0 => label_column(x),
-            k => labels - 1 + k,
-        };
         let mut header = vec![String::new(); width];
         for l in &lines[..first_data] {
             for c in &l.chunks {
@@ -187,7 +234,7 @@ fn grid(lines: &[Line]) -> Vec<Vec<String>> {
                 let mut right = f32::MIN;
                 for (text, x0, x1) in &c.chars {
                     if !piece.is_empty() && x0 - right > 0.15 * l.size {
-                        join(&mut header[place(piece_x)], &piece);
+                        join(&mut header[place(piece_x, right)], &piece);
                         piece.clear();
                     }
                     if piece.is_empty() {
@@ -197,7 +244,7 @@ fn grid(lines: &[Line]) -> Vec<Vec<String>> {
                     right = *x1;
                 }
                 if !piece.is_empty() {
-                    join(&mut header[place(piece_x)], &piece);
+                    join(&mut header[place(piece_x, right)], &piece);
                 }
             }
         }
