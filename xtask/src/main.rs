@@ -8,6 +8,7 @@
 //! - `regions`: regenerate the administrative-division table in core.
 //! - `format-fixtures`: regenerate the XLSX/XLS, GBK HTML and `pdftotext -layout`
 //!   fixtures (`format_fixtures.rs`).
+//! - `pdf`: regenerate the PDF fixtures (`pdf.rs`).
 
 use std::process::Command;
 
@@ -15,6 +16,7 @@ use anyhow::{Context, Result, bail};
 
 mod docs;
 mod format_fixtures;
+mod pdf;
 mod regions;
 
 fn main() -> Result<()> {
@@ -25,9 +27,10 @@ fn main() -> Result<()> {
         "docs" => docs::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "format-fixtures" => format_fixtures::run(),
+        "pdf" => pdf::pdf(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)"
             );
             bail!("unknown task {task:?}")
         }

@@ -10,5 +10,6 @@ pub fn registry() -> Registry {
     r.register(nianbao_text::TextAdapter);
     r.register(nianbao_xlsx::XlsxAdapter);
     r.register(nianbao_docx::DocxAdapter);
+    r.register(nianbao_pdf::PdfAdapter);
     r
 }

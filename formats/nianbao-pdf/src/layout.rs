@@ -1,0 +1,382 @@
+//! Pages → the generic document: tables from ruling lines (joined across page
+//! breaks), the remaining lines into paragraphs in reading order.
+
+use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
+use nianbao_core::model::Origin;
+
+use crate::interp::{Glyph, Page};
+use crate::lines::{Line, join, lines};
+use crate::ruling::{LaidCell, Ruled, cells, regions};
+
+/// What a page shows, top to bottom.
+enum Item {
+    Line(Line),
+    Table(Box<Ruled>, Vec<Glyph>),
+    /// A table without ruling lines, already laid out (see [`crate::aligned`]),
+    /// and its top.
+    Aligned(Vec<Vec<String>>, f32),
+}
+
+impl Item {
+    fn top(&self) -> f32 {
+        match self {
+            Item::Line(l) => l.top(),
+            Item::Table(r, _) => r.y1,
+            Item::Aligned(_, top) => *top,
+        }
+    }
+}
+
+/// Page numbers and the like: 「- 1 -」, 「第 1 页 共 3 页」, 「1/3」.
+fn is_page_number(text: &str) -> bool {
+    let rest: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"-—–_第页共/()（）".contains(*c))
+        .collect();
+    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) && rest.len() <= 8
+}
+
+fn page_items(page: &Page) -> Vec<Item> {
+    let regions = regions(&page.segments);
+    let mut in_table: Vec<Vec<Glyph>> = vec![Vec::new(); regions.len()];
+    let mut free: Vec<&Glyph> = Vec::new();
+    for g in &page.glyphs {
+        match regions.iter().position(|r| r.contains(g)) {
+            Some(i) => in_table[i].push(g.clone()),
+            None => free.push(g),
+        }
+    }
+    let mut items: Vec<Item> = lines(&free)
+        .into_iter()
+        .filter(|l| band(l, page) == 0 || !is_page_number(&l.text))
+        .map(Item::Line)
+        .collect();
+    for (r, g) in regions.into_iter().zip(in_table) {
+        items.push(Item::Table(Box::new(r), g));
+    }
+    items.sort_by(|a, b| b.top().total_cmp(&a.top()));
+    items
+}
+
+/// Where a line sits on its page: -1 in the top margin band, 1 in the bottom
+/// band, 0 in the body.
+fn band(line: &Line, page: &Page) -> i8 {
+    let rel = (line.y - page.y0) / (page.y1 - page.y0).max(1.0);
+    if rel > 0.92 {
+        -1
+    } else if rel < 0.08 {
+        1
+    } else {
+        0
+    }
+}
+
+/// Running headers and footers: the same text (digits aside) in the same
+/// margin band on at least half the pages, and on two or more.
+fn drop_running_lines(pages: &[Page], items: &mut [Vec<Item>]) {
+    if pages.len() < 2 {
+        return;
+    }
+    let key = |l: &Line, p: &Page| {
+        let text: String = l.text.chars().filter(|c| !c.is_ascii_digit()).collect();
+        (band(l, p), text)
+    };
+    let mut seen: std::collections::HashMap<(i8, String), usize> = Default::default();
+    for (page, list) in pages.iter().zip(items.iter()) {
+        let mut keys: Vec<(i8, String)> = list
+            .iter()
+            .filter_map(|i| match i {
+                Item::Line(l) if band(l, page) != 0 => Some(key(l, page)),
+                _ => None,
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    let running = |k: &(i8, String)| {
+        seen.get(k)
+            .is_some_and(|n| *n >= 2 && *n * 2 >= pages.len())
+    };
+    for (page, list) in pages.iter().zip(items.iter_mut()) {
+        list.retain(|i| match i {
+            Item::Line(l) => band(l, page) == 0 || !running(&key(l, page)),
+            Item::Table(..) | Item::Aligned(..) => true,
+        });
+    }
+}
+
+/// Layout measures of the body text, taken over the whole document.
+struct Measures {
+    left: f32,
+    right: f32,
+    /// Usual baseline distance between lines of one paragraph.
+    pitch: f32,
+}
+
+fn mode(values: impl Iterator<Item = f32>) -> Option<f32> {
+    let mut counts: std::collections::BTreeMap<i64, usize> = Default::default();
+    for v in values {
+        *counts.entry((v * 2.0).round() as i64).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(k, n)| (*n, -k))
+        .map(|(k, _)| k as f32 / 2.0)
+}
+
+fn measures(pages: &[Vec<Item>]) -> Measures {
+    let all: Vec<&Line> = pages
+        .iter()
+        .flatten()
+        .filter_map(|i| match i {
+            Item::Line(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    let left = mode(all.iter().map(|l| l.x0)).unwrap_or(0.0);
+    // The right margin: where full lines end. The rightmost end that another
+    // line shares (justified text), so that one overlong line does not count;
+    // with no such pair, the rightmost end.
+    let mut rights: Vec<f32> = all.iter().map(|l| l.x1).collect();
+    rights.sort_by(|a, b| b.total_cmp(a));
+    let right = rights
+        .windows(2)
+        .find(|w| w[0] - w[1] <= 6.0)
+        .map(|w| w[0])
+        .or(rights.first().copied())
+        .unwrap_or(left + 400.0);
+    let mut gaps = Vec::new();
+    for page in pages {
+        let mut prev: Option<&Line> = None;
+        for item in page {
+            match item {
+                Item::Line(l) => {
+                    if let Some(p) = prev {
+                        let gap = p.y - l.y;
+                        if gap > 0.0 && gap < 3.0 * l.size && (p.size - l.size).abs() < 0.5 {
+                            gaps.push(gap);
+                        }
+                    }
+                    prev = Some(l);
+                }
+                Item::Table(..) | Item::Aligned(..) => prev = None,
+            }
+        }
+    }
+    let pitch = mode(gaps.into_iter()).unwrap_or(0.0);
+    Measures { left, right, pitch }
+}
+
+/// Builds paragraphs from lines.
+struct Paragraphs<'m> {
+    m: &'m Measures,
+    text: String,
+    last: Option<(Line, usize)>,
+}
+
+impl Paragraphs<'_> {
+    fn centered(&self, l: &Line) -> bool {
+        let mid = (self.m.left + self.m.right) / 2.0;
+        l.x0 > self.m.left + l.size && ((l.x0 + l.x1) / 2.0 - mid).abs() < 1.5 * l.size
+    }
+
+    /// Whether `line` (on `page`) starts a new paragraph after the last line.
+    fn starts_new(&self, line: &Line, page: usize) -> bool {
+        let Some((prev, prev_page)) = &self.last else {
+            return true;
+        };
+        let size = line.size;
+        if (prev.size - size).abs() > 0.15 * size.max(prev.size) {
+            return true;
+        }
+        let indented = line.x0 > self.m.left + 0.8 * size;
+        let short = prev.x1 < self.m.right - 2.0 * size;
+        if *prev_page != page {
+            return indented || short;
+        }
+        let gap = prev.y - line.y;
+        let normal = gap > 0.0 && gap <= self.m.pitch * 1.15 + 1.0;
+        if !normal {
+            return true;
+        }
+        // A title on two centred lines is one paragraph.
+        if self.centered(prev) && self.centered(line) {
+            return false;
+        }
+        indented || short
+    }
+}
+
+/// Replaces runs of lines that form a table without ruling lines.
+fn find_aligned(items: &mut Vec<Item>, left: f32) {
+    let heading = |t: &str| nianbao_core::recognize::section_heading(t).is_some();
+    let old = std::mem::take(items);
+    let mut run: Vec<Line> = Vec::new();
+    let flush = |run: &mut Vec<Line>, items: &mut Vec<Item>| {
+        let found = crate::aligned::tables(run, left, heading);
+        let tops: Vec<f32> = found
+            .iter()
+            .map(|f| run.get(f.first).map_or(0.0, Line::top))
+            .collect();
+        let mut lines = std::mem::take(run).into_iter().enumerate();
+        for (f, top) in found.into_iter().zip(tops) {
+            for (_, l) in lines.by_ref().take_while(|(k, _)| *k < f.first) {
+                items.push(Item::Line(l));
+            }
+            // take_while consumed line `first`; skip through `last`.
+            for _ in f.first..f.last {
+                lines.next();
+            }
+            items.push(Item::Aligned(f.rows, top));
+        }
+        items.extend(lines.map(|(_, l)| Item::Line(l)));
+    };
+    for item in old {
+        match item {
+            Item::Line(l) => run.push(l),
+            other => {
+                flush(&mut run, items);
+                items.push(other);
+            }
+        }
+    }
+    flush(&mut run, items);
+}
+
+/// Lays out the pages as one document.
+pub fn document(pages: &[Page]) -> Document {
+    let mut per_page: Vec<Vec<Item>> = pages.iter().map(page_items).collect();
+    drop_running_lines(pages, &mut per_page);
+    let m = measures(&per_page);
+    for items in &mut per_page {
+        find_aligned(items, m.left);
+    }
+    // Reading order, with a table split by a page break joined into one.
+    let mut items: Vec<(Item, usize)> = Vec::new();
+    for (p, page_items) in per_page.into_iter().enumerate() {
+        for (k, item) in page_items.into_iter().enumerate() {
+            if let (0, Item::Table(next, glyphs)) = (k, &item)
+                && let Some((Item::Table(prev, prev_glyphs), prev_page)) = items.last_mut()
+                && *prev_page + 1 == p
+                && (prev.x0 - next.x0).abs() < 3.0
+                && (prev.x1 - next.x1).abs() < 3.0
+            {
+                let dy = prev.y0 - next.y1;
+                let mut next = (**next).clone();
+                next.shift(dy);
+                prev.append(next);
+                prev_glyphs.extend(glyphs.iter().cloned().map(|mut g| {
+                    g.y += dy;
+                    g
+                }));
+                *prev_page = p;
+                continue;
+            }
+            items.push((item, p));
+        }
+    }
+
+    let mut blocks = Vec::new();
+    let mut paragraphs = 0;
+    let mut tables = 0;
+    let mut para = Paragraphs {
+        m: &m,
+        text: String::new(),
+        last: None,
+    };
+    let mut flush = |para: &mut Paragraphs<'_>, blocks: &mut Vec<Block>| {
+        let text = std::mem::take(&mut para.text);
+        para.last = None;
+        if !text.trim().is_empty() {
+            paragraphs += 1;
+            blocks.push(Block::Paragraph(TextBlock {
+                text: text.trim().to_string(),
+                origin: Origin::Paragraph { index: paragraphs },
+            }));
+        }
+    };
+    for (item, page) in items {
+        match item {
+            Item::Line(line) => {
+                if para.starts_new(&line, page) {
+                    flush(&mut para, &mut blocks);
+                }
+                join(&mut para.text, &line.text);
+                para.last = Some((line, page));
+            }
+            Item::Table(region, glyphs) => {
+                flush(&mut para, &mut blocks);
+                let refs: Vec<&Glyph> = glyphs.iter().collect();
+                let laid = cells(&region, &refs);
+                if laid.is_empty() {
+                    continue;
+                }
+                tables += 1;
+                blocks.push(Block::Table(grid_table(tables, laid)));
+            }
+            Item::Aligned(rows, _) => {
+                flush(&mut para, &mut blocks);
+                if rows.is_empty() {
+                    continue;
+                }
+                tables += 1;
+                let laid = rows
+                    .into_iter()
+                    .map(|r| {
+                        r.into_iter()
+                            .map(|text| LaidCell {
+                                text,
+                                merged_from: None,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                blocks.push(Block::Table(grid_table(tables, laid)));
+            }
+        }
+    }
+    flush(&mut para, &mut blocks);
+    Document { blocks }
+}
+
+fn grid_table(index: usize, laid: Vec<Vec<LaidCell>>) -> GridTable {
+    let origin = |r: usize, c: usize| Origin::Table {
+        table_index: index,
+        row: r + 1,
+        column: c + 1,
+    };
+    GridTable {
+        rows: laid
+            .into_iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.into_iter()
+                    .enumerate()
+                    .map(|(c, cell)| GridCell {
+                        text: cell.text,
+                        merged_from: cell.merged_from,
+                        origin: origin(r, c),
+                    })
+                    .collect()
+            })
+            .collect(),
+        origin: origin(0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        assert!(is_page_number("- 1 -"));
+        assert!(is_page_number("第 2 页 共 10 页"));
+        assert!(is_page_number("3/10"));
+        assert!(!is_page_number("2024年1月3日"));
+        assert!(!is_page_number("一、总体情况"));
+    }
+}
