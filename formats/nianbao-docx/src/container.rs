@@ -17,6 +17,8 @@ const MAX_RATIO: u64 = 200;
 pub struct Parts {
     pub document: String,
     pub numbering: Option<String>,
+    /// Read only when there is numbering: styles matter here only for theirs.
+    pub styles: Option<String>,
 }
 
 pub fn is_ole2(bytes: &[u8]) -> bool {
@@ -56,9 +58,14 @@ pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
     let document = read_entry(&mut zip, &main, &mut budget)?
         .ok_or_else(|| AdapterError::new(format!("DOCX 中缺少正文（{main}）")))?;
     let numbering = read_entry(&mut zip, "word/numbering.xml", &mut budget)?;
+    let styles = match numbering {
+        Some(_) => read_entry(&mut zip, "word/styles.xml", &mut budget)?,
+        None => None,
+    };
     Ok(Parts {
         document,
         numbering,
+        styles,
     })
 }
 
