@@ -2,8 +2,11 @@
 //!
 //! - `ci`: the full local check, the same commands as `.ci/run`.
 //! - `fixtures`: regenerate the committed DOCX fixtures from their sources in
-//!   `tests/fixtures/src/` with LibreOffice (`soffice`), so they are written by a
-//!   real word processor, not by our own code.
+//!   `tests/fixtures/src/` (HTML and Flat ODT) with LibreOffice (`soffice`), so
+//!   they are written by a real word processor, not by our own code
+//!   (`fixtures.rs`).
+
+mod fixtures;
 
 use std::process::Command;
 
@@ -13,7 +16,7 @@ fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "ci" => ci(),
-        "fixtures" => fixtures(),
+        "fixtures" => fixtures::run(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice"
@@ -46,32 +49,4 @@ fn ci() -> Result<()> {
         "-D",
         "warnings",
     ])
-}
-
-fn fixtures() -> Result<()> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let src = root.join("tests/fixtures/src");
-    let out = root.join("tests/fixtures");
-    for entry in std::fs::read_dir(&src)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "html") {
-            eprintln!("== soffice: {} -> docx", path.display());
-            let status = Command::new("soffice")
-                .args([
-                    "--headless",
-                    "--infilter=HTML (StarWriter)",
-                    "--convert-to",
-                    "docx:MS Word 2007 XML",
-                    "--outdir",
-                ])
-                .arg(&out)
-                .arg(&path)
-                .status()
-                .context("running soffice (install libreoffice-writer-nogui)")?;
-            if !status.success() {
-                bail!("soffice failed on {}", path.display());
-            }
-        }
-    }
-    Ok(())
 }
