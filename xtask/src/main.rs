@@ -5,6 +5,7 @@
 //!   `tests/fixtures/src/` (HTML and Flat ODT) with LibreOffice (`soffice`), so
 //!   they are written by a real word processor, not by our own code
 //!   (`fixtures.rs`).
+//! - `regions`: regenerate the administrative-division table in core.
 
 mod fixtures;
 
@@ -12,14 +13,17 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod regions;
+
 fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "ci" => ci(),
         "fixtures" => fixtures::run(),
+        "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
             );
             bail!("unknown task {task:?}")
         }

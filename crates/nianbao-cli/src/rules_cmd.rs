@@ -33,6 +33,15 @@ pub fn explain(rules: &RuleSet, id: &str) -> Option<String> {
         m.file,
         m.description
     );
+    if !m.params.is_empty() {
+        s.push_str("\n参数（可在 nianbao.toml 中修改）：\n");
+        for (name, value) in &m.params {
+            match r.param(name) {
+                Some(v) if &v != value => s.push_str(&format!("  {name} = {v}（默认 {value}）\n")),
+                _ => s.push_str(&format!("  {name} = {value}\n")),
+            }
+        }
+    }
     if !m.examples.is_empty() {
         s.push_str("\n示例：\n");
         for e in &m.examples {

@@ -7,6 +7,7 @@ pub mod document;
 pub mod finding;
 pub mod model;
 pub mod recognize;
+pub mod region;
 pub mod rules;
 pub mod schema;
 pub mod value;

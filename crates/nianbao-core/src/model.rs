@@ -147,6 +147,8 @@ pub struct Meta {
     /// The 落款 date.
     pub signed: Option<DateText>,
     pub reporter_kind: Option<ReporterKind>,
+    /// The agency's region, resolved from its name (never read from input).
+    pub region: Option<crate::region::Region>,
 }
 
 /// A note made while recognising the input, for structural rules to report.

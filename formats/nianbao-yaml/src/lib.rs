@@ -279,6 +279,7 @@ impl Ctx {
             period: m.period,
             signed,
             reporter_kind,
+            region: None,
         })
     }
 

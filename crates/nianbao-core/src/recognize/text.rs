@@ -191,6 +191,12 @@ pub fn infer_meta(meta: &mut Meta, preamble: &[Paragraph], closing: &[Paragraph]
             .or_else(|| preamble.iter().find_map(|p| year_of_report_phrase(&p.text)))
             .or_else(|| meta.signed.as_ref().map(|d| d.year - 1));
     }
+    if meta.region.is_none() {
+        meta.region = meta
+            .agency
+            .as_deref()
+            .and_then(|a| crate::region::resolve(a, None));
+    }
     if meta.reporter_kind.is_none() {
         meta.reporter_kind = meta.agency.as_deref().map(|a| {
             if a.ends_with("人民政府") {

@@ -1,7 +1,7 @@
 //! What rule scripts see: a read-only view of the report.
 //!
 //! Views hold an `Arc` of the report, so handing them to scripts copies a
-//! pointer, not the tables. Names here are a public contract (`docs/rules-api.md`).
+//! pointer, not the tables. Names here are a public contract (`docs/rule-api.md`).
 
 use std::sync::Arc;
 
@@ -20,8 +20,19 @@ fn fail<T>(message: String) -> Res<T> {
     )))
 }
 
+/// The report as one rule sees it: the report, plus that rule's parameters
+/// (defaults from its `const PARAMS`, overridden by configuration).
 #[derive(Clone)]
-pub struct ReportView(pub Arc<Report>);
+pub struct ReportView {
+    pub report: Arc<Report>,
+    pub params: Arc<Map>,
+}
+
+impl ReportView {
+    fn r(&self) -> &Arc<Report> {
+        &self.report
+    }
+}
 
 #[derive(Clone)]
 pub struct TableView {
@@ -145,21 +156,29 @@ fn strs(keys: impl IntoIterator<Item = &'static str>) -> Array {
 pub fn register(engine: &mut Engine) {
     engine
         .register_type_with_name::<ReportView>("Report")
-        .register_get("path", |r: &mut ReportView| r.0.path.clone())
-        .register_get("format", |r: &mut ReportView| r.0.format.clone())
-        .register_get("title", |r: &mut ReportView| opt_str(&r.0.meta.title))
-        .register_get("agency", |r: &mut ReportView| opt_str(&r.0.meta.agency))
-        .register_get("period", |r: &mut ReportView| opt_str(&r.0.meta.period))
+        .register_get("path", |r: &mut ReportView| r.report.path.clone())
+        .register_get("format", |r: &mut ReportView| r.report.format.clone())
+        .register_get("title", |r: &mut ReportView| opt_str(&r.report.meta.title))
+        .register_get("agency", |r: &mut ReportView| {
+            opt_str(&r.report.meta.agency)
+        })
+        .register_get("period", |r: &mut ReportView| {
+            opt_str(&r.report.meta.period)
+        })
         .register_get("year", |r: &mut ReportView| {
-            r.0.meta.year.map_or(Dynamic::UNIT, |y| (y as INT).into())
+            r.report
+                .meta
+                .year
+                .map_or(Dynamic::UNIT, |y| (y as INT).into())
         })
         .register_get("reporter_kind", |r: &mut ReportView| {
-            r.0.meta
+            r.report
+                .meta
                 .reporter_kind
                 .map_or(Dynamic::UNIT, |k| k.as_str().into())
         })
         .register_get("signed", |r: &mut ReportView| {
-            r.0.meta.signed.as_ref().map_or(Dynamic::UNIT, |d| {
+            r.report.meta.signed.as_ref().map_or(Dynamic::UNIT, |d| {
                 let mut m = Map::new();
                 m.insert("text".into(), d.text.clone().into());
                 m.insert("year".into(), (d.year as INT).into());
@@ -168,13 +187,28 @@ pub fn register(engine: &mut Engine) {
                 m.into()
             })
         })
+        .register_get("region", |r: &mut ReportView| {
+            r.report.meta.region.as_ref().map_or(Dynamic::UNIT, |g| {
+                let mut m = Map::new();
+                m.insert("code".into(), g.code.clone().into());
+                m.insert("name".into(), g.name.clone().into());
+                m.insert("level".into(), g.level.as_str().into());
+                m.insert("province".into(), g.province.clone().into());
+                m.insert("province_pinyin".into(), g.province_pinyin.clone().into());
+                m.insert("city".into(), opt_str(&g.city));
+                m.insert("county".into(), opt_str(&g.county));
+                m.insert("districted".into(), g.districted.into());
+                m.insert("path".into(), g.path().into());
+                m.into()
+            })
+        })
         .register_fn("table", |r: &mut ReportView, key: &str| -> Res<Dynamic> {
             let Some(key) = TableKey::parse(key) else {
                 return fail(format!("没有表 \"{key}\"：可用 \"t2\"、\"t3\"、\"t4\""));
             };
-            Ok(if r.0.table(key).is_some() {
+            Ok(if r.report.table(key).is_some() {
                 Dynamic::from(TableView {
-                    report: r.0.clone(),
+                    report: r.r().clone(),
                     key,
                 })
             } else {
@@ -182,31 +216,41 @@ pub fn register(engine: &mut Engine) {
             })
         })
         .register_fn("section", |r: &mut ReportView, n: INT| -> Dynamic {
-            r.0.sections
+            r.report
+                .sections
                 .iter()
                 .position(|s| s.number as INT == n)
                 .map_or(Dynamic::UNIT, |index| {
                     Dynamic::from(SectionView {
-                        report: r.0.clone(),
+                        report: r.r().clone(),
                         index,
                     })
                 })
         })
         .register_get("sections", |r: &mut ReportView| -> Array {
-            (0..r.0.sections.len())
+            (0..r.report.sections.len())
                 .map(|index| {
                     Dynamic::from(SectionView {
-                        report: r.0.clone(),
+                        report: r.r().clone(),
                         index,
                     })
                 })
                 .collect()
         })
-        .register_get("paragraphs", |r: &mut ReportView| paragraphs(&r.0, None))
-        .register_get("preamble", |r: &mut ReportView| paragraphs(&r.0, Some(0)))
-        .register_get("closing", |r: &mut ReportView| paragraphs(&r.0, Some(7)))
+        .register_get("paragraphs", |r: &mut ReportView| paragraphs(r.r(), None))
+        .register_get("preamble", |r: &mut ReportView| paragraphs(r.r(), Some(0)))
+        .register_get("closing", |r: &mut ReportView| paragraphs(r.r(), Some(7)))
+        .register_fn("param", |r: &mut ReportView, name: &str| -> Res<Dynamic> {
+            match r.params.get(name) {
+                Some(v) => Ok(v.clone()),
+                None => fail(format!(
+                    "规则没有参数 \"{name}\"：参数及其默认值须在 const PARAMS = #{{ … }} 中声明"
+                )),
+            }
+        })
         .register_get("notes", |r: &mut ReportView| -> Array {
-            r.0.notes
+            r.report
+                .notes
                 .iter()
                 .map(|n| {
                     let mut m = Map::new();

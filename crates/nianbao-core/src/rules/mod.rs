@@ -13,6 +13,7 @@
 //! ```
 
 pub mod api;
+pub mod text;
 
 use std::cell::Cell as StdCell;
 use std::path::Path;
@@ -67,6 +68,9 @@ pub struct RuleMeta {
     pub file: String,
     /// Examples that `nianbao rules test` runs.
     pub examples: Vec<Example>,
+    /// Parameters and their defaults (`const PARAMS = #{ … }`), read by the
+    /// script through `report.param("name")`.
+    pub params: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// An example inside a rule: a (partial) report in the YAML schema and how
@@ -87,9 +91,32 @@ pub struct Example {
 
 pub struct Rule {
     pub meta: RuleMeta,
+    /// What configuration made of the rule: on/off, severity, parameters.
+    pub settings: RuleSettings,
     ast: AST,
     /// Line of `fn check`, for errors raised where the script has no position.
     check_line: Option<usize>,
+}
+
+/// A rule's effective settings after configuration (`nianbao.toml`, packs).
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    pub enabled: bool,
+    /// Set by configuration: overrides the rule's and each finding's severity.
+    pub severity: Option<Severity>,
+    pub params: Arc<Map>,
+}
+
+/// Why a rule setting could not be applied (an unknown id, parameter or type).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingError(pub String);
+
+impl Rule {
+    /// A parameter's effective value (after configuration), as JSON.
+    pub fn param(&self, name: &str) -> Option<serde_json::Value> {
+        self.settings.params.get(name).and_then(to_json)
+    }
 }
 
 /// One rule script to load: a display path and its text.
@@ -142,6 +169,7 @@ pub fn new_engine(limits: &Limits) -> Engine {
         })
     });
     api::register(&mut engine);
+    text::register(&mut engine);
     engine
 }
 
@@ -197,10 +225,75 @@ impl RuleSet {
         self.rules.iter().find(|r| r.meta.id == id)
     }
 
+    fn rule_mut(&mut self, id: &str) -> Result<&mut Rule, SettingError> {
+        self.rules
+            .iter_mut()
+            .find(|r| r.meta.id == id)
+            .ok_or_else(|| {
+                SettingError(format!(
+                    "没有规则 {id}（用 nianbao rules list 查看全部规则）"
+                ))
+            })
+    }
+
+    /// Turns a rule on or off.
+    pub fn set_enabled(&mut self, id: &str, enabled: bool) -> Result<(), SettingError> {
+        self.rule_mut(id)?.settings.enabled = enabled;
+        Ok(())
+    }
+
+    /// Overrides a rule's severity for every finding it gives.
+    pub fn set_severity(&mut self, id: &str, severity: Severity) -> Result<(), SettingError> {
+        self.rule_mut(id)?.settings.severity = Some(severity);
+        Ok(())
+    }
+
+    /// Sets a parameter the rule declares in `const PARAMS`. The value must
+    /// have the default's type (an integer where a float is declared is accepted).
+    pub fn set_param(
+        &mut self,
+        id: &str,
+        name: &str,
+        value: serde_json::Value,
+    ) -> Result<(), SettingError> {
+        let rule = self.rule_mut(id)?;
+        let Some(default) = rule.meta.params.get(name) else {
+            let known: Vec<&str> = rule.meta.params.keys().map(String::as_str).collect();
+            return Err(SettingError(if known.is_empty() {
+                format!("规则 {id} 没有参数")
+            } else {
+                format!(
+                    "规则 {id} 没有参数 \"{name}\"（可用：{}）",
+                    known.join("、")
+                )
+            }));
+        };
+        let value = match (default, &value) {
+            (serde_json::Value::Number(d), serde_json::Value::Number(v)) if d.is_f64() => {
+                serde_json::Value::from(v.as_f64().unwrap_or_default())
+            }
+            (d, v)
+                if std::mem::discriminant(d) == std::mem::discriminant(v)
+                    && d.is_i64() == v.is_i64() =>
+            {
+                value
+            }
+            _ => {
+                return Err(SettingError(format!(
+                    "规则 {id} 的参数 {name} 应与默认值 {default} 同类型，实为 {value}"
+                )));
+            }
+        };
+        let mut params = (*rule.settings.params).clone();
+        params.insert(name.into(), json_to_dynamic(&value));
+        rule.settings.params = Arc::new(params);
+        Ok(())
+    }
+
     /// Runs every rule on the report; a failing rule does not stop the others.
     pub fn check(&self, report: &Arc<Report>) -> RuleOutcome {
         let mut out = RuleOutcome::default();
-        for rule in &self.rules {
+        for rule in self.rules.iter().filter(|r| r.settings.enabled) {
             match self.run(rule, report) {
                 Ok(mut f) => out.findings.append(&mut f),
                 Err(e) => out.errors.push(e),
@@ -221,7 +314,10 @@ impl RuleSet {
             &mut scope,
             &rule.ast,
             "check",
-            (api::ReportView(report.clone()),),
+            (api::ReportView {
+                report: report.clone(),
+                params: rule.settings.params.clone(),
+            },),
         );
         DEADLINE.with(|d| d.set(None));
         let value = result.map_err(|e| runtime_error(rule, &e))?;
@@ -315,6 +411,10 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         Some((_, v)) => parse_examples(v).map_err(|m| err(const_line(&src.text, "EXAMPLES"), m))?,
         None => Vec::new(),
     };
+    let params = match consts.iter().find(|(n, _)| n == "PARAMS") {
+        Some((_, v)) => parse_params(v).map_err(|m| err(const_line(&src.text, "PARAMS"), m))?,
+        None => Map::new(),
+    };
     let meta = RuleMeta {
         id,
         title: text("TITLE")?,
@@ -323,6 +423,10 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         description: text("DESCRIPTION").unwrap_or_default(),
         file: src.path.clone(),
         examples,
+        params: params
+            .iter()
+            .filter_map(|(k, v)| Some((k.to_string(), to_json(v)?)))
+            .collect(),
     };
     let has_check = ast
         .iter_functions()
@@ -340,9 +444,54 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         .map(|i| i + 1);
     Ok(Rule {
         meta,
+        settings: RuleSettings {
+            enabled: true,
+            severity: None,
+            params: Arc::new(params),
+        },
         ast,
         check_line,
     })
+}
+
+/// `const PARAMS = #{ name: default }`: numbers, strings, booleans or arrays of them.
+fn parse_params(value: &Dynamic) -> Result<Map, String> {
+    let shape = "PARAMS 应为对象映射，如 #{ max_chars: 1000, threshold: 0.5 }";
+    let map = value
+        .clone()
+        .try_cast::<Map>()
+        .ok_or_else(|| shape.to_string())?;
+    for (k, v) in &map {
+        let plain = |v: &Dynamic| v.is_int() || v.is_float() || v.is_string() || v.is_bool();
+        let ok = plain(v)
+            || v.clone()
+                .try_cast::<rhai::Array>()
+                .is_some_and(|a| a.iter().all(plain));
+        if !ok {
+            return Err(format!(
+                "PARAMS 的 {k} 应为数字、字符串、布尔值或它们的数组，实为 {}",
+                v.type_name()
+            ));
+        }
+    }
+    Ok(map)
+}
+
+fn json_to_dynamic(v: &serde_json::Value) -> Dynamic {
+    match v {
+        serde_json::Value::Bool(b) => (*b).into(),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into(),
+            None => n.as_f64().unwrap_or_default().into(),
+        },
+        serde_json::Value::String(s) => s.clone().into(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(json_to_dynamic)
+            .collect::<rhai::Array>()
+            .into(),
+        _ => Dynamic::UNIT,
+    }
 }
 
 fn parse_examples(value: &Dynamic) -> Result<Vec<Example>, String> {
@@ -441,6 +590,7 @@ fn strip_position(s: &str) -> String {
 
 const FINDING_KEYS: &[&str] = &[
     "message",
+    "severity",
     "table",
     "row",
     "column",
@@ -541,9 +691,20 @@ fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, Ru
             apply_origin(&mut loc, Some(&p.origin));
         }
     }
+    // Configuration wins; else a rule may raise or lower one finding
+    // (TXT-FEE: a warning, an error when the tables contradict the silence).
+    let severity = match (rule.settings.severity, get_str("severity")?) {
+        (Some(s), _) => s,
+        (None, Some(s)) => Severity::parse(&s).ok_or_else(|| {
+            bad(format!(
+                "字段 severity 应为 error、warning 或 info，实为 \"{s}\""
+            ))
+        })?,
+        (None, None) => rule.meta.severity,
+    };
     Ok(Finding {
         rule: rule.meta.id.clone(),
-        severity: rule.meta.severity,
+        severity,
         message,
         location: loc,
         expected: map.get("expected").and_then(to_json),
@@ -579,6 +740,8 @@ fn to_json(v: &Dynamic) -> Option<serde_json::Value> {
         serde_json::Number::from_f64(f).map(serde_json::Value::Number)
     } else if let Ok(b) = v.as_bool() {
         Some(b.into())
+    } else if let Some(a) = v.clone().try_cast::<rhai::Array>() {
+        Some(a.iter().filter_map(to_json).collect::<Vec<_>>().into())
     } else {
         Some(v.to_string().into())
     }
@@ -649,6 +812,41 @@ mod tests {
         );
         assert!(set.load_errors[2].message.contains("重复"));
         assert_eq!(set.rules().len(), 1);
+    }
+
+    #[test]
+    fn parameters_severity_and_switches_come_from_configuration() {
+        let text = format!(
+            "const ID = \"P-1\";\n{HEAD}const PARAMS = #{{ limit: 3, ratio: 0.5 }};\nfn check(r) {{\n  [#{{ message: `${{r.param(\"limit\")}} ${{r.param(\"ratio\")}}` }}, #{{ message: \"x\", severity: \"error\" }}]\n}}"
+        );
+        let mut set = RuleSet::load(vec![src("p.rhai", &text)], &Limits::default());
+        assert!(set.load_errors.is_empty(), "{:?}", set.load_errors);
+        assert_eq!(set.rules()[0].meta.params["limit"], serde_json::json!(3));
+        let report = Arc::new(Report::default());
+        let out = set.check(&report);
+        assert_eq!(out.findings[0].message, "3 0.5");
+        assert_eq!(out.findings[0].severity, Severity::Warning);
+        assert_eq!(out.findings[1].severity, Severity::Error);
+
+        set.set_param("P-1", "limit", serde_json::json!(10))
+            .unwrap();
+        set.set_param("P-1", "ratio", serde_json::json!(1)).unwrap();
+        assert!(
+            set.set_param("P-1", "limit", serde_json::json!("ten"))
+                .is_err()
+        );
+        assert!(set.set_param("P-1", "nope", serde_json::json!(1)).is_err());
+        assert!(
+            set.set_param("NOPE-1", "limit", serde_json::json!(1))
+                .is_err()
+        );
+        set.set_severity("P-1", Severity::Info).unwrap();
+        let out = set.check(&report);
+        assert_eq!(out.findings[0].message, "10 1.0");
+        assert!(out.findings.iter().all(|f| f.severity == Severity::Info));
+
+        set.set_enabled("P-1", false).unwrap();
+        assert!(set.check(&report).findings.is_empty());
     }
 
     #[test]

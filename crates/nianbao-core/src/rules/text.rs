@@ -1,0 +1,271 @@
+//! Text helpers for rule scripts: what Rhai lacks for Chinese prose
+//! (regular expressions, sentence splitting, similarity, Chinese numerals).
+//! Native, so a rule comparing every sentence pair stays fast.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use regex::{Regex, RegexBuilder};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, Map, Position};
+use unicode_normalization::UnicodeNormalization;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+fn fail<T>(message: String) -> Res<T> {
+    Err(Box::new(EvalAltResult::ErrorRuntime(
+        message.into(),
+        Position::NONE,
+    )))
+}
+
+const MAX_PATTERN: usize = 2_000;
+const CACHE_SIZE: usize = 256;
+
+thread_local! {
+    // Scripts pass literal patterns; compiling them once per thread keeps a
+    // rule's cost per report to the matching itself.
+    static REGEX_CACHE: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+}
+
+fn compiled(pattern: &str) -> Res<Regex> {
+    if pattern.len() > MAX_PATTERN {
+        return fail(format!("正则表达式过长（{} 字节）", pattern.len()));
+    }
+    if let Some(re) = REGEX_CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .dfa_size_limit(1 << 20)
+        .build()
+        .or_else(|e| fail(format!("正则表达式有误：{pattern}：{e}")))?;
+    REGEX_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), re.clone());
+    });
+    Ok(re)
+}
+
+/// Char offset of a byte offset.
+fn char_at(text: &str, byte: usize) -> INT {
+    text[..byte].chars().count() as INT
+}
+
+fn matches(text: &str, pattern: &str) -> Res<Array> {
+    let re = compiled(pattern)?;
+    Ok(re
+        .captures_iter(text)
+        .take(10_000)
+        .filter_map(|caps| {
+            let whole = caps.get(0)?;
+            let mut m = Map::new();
+            m.insert("text".into(), whole.as_str().into());
+            m.insert("start".into(), char_at(text, whole.start()).into());
+            m.insert("end".into(), char_at(text, whole.end()).into());
+            let groups: Array = caps
+                .iter()
+                .skip(1)
+                .map(|g| g.map_or(Dynamic::UNIT, |g| g.as_str().into()))
+                .collect();
+            m.insert("groups".into(), groups.into());
+            Some(Dynamic::from(m))
+        })
+        .collect())
+}
+
+/// NFKC (full-width digits and letters to half-width) without whitespace.
+pub fn normalize(text: &str) -> String {
+    text.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Sentences, split after 。！？； and line breaks, trimmed, empty ones dropped.
+pub fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        if c == '\n' || c == '\r' {
+            push_sentence(&mut out, &mut cur);
+            continue;
+        }
+        cur.push(c);
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
+            push_sentence(&mut out, &mut cur);
+        }
+    }
+    push_sentence(&mut out, &mut cur);
+    out
+}
+
+fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
+    let s = cur.trim();
+    if !s.is_empty() {
+        out.push(s.to_string());
+    }
+    cur.clear();
+}
+
+/// The letters of a text for comparison: no punctuation or spaces, numbers
+/// masked (so 「2022年」 and 「2023年」 compare equal).
+fn letters(text: &str) -> Vec<char> {
+    text.nfkc()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect()
+}
+
+/// Dice coefficient of character bigrams (0.0–1.0), after [`letters`].
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (letters(a), letters(b));
+    if a.len() < 2 || b.len() < 2 {
+        return if a == b && !a.is_empty() { 1.0 } else { 0.0 };
+    }
+    let mut grams: HashMap<(char, char), i32> = HashMap::new();
+    for w in a.windows(2) {
+        *grams.entry((w[0], w[1])).or_default() += 1;
+    }
+    let mut common = 0;
+    for w in b.windows(2) {
+        if let Some(n) = grams.get_mut(&(w[0], w[1])) {
+            if *n > 0 {
+                *n -= 1;
+                common += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (a.len() - 1 + b.len() - 1) as f64
+}
+
+/// Levenshtein distance in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() > 500 || b.len() > 500 {
+        return a.len().max(b.len());
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// 「12」, 「１２」, 「十二」, 「两」, 「一百零五」, 「1,234」 → the integer.
+pub fn cn_int(text: &str) -> Option<i64> {
+    let t: String = normalize(text).replace(',', "");
+    if t.is_empty() {
+        return None;
+    }
+    if t.chars().all(|c| c.is_ascii_digit()) {
+        return t.parse().ok();
+    }
+    let digit = |c: char| -> Option<i64> {
+        Some(match c {
+            '零' | '〇' => 0,
+            '一' => 1,
+            '二' | '两' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
+    };
+    let (mut total, mut section, mut number) = (0i64, 0i64, 0i64);
+    for c in t.chars() {
+        if let Some(d) = digit(c) {
+            number = d;
+            continue;
+        }
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            '万' => 10_000,
+            _ => return None,
+        };
+        if unit == 10_000 {
+            total = (total + section + number) * unit;
+            section = 0;
+        } else {
+            section += if number == 0 && unit == 10 { 1 } else { number } * unit;
+        }
+        number = 0;
+    }
+    Some(total + section + number)
+}
+
+pub fn register(engine: &mut Engine) {
+    engine
+        .register_fn("matches", |text: &str, pattern: &str| {
+            matches(text, pattern)
+        })
+        .register_fn("is_match", |text: &str, pattern: &str| -> Res<bool> {
+            Ok(compiled(pattern)?.is_match(text))
+        })
+        .register_fn("normalize", normalize)
+        .register_fn("sentences", |text: &str| -> Array {
+            sentences(text).into_iter().map(Dynamic::from).collect()
+        })
+        .register_fn("similarity", similarity)
+        .register_fn("edit_distance", |a: &str, b: &str| {
+            edit_distance(a, b) as INT
+        })
+        .register_fn("cn_int", |text: &str| -> Dynamic {
+            cn_int(text).map_or(Dynamic::UNIT, Dynamic::from)
+        })
+        .register_fn("count_chars", |text: &str| -> INT {
+            text.chars().filter(|c| !c.is_whitespace()).count() as INT
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numerals() {
+        for (t, n) in [
+            ("12", 12),
+            ("１２", 12),
+            ("十二", 12),
+            ("两", 2),
+            ("二十", 20),
+            ("一百零五", 105),
+            ("三千二百", 3200),
+            ("1,234", 1234),
+            ("十", 10),
+        ] {
+            assert_eq!(cn_int(t), Some(n), "{t}");
+        }
+        assert_eq!(cn_int("若干"), None);
+        assert_eq!(cn_int(""), None);
+    }
+
+    #[test]
+    fn sentences_and_similarity() {
+        let s = sentences("第一句。第二句；\n第三句");
+        assert_eq!(s, ["第一句。", "第二句；", "第三句"]);
+        assert!(similarity("2022年收到申请5件。", "2023年收到申请7件") > 0.99);
+        assert!(similarity("推动工作健康有序开展", "完全不同的一句话") < 0.2);
+        assert_eq!(edit_distance("只计这一情况", "只计这一情形"), 1);
+    }
+
+    #[test]
+    fn regex_errors_and_offsets_in_chars() {
+        let m = matches("全年收到申请12件", r"(\d+)件").unwrap();
+        let m = m[0].clone().try_cast::<Map>().unwrap();
+        assert_eq!(m["start"].as_int().unwrap(), 6);
+        assert!(matches("x", "(").is_err());
+    }
+}
