@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
-use nianbao_core::model::{Cell, Meta, Origin, Paragraph, Report, ReporterKind, Section, Table};
+use nianbao_core::model::{
+    Cell, Meta, Origin, Paragraph, RecognitionNote, Report, ReporterKind, Section, Table,
+};
 use nianbao_core::recognize::{infer_meta, parse_date, section_heading};
 use nianbao_core::schema::TableKey;
 use nianbao_core::value::{Value, parse_cell_text};
@@ -72,8 +74,21 @@ struct YamlReport {
     sections: Vec<Spanned<YamlSection>>,
     #[serde(default)]
     closing: Vec<Spanned<String>>,
+    /// What recognition noticed in the original file (written by `extract`),
+    /// so structural findings survive the round trip.
+    #[serde(default)]
+    notes: Vec<Spanned<YamlNote>>,
     #[serde(default)]
     tables: BTreeMap<String, Spanned<YamlTable>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YamlNote {
+    code: String,
+    #[serde(default)]
+    table: Option<String>,
+    message: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -228,6 +243,21 @@ impl Ctx {
             };
             tables.insert(tk, self.table(tk, table)?);
         }
+        let mut notes = Vec::new();
+        for (i, n) in raw.notes.into_iter().enumerate() {
+            let table = match n.value.table.as_deref() {
+                None => None,
+                Some(t) => Some(TableKey::parse(t).ok_or_else(|| {
+                    at(format!("未知的表「{t}」（可用 t2、t3、t4）"), &n.referenced)
+                })?),
+            };
+            notes.push(RecognitionNote {
+                code: n.value.code,
+                table,
+                message: n.value.message,
+                origin: origin(format!("notes[{i}]"), &n.referenced),
+            });
+        }
         let mut meta = self.meta(raw.meta)?;
         infer_meta(&mut meta, &preamble, &closing);
         Ok(Report {
@@ -238,7 +268,7 @@ impl Ctx {
             sections,
             closing,
             tables,
-            notes: Vec::new(),
+            notes,
         })
     }
 
@@ -390,5 +420,17 @@ mod tests {
         .unwrap();
         assert_eq!(r.meta.agency.as_deref(), Some("洮南市林业和草原局"));
         assert_eq!(r.meta.year, Some(2023));
+    }
+
+    #[test]
+    fn notes_round_trip_through_extract() {
+        let text = "notes:\n  - {code: extra-column, table: t3, message: \"表三有规定格式之外的数据列「小计」\"}\n";
+        let report = parse_report(text).unwrap();
+        assert_eq!(report.notes.len(), 1);
+        assert_eq!(report.notes[0].table, Some(TableKey::T3));
+        let again = parse_report(&crate::to_yaml(&report)).unwrap();
+        assert_eq!(again.notes[0].code, "extra-column");
+        assert_eq!(again.notes[0].message, report.notes[0].message);
+        assert!(parse_report("notes:\n  - {code: x, table: t9, message: m}\n").is_err());
     }
 }

@@ -84,6 +84,22 @@ pub fn to_yaml(report: &Report) -> String {
     }
     out.push_str("closing:");
     list(&mut out, "  ", &report.closing);
+    // Absent tables are noted by every check; only what the file itself showed is kept.
+    let notes: Vec<_> = report
+        .notes
+        .iter()
+        .filter(|n| n.code != "table-missing")
+        .collect();
+    if !notes.is_empty() {
+        out.push_str("notes:\n");
+        for n in notes {
+            let _ = write!(out, "  - {{code: {}", quote(&n.code));
+            if let Some(t) = n.table {
+                let _ = write!(out, ", table: {}", t.as_str());
+            }
+            let _ = writeln!(out, ", message: {}}}", quote(&n.message));
+        }
+    }
     out.push_str("tables:");
     if report.tables.is_empty() {
         out.push_str(" {}\n");

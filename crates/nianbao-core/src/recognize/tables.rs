@@ -132,8 +132,68 @@ impl TableRecognizer {
             });
             return;
         };
+        let continued = self.last_t3.is_some();
         self.last_t3 = Some(map.clone());
+        if !continued {
+            self.note_columns(grid, &T3, &map);
+        }
         self.read_rows(grid, &T3, &map);
+    }
+
+    /// Columns the national format does not have (e.g. a 「法人或其他组织」
+    /// subtotal column holding numbers) and columns it has that are missing.
+    fn note_columns(&mut self, grid: &GridTable, schema: &'static TableSchema, map: &ColumnMap) {
+        let missing: Vec<&str> = schema
+            .columns
+            .iter()
+            .filter(|c| !map.keys.contains(&Some(c.key)))
+            .map(|c| c.label)
+            .collect();
+        if !missing.is_empty() {
+            self.notes.push(RecognitionNote {
+                code: "missing-column".into(),
+                table: Some(schema.key),
+                message: format!("{}缺少列「{}」", schema.label, missing.join("」「")),
+                origin: grid.origin.clone(),
+            });
+        }
+        let first_row = grid
+            .rows
+            .iter()
+            .position(|row| match_row(schema, &first_text(row)).is_some())
+            .unwrap_or(0);
+        for c in map.first_data..grid.width() {
+            if map.keys.get(c).copied().flatten().is_some() {
+                continue;
+            }
+            let has_numbers = grid.rows[first_row..].iter().any(|row| {
+                row.get(c).is_some_and(|cell| {
+                    cell.merged_from.is_none()
+                        && matches!(
+                            parse_cell_text(&cell.text),
+                            Value::Int(_) | Value::Decimal(_)
+                        )
+                })
+            });
+            if !has_numbers {
+                continue;
+            }
+            let label = grid.rows[..first_row]
+                .iter()
+                .rev()
+                .filter_map(|row| row.get(c))
+                .map(|cell| cell.text.split_whitespace().collect::<String>())
+                .find(|t| !t.is_empty())
+                .unwrap_or_else(|| format!("第 {} 列", c + 1));
+            self.notes.push(RecognitionNote {
+                code: "extra-column".into(),
+                table: Some(schema.key),
+                message: format!("{}有规定格式之外的数据列「{label}」", schema.label),
+                origin: grid.rows[first_row]
+                    .get(c)
+                    .map_or_else(|| grid.origin.clone(), |cell| cell.origin.clone()),
+            });
+        }
     }
 
     /// Reads rows whose columns all come from one header (tables 三).
@@ -329,6 +389,31 @@ impl TableRecognizer {
                     .map(|(i, (r, c))| (width - full + i, r, c))
                     .collect();
             }
+        }
+        let numbers = grid.rows[data_row]
+            .iter()
+            .filter(|c| c.merged_from.is_none())
+            .filter(|c| {
+                matches!(
+                    parse_cell_text(&c.text),
+                    Value::Int(_) | Value::Decimal(_) | Value::Blank | Value::Dash
+                )
+            })
+            .count();
+        if numbers > full {
+            self.notes.push(RecognitionNote {
+                code: "extra-column".into(),
+                table: Some(TableKey::T4),
+                message: format!("表四数据行有 {numbers} 个数值，规定格式为 {full} 列"),
+                origin: grid.rows[data_row][0].origin.clone(),
+            });
+        } else if mapped.len() < full {
+            self.notes.push(RecognitionNote {
+                code: "missing-column".into(),
+                table: Some(TableKey::T4),
+                message: format!("表四只识别出 {} 列，规定格式为 {full} 列", mapped.len()),
+                origin: grid.rows[data_row][0].origin.clone(),
+            });
         }
         for (c, block, outcome) in mapped {
             if let Some(cell) = grid.rows[data_row].get(c) {
@@ -669,6 +754,33 @@ mod tests {
             "0",
         ]);
         rows
+    }
+
+    #[test]
+    fn a_subtotal_column_is_noted_as_extra() {
+        let mut rows = seed_t3_rows();
+        for (i, row) in rows.iter_mut().enumerate() {
+            let cell = match i {
+                0 => "申请人情况",
+                1 => "法人或其他组织",
+                2 => "小计",
+                _ => "0",
+            };
+            row.insert(9, cell);
+        }
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, &rows), None);
+        let codes: Vec<(&str, &str)> = rec
+            .notes
+            .iter()
+            .map(|n| (n.code.as_str(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [("extra-column", "表三有规定格式之外的数据列「小计」")]
+        );
+        let t3 = &rec.tables[&TableKey::T3];
+        assert_eq!(t3.cell("new", "total").unwrap().value, Value::Int(1));
     }
 
     #[test]

@@ -213,6 +213,19 @@ pub fn register(engine: &mut Engine) {
         .register_fn("is_match", |text: &str, pattern: &str| -> Res<bool> {
             Ok(compiled(pattern)?.is_match(text))
         })
+        .register_fn(
+            "replace_all",
+            |text: &str, pattern: &str, with: &str| -> Res<String> {
+                Ok(compiled(pattern)?.replace_all(text, with).into_owned())
+            },
+        )
+        .register_fn("join", |items: Array, sep: &str| -> String {
+            items
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(sep)
+        })
         .register_fn("normalize", normalize)
         .register_fn("sentences", |text: &str| -> Array {
             sentences(text).into_iter().map(Dynamic::from).collect()
