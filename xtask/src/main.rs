@@ -5,8 +5,12 @@
 //!   `tests/fixtures/src/` (HTML and Flat ODT) with LibreOffice (`soffice`), so
 //!   they are written by a real word processor, not by our own code
 //!   (`fixtures.rs`).
+//! - `bench`: speed and memory on a generated DOCX corpus against a raw
+//!   scan of the same files (`bench.rs`, corpus in `corpus.rs`).
 //! - `regions`: regenerate the administrative-division table in core.
 
+mod bench;
+mod corpus;
 mod fixtures;
 
 use std::process::Command;
@@ -20,17 +24,18 @@ fn main() -> Result<()> {
     match task.as_str() {
         "ci" => ci(),
         "fixtures" => fixtures::run(),
+        "bench" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
             );
             bail!("unknown task {task:?}")
         }
     }
 }
 
-fn cargo(args: &[&str]) -> Result<()> {
+pub(crate) fn cargo(args: &[&str]) -> Result<()> {
     eprintln!("== cargo {}", args.join(" "));
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
