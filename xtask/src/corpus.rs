@@ -660,7 +660,7 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> (String, String, bool) {
                     let head = *rng.pick(SUBHEADS);
                     let mut text = String::new();
                     for _ in 0..(2 + rng.below(3)) {
-                        let sentence: &str = rng.pick(SENTENCES);
+                        let sentence = *rng.pick::<&str>(SENTENCES);
                         text.push_str(sentence);
                     }
                     if i == 0 && s == 1 {
