@@ -18,7 +18,7 @@ use anyhow::Result;
 use zip::write::SimpleFileOptions;
 
 /// Bumped whenever the generated files change, so a cached corpus is redone.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// SplitMix64: small, fast, and the same everywhere.
 pub struct Rng(u64);
@@ -144,18 +144,48 @@ const DEPARTMENTS: &[&str] = &[
 ];
 
 const SENTENCES: &[&str] = &[
-    "我单位高度重视政务公开工作，始终将其作为推进服务型政府建设的有效抓手，积极拓宽公开渠道，创新公开方式，丰富公开载体。",
-    "把政务公开工作作为全局工作的重要内容，不断完善政务公开工作的组织领导和日常工作机构，实行一把手负总责、分管领导具体负责的工作格局。",
-    "以优化营商环境、重大项目建设、安全生产、社会保障、民生领域等群众最关切的信息为重点，积极开展“互联网+政务服务”信息公开。",
-    "健全政府信息公开申请接收、登记、办理、审核、答复、归档等环节的制度规范，严格按照法定时限履行答复程序。",
-    "加强专门机构建设和人员配备，在经费、设备等方面提供必要保障，加大工作人员培训力度，不断提升工作能力水平。",
+    "我单位高度重视政务公开工作，始终将其作为推进服务型政府建设的有效抓手，积极拓宽公开渠道，创新公开方式。",
+    "把政务公开工作作为全局工作的重要内容，实行一把手负总责、分管领导具体负责的工作格局。",
+    "以优化营商环境、重大项目建设、安全生产、社会保障等群众最关切的信息为重点开展信息公开。",
+    "健全政府信息公开申请接收、登记、办理、审核、答复、归档等环节的制度规范。",
+    "加强专门机构建设和人员配备，在经费、设备等方面提供必要保障。",
     "坚持把政务公开工作纳入重要议事日程，与业务管理工作紧密结合，同步部署，同步推进。",
-    "依托政府门户网站、政务新媒体等平台，及时发布政策文件、工作动态和解读材料，方便群众查阅。",
+    "依托政府门户网站、政务新媒体等平台，及时发布政策文件、工作动态和解读材料。",
     "对涉及人民群众关心的重大问题、重大决策及时公开，大力提高公开针对性和实效性。",
     "全年未发生因政府信息公开引起的行政复议和行政诉讼案件。",
-    "信息公开的及时性还有待加强，整体效果还不够凸显，人员具体工作水平还有待进一步提高。",
-    "下一步，我们将继续加大政务公开的推进工作，狠抓政务公开工作落实，努力打造优质营商环境。",
-    "严格落实政府信息公开保密审查制度，坚持“先审查、后公开”和“一事一审”原则，确保公开内容准确规范。",
+    "信息公开的及时性还有待加强，整体效果还不够凸显。",
+    "下一步，我们将继续加大政务公开的推进力度，狠抓工作落实。",
+    "严格落实政府信息公开保密审查制度，坚持先审查、后公开和一事一审原则。",
+    "围绕乡村振兴、生态环境保护、教育医疗等重点领域，细化公开目录，明确公开时限。",
+    "全年召开新闻发布会四次，邀请部门主要负责人出席解读重点政策。",
+    "在政府网站开设政策解读专栏，采用图文、动漫、短视频等形式增强解读效果。",
+    "组织开展政府开放日活动，邀请人大代表、政协委员和群众代表走进机关。",
+    "完善政务公开考核评价办法，将考核结果纳入年度绩效考核体系。",
+    "主动接受社会评议，通过网上问卷收集群众对公开工作的意见建议。",
+    "对工作落实不到位、造成不良影响的单位和个人，依规依纪严肃追究责任。",
+    "规范依申请公开答复文书格式，统一使用告知书模板并载明救济途径。",
+    "加强政府信息资源的标准化管理，对历史文件进行全面清理并动态更新。",
+    "推进行政规范性文件统一登记、统一编号、统一发布，并在网站集中公开。",
+    "财政预决算、三公经费等信息按时在网站专栏公开，接受社会监督。",
+    "建立政务舆情收集、研判、处置和回应机制，及时回应社会关切。",
+    "部分基层工作人员业务能力不足，对公开标准的理解存在偏差。",
+    "政策解读的形式较为单一，群众喜闻乐见的解读产品数量偏少。",
+    "针对上年度报告中指出的问题，已逐项制定整改措施并全部完成整改。",
+    "举办政务公开业务培训班两期，培训各单位信息员一百余人次。",
+    "政务服务事项办事指南全部在线公开，实现线上线下标准一致。",
+    "政府网站年度工作报告按时发布，网站监测合格率保持在较高水平。",
+    "积极推进基层政务公开标准化规范化建设，编制公开事项标准目录。",
+    "按照条例规定，不收取信息处理费，全年未发生收费情形。",
+    "畅通依申请公开渠道，提供当面、邮寄、网络等多种申请方式。",
+    "重大行政决策预公开工作有序开展，广泛听取社会公众意见。",
+    "建议提案办理结果按要求公开，办理复文全文在网站发布。",
+    "加强政务新媒体管理，清理关停长期不更新的账号。",
+    "公共企事业单位信息公开工作得到指导和监督，公开质量有所提升。",
+    "主动公开人事任免、招考录用、表彰奖励等信息，保障公众知情权。",
+    "行政许可、行政处罚等执法信息在作出决定后七个工作日内公开。",
+    "今后将进一步拓展公开渠道，提升政府信息公开的规范化水平。",
+    "健全信息发布协调机制，确保发布内容准确一致。",
+    "强化督查检查，对各单位公开情况定期通报。",
 ];
 
 const SUBHEADS: &[&str] = &[
@@ -626,6 +656,10 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> (String, String, bool) {
     let province = *rng.pick(PROVINCES);
     let auto_numbered = rng.chance(30);
     let n = numbers(rng, defect);
+    let mut pool: Vec<&str> = SENTENCES.to_vec();
+    for i in (1..pool.len()).rev() {
+        pool.swap(i, rng.below(i as u64 + 1) as usize);
+    }
     let mut out = String::with_capacity(256 * 1024);
     out.push_str(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml" xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:wpsCustomData="http://www.wps.cn/officeDocument/2013/wpsCustomData" mc:Ignorable="w14 w15 wp14"><w:body>"#);
@@ -655,13 +689,15 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> (String, String, bool) {
             2 => table3(&mut out, rng, &n),
             3 => table4(&mut out, rng, &n),
             _ => {
-                let subs = 2 + rng.below(4);
+                let subs = 2 + rng.below(3);
                 for s in 0..subs {
                     let head = *rng.pick(SUBHEADS);
                     let mut text = String::new();
-                    for _ in 0..(2 + rng.below(3)) {
-                        let sentence = *rng.pick::<&str>(SENTENCES);
-                        text.push_str(sentence);
+                    for _ in 0..(1 + rng.below(3)) {
+                        // Each sentence once per report, as people write.
+                        if let Some(sentence) = pool.pop() {
+                            text.push_str(sentence);
+                        }
                     }
                     if i == 0 && s == 1 {
                         let _ = write!(text, "全年公开信息{}条。", rng.below(2000));
