@@ -106,7 +106,16 @@ fn read_entry(
     (&mut file)
         .take(limit + 1)
         .read_to_end(&mut data)
-        .map_err(|e| AdapterError::new(format!("DOCX 文件已损坏，{name} 无法解压：{e}")))?;
+        .map_err(|e| {
+            // The zip crate stops an entry that inflates past its declared size.
+            if e.to_string().contains("larger than its declared") {
+                AdapterError::new(format!(
+                    "DOCX 中的 {name} 解压后超过声明的大小（疑似压缩炸弹），拒绝读取"
+                ))
+            } else {
+                AdapterError::new(format!("DOCX 文件已损坏，{name} 无法解压：{e}"))
+            }
+        })?;
     if data.len() as u64 > limit {
         return Err(AdapterError::new(format!(
             "DOCX 中的 {name} 解压后超过 {} MiB（疑似压缩炸弹），拒绝读取",

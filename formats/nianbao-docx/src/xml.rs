@@ -8,6 +8,13 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::numbering::Numbering;
 
+/// Grid cells (after merges are expanded) in one document: a real report has
+/// a few hundred; this bounds memory on hostile input (a table of a million
+/// rows, or spans multiplying a row's width).
+pub const MAX_CELLS: usize = 200_000;
+/// Paragraphs in one document.
+pub const MAX_PARAGRAPHS: usize = 200_000;
+
 /// A cell as written: its text, how many grid columns it spans, its vMerge.
 struct RawCell {
     text: String,
@@ -64,6 +71,11 @@ struct Parser {
     skip_depth: usize,
     /// Between fldChar begin and separate: field codes, not text.
     in_field_code: bool,
+    /// Cells (raw while reading, then expanded) and paragraphs still allowed.
+    cells_left: usize,
+    paragraphs_left: usize,
+    /// A limit was passed: reading stops with this error.
+    error: Option<AdapterError>,
 }
 
 use crate::numbering::attr;
@@ -102,6 +114,9 @@ pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, Adapt
         in_trpr: false,
         skip_depth: 0,
         in_field_code: false,
+        cells_left: MAX_CELLS,
+        paragraphs_left: MAX_PARAGRAPHS,
+        error: None,
     };
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(false);
@@ -129,6 +144,9 @@ pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, Adapt
             }
             Event::Eof => break,
             _ => {}
+        }
+        if let Some(e) = p.error.take() {
+            return Err(e);
         }
     }
     p.flush_carry();
@@ -217,6 +235,11 @@ impl Parser {
                 });
             }
             "w:tc" if !empty => {
+                if self.cells_left == 0 {
+                    self.error = Some(too_many_cells());
+                    return;
+                }
+                self.cells_left -= 1;
                 if let Some(t) = self.tables.last_mut() {
                     t.cell = Some(RawCell {
                         text: String::new(),
@@ -280,6 +303,16 @@ impl Parser {
             }
             "w:tbl" => {
                 if let Some(t) = self.tables.pop() {
+                    // Raw cells were counted as read; the expanded grid must
+                    // fit what is left (spans can multiply a row's width).
+                    let raw: usize = t.rows.iter().map(Vec::len).sum();
+                    let width = grid_width(&t);
+                    let expanded = t.rows.len().saturating_mul(width);
+                    if expanded > self.cells_left.saturating_add(raw) {
+                        self.error = Some(too_many_cells());
+                        return;
+                    }
+                    self.cells_left = (self.cells_left + raw).saturating_sub(expanded);
                     let grid = expand(t);
                     if self.tables.is_empty() {
                         self.blocks.push(Block::Table(grid));
@@ -333,6 +366,13 @@ impl Parser {
             return;
         }
         if self.tables.is_empty() {
+            if self.paragraphs_left == 0 {
+                self.error = Some(AdapterError::new(format!(
+                    "DOCX 正文段落过多（超过 {MAX_PARAGRAPHS} 段），不像年度报告，拒绝读取"
+                )));
+                return;
+            }
+            self.paragraphs_left -= 1;
             self.paragraph_count += 1;
             if !text.trim().is_empty() {
                 self.blocks.push(Block::Paragraph(TextBlock {
@@ -346,15 +386,25 @@ impl Parser {
     }
 }
 
-/// Expands spans and vertical merges into a rectangular grid.
-fn expand(t: TableState) -> GridTable {
-    let index = t.index;
-    let width = t
-        .rows
+fn too_many_cells() -> AdapterError {
+    AdapterError::new(format!(
+        "DOCX 中的表格过大（超过 {MAX_CELLS} 个单元格），不像年度报告，拒绝读取"
+    ))
+}
+
+/// Grid columns: the widest row, spans counted.
+fn grid_width(t: &TableState) -> usize {
+    t.rows
         .iter()
         .map(|r| r.iter().map(|c| c.span).sum::<usize>())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// Expands spans and vertical merges into a rectangular grid.
+fn expand(t: TableState) -> GridTable {
+    let index = t.index;
+    let width = grid_width(&t);
     let mut grid: Vec<Vec<GridCell>> = Vec::with_capacity(t.rows.len());
     for (r, row) in t.rows.into_iter().enumerate() {
         let origin = |c: usize| Origin::Table {

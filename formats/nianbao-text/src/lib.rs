@@ -29,16 +29,21 @@ impl FormatAdapter for TextAdapter {
     }
 
     fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
-        if input.bytes.contains(&0) {
-            return Err(AdapterError::new("不是文本文件（含有二进制内容）"));
+        // UTF-16 (as Windows Notepad saves "Unicode") has zero bytes but a BOM.
+        let utf16 = encoding_rs::Encoding::for_bom(input.bytes)
+            .is_some_and(|(enc, _)| enc != encoding_rs::UTF_8);
+        if !utf16 && input.bytes.contains(&0) {
+            return Err(AdapterError::new(
+                "不是文本文件（含有二进制内容；若是无 BOM 的 UTF-16 文本，请另存为 UTF-8）",
+            ));
         }
         let text = decode(input.bytes)?;
         Ok(Parsed::Document(parse(&text)))
     }
 }
 
-/// UTF-8 (with or without BOM), else GB18030 (a superset of GBK), as Chinese
-/// Windows tools save text.
+/// UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (a superset
+/// of GBK), as Chinese Windows tools save text.
 pub fn decode(bytes: &[u8]) -> Result<String, AdapterError> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
