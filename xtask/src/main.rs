@@ -7,11 +7,13 @@
 //!   (`fixtures.rs`).
 //! - `bench`: speed and memory on a generated DOCX corpus against a raw
 //!   scan of the same files (`bench.rs`, corpus in `corpus.rs`).
+//! - `fuzz`: structure-aware mutation fuzzing on stable (`fuzz.rs`).
 //! - `regions`: regenerate the administrative-division table in core.
 
 mod bench;
 mod corpus;
 mod fixtures;
+mod fuzz;
 
 use std::process::Command;
 
@@ -25,10 +27,11 @@ fn main() -> Result<()> {
         "ci" => ci(),
         "fixtures" => fixtures::run(),
         "bench" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  fuzz      structure-aware mutation fuzzing of every adapter and recognition (--seconds N)\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
             );
             bail!("unknown task {task:?}")
         }
