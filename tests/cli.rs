@@ -1,6 +1,8 @@
 //! `nianbao check` end to end on the fixtures: snapshots of both output
 //! formats, exit codes, and bad input that must not stop a run.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{check_json, nianbao, rule_columns, run};

@@ -7,6 +7,8 @@
 //! `tests/hostile/rules/`; large ones (zip bombs, a table of a million rows,
 //! ten thousand nested tables, deeply nested XML) are generated here.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::Write;

@@ -10,6 +10,8 @@
 //! - `fuzz`: structure-aware mutation fuzzing on stable (`fuzz.rs`).
 //! - `regions`: regenerate the administrative-division table in core.
 
+#![forbid(unsafe_code)]
+
 mod bench;
 mod corpus;
 mod fixtures;

@@ -52,7 +52,8 @@ pub fn render(results: &[FileResult], load_errors: &[RuleError], summary: &Summa
         "errors": load_errors,
         "summary": summary,
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
+    // Serialising a Value cannot fail; the compact form is the fallback.
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string());
     s.push('\n');
     s
 }

@@ -1,5 +1,7 @@
 //! The `nianbao` command line.
 
+#![forbid(unsafe_code)]
+
 mod batch;
 mod embedded;
 mod html;

@@ -8,6 +8,8 @@
 //! paragraph style (`word/styles.xml`), is rendered into the text so
 //! 「一、总体情况」 is found even when 「一、」 is automatic.
 
+#![forbid(unsafe_code)]
+
 mod container;
 mod numbering;
 mod styles;

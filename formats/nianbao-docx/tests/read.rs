@@ -1,6 +1,8 @@
 //! The DOCX reader on small documents written here, one WordprocessingML
 //! feature at a time, and on bad input of every kind.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{Cursor, Write};
 
 use nianbao_core::document::{Block, GridTable};

@@ -6,6 +6,8 @@
 //! src/numbering.fodt) and tracked.docx (tracked changes, once accepted, from
 //! src/tracked.fodt).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Read;
 
 use nianbao_core::recognize::recognize;

@@ -8,6 +8,8 @@
 //! core recognition then reads the columns in the official order when the
 //! header names them all.
 
+#![forbid(unsafe_code)]
+
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
@@ -133,9 +135,10 @@ pub fn parse(text: &str) -> Document {
         match table.as_mut() {
             // A further line of the last cell (no blank line in between).
             Some(t) if !previous_blank && !t.row.is_empty() => {
-                let cell = t.row.last_mut().expect("row is not empty");
-                cell.0.push('\n');
-                cell.0.push_str(line);
+                if let Some(cell) = t.row.last_mut() {
+                    cell.0.push('\n');
+                    cell.0.push_str(line);
+                }
             }
             _ => {
                 if let Some(t) = table.take() {

@@ -226,17 +226,16 @@ impl TableRecognizer {
     fn read_rows(&mut self, grid: &GridTable, schema: &'static TableSchema, map: &ColumnMap) {
         for row in &grid.rows {
             let leaf = leaf_label(row, map.first_data);
-            let data: Vec<(usize, &GridCell)> = row
+            let data: Vec<(&'static str, &GridCell)> = row
                 .iter()
                 .enumerate()
                 .skip(map.first_data)
-                .filter(|(c, _)| map.keys.get(*c).copied().flatten().is_some())
+                .filter_map(|(c, cell)| Some((map.keys.get(c).copied().flatten()?, cell)))
                 .collect();
             match match_row(schema, &leaf) {
                 Some(spec) => {
                     self.note_label_variant(schema.key, spec, &leaf, row);
-                    for (c, cell) in data {
-                        let col = map.keys[c].expect("filtered to mapped columns");
+                    for (col, cell) in data {
                         self.put(schema.key, grid, spec.key, col, cell);
                     }
                 }
