@@ -175,7 +175,7 @@ fn human_summary_line_goes_to_stderr_and_quiet_hides_it() {
     let out = run(&["check", "tests/fixtures/seed.yaml"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("完成：1 个文件，错误 4 项") && stderr.contains("用时"),
+        stderr.contains("完成：1 个文件，错误 5 项") && stderr.contains("用时"),
         "{stderr}"
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("用时"));
@@ -263,9 +263,9 @@ fn xlsx_reads_back_with_calamine() {
             "洮南市林业和草原局",
             "2023",
             "有问题",
-            "4",
-            "0",
-            "0",
+            "5",
+            "7",
+            "11",
             "0"
         ]
     );
@@ -286,17 +286,27 @@ fn xlsx_reads_back_with_calamine() {
         "header + one row per finding"
     );
     let h = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
     for (row, f) in rows[1..].iter().zip(findings) {
         assert_eq!(row[h("文件")], "tests/fixtures/seed.yaml");
         assert_eq!(row[h("规则")], f["rule"].as_str().unwrap());
         assert_eq!(row[h("说明")], f["message"].as_str().unwrap());
-        assert_eq!(row[h("级别")], "错误");
-        assert_eq!(row[h("表")], f["location"]["table_label"].as_str().unwrap());
-        assert_eq!(row[h("行")], f["location"]["row"].as_str().unwrap());
-        assert_eq!(row[h("列")], f["location"]["column"].as_str().unwrap());
-        assert_eq!(row[h("行号")], f["location"]["line"].to_string());
-        assert_eq!(row[h("应为")], f["expected"].to_string());
-        assert_eq!(row[h("实为")], f["found"].to_string());
+        let level = match f["severity"].as_str().unwrap() {
+            "error" => "错误",
+            "warning" => "警告",
+            _ => "提示",
+        };
+        assert_eq!(row[h("级别")], level);
+        assert_eq!(row[h("表")], text(&f["location"]["table_label"]));
+        assert_eq!(row[h("行")], text(&f["location"]["row"]));
+        assert_eq!(row[h("列")], text(&f["location"]["column"]));
+        assert_eq!(row[h("行号")], text(&f["location"]["line"]));
+        assert_eq!(row[h("应为")], text(&f["expected"]));
+        assert_eq!(row[h("实为")], text(&f["found"]));
         assert_eq!(row[h("依据")], f["basis"].as_str().unwrap());
     }
 }
@@ -360,7 +370,7 @@ fn sarif_output_seed() {
     let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let run0 = &v["runs"][0];
     let results = run0["results"].as_array().unwrap();
-    assert_eq!(results.len(), 4);
+    assert_eq!(results.len(), 23);
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     for r in results {
         let i = r["ruleIndex"].as_u64().unwrap() as usize;
@@ -376,12 +386,15 @@ fn sarif_output_seed() {
                 .as_u64()
                 .is_some()
         );
-        assert!(
-            loc["logicalLocations"][0]["fullyQualifiedName"]
-                .as_str()
-                .unwrap()
-                .starts_with("t3/")
-        );
+        // Table findings name their cell logically; text findings their paragraph line.
+        if r["ruleId"].as_str().unwrap().starts_with("R3-") {
+            assert!(
+                loc["logicalLocations"][0]["fullyQualifiedName"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("t3/")
+            );
+        }
     }
     redact_sarif(&mut v);
     insta::assert_json_snapshot!(v);
@@ -416,7 +429,7 @@ fn output_file_is_written_and_stdout_stays_empty() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
-    assert_eq!(v["summary"]["error"], 4);
+    assert_eq!(v["summary"]["error"], 5);
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()

@@ -48,7 +48,7 @@ fn a_wrong_example_fails_rules_test() {
         text.contains("失败  R3-ROWSUM") && text.contains("缺少示例"),
         "{text}"
     );
-    assert!(text.contains("4 条规则通过，2 条失败"), "{text}");
+    assert!(text.contains("30 条规则通过，2 条失败"), "{text}");
 }
 
 #[test]
@@ -74,7 +74,16 @@ fn an_edited_rule_changes_the_output_without_recompiling() {
     copy_rules(dir.path());
     let rules = dir.path().to_str().unwrap();
     let (_, before) = check_json(&["--rules", rules, "tests/fixtures/seed.yaml"]);
-    assert_eq!(before["files"][0]["findings"].as_array().unwrap().len(), 4);
+    let r3 = |json: &serde_json::Value| -> Vec<serde_json::Value> {
+        json["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"].as_str().unwrap().starts_with("R3-"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(r3(&before).len(), 4);
 
     let path = dir.path().join("r3_resultsum.rhai");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -89,7 +98,7 @@ fn an_edited_rule_changes_the_output_without_recompiling() {
     std::fs::remove_file(dir.path().join("r3_ident.rhai")).unwrap();
 
     let (code, after) = check_json(&["--rules", rules, "tests/fixtures/seed.yaml"]);
-    let findings = after["files"][0]["findings"].as_array().unwrap();
+    let findings = r3(&after);
     assert_eq!(findings.len(), 2, "R3-IDENT removed: {findings:?}");
     assert!(findings.iter().all(|f| f["severity"] == "warning"));
     assert!(
@@ -165,7 +174,7 @@ fn broken_rules_name_file_and_line_and_the_others_still_run() {
     assert_eq!(code, 2);
     assert_eq!(
         json["files"][0]["findings"].as_array().unwrap().len(),
-        4,
+        23,
         "the national rules still report"
     );
 

@@ -52,6 +52,22 @@ def main():
             [binary, "check", "--format", "sarif", "--rules", str(bad_rules),
              "tests/fixtures/seed.yaml"], cwd=ROOT, capture_output=True, check=False)
         cases["broken rule"] = json.loads(out.stdout)
+        # Review workflow: suppressions, baselineState, fingerprints, and an
+        # unused [[ignore]] as a configuration notification.
+        review = tmp / "review"
+        review.mkdir()
+        seed = (ROOT / "tests/fixtures/seed.yaml").read_text()
+        (review / "seed.yaml").write_text(seed)
+        (review / "nianbao.toml").write_text(
+            '[[ignore]]\nrule = "R3-IDENT"\ncolumn = "natural"\ntable = "t3"\nreason = "已核实"\n\n'
+            '[[ignore]]\nrule = "R4-BLOCKSUM"\nfile = "*.docx"\nreason = "不会匹配"\n')
+        baseline = review / "baseline.json"
+        subprocess.run([binary, "check", "-q", "--write-baseline", str(baseline),
+                        str(review / "seed.yaml")], cwd=ROOT, capture_output=True, check=True)
+        (review / "seed.yaml").write_text(
+            seed.replace("review: {upheld: 0,", "review: {upheld: 1,", 1))
+        cases["baseline and ignores"] = sarif(
+            binary, "--baseline", baseline, review / "seed.yaml")
     failed = 0
     for name, doc in cases.items():
         errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))

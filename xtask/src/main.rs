@@ -8,7 +8,10 @@
 //! - `bench`: speed and memory on a generated DOCX corpus against a raw
 //!   scan of the same files (`bench.rs`, corpus in `corpus.rs`).
 //! - `fuzz`: structure-aware mutation fuzzing on stable (`fuzz.rs`).
+//! - `docs`: regenerate `docs/rules.md` from the rules' metadata.
 //! - `regions`: regenerate the administrative-division table in core.
+//! - `format-fixtures`: regenerate the XLSX/XLS, GBK HTML and `pdftotext -layout`
+//!   fixtures (`format_fixtures.rs`).
 
 #![forbid(unsafe_code)]
 
@@ -21,6 +24,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod docs;
+mod format_fixtures;
 mod regions;
 
 fn main() -> Result<()> {
@@ -30,10 +35,12 @@ fn main() -> Result<()> {
         "fixtures" => fixtures::run(),
         "bench" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "docs" => docs::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
+        "format-fixtures" => format_fixtures::run(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  fuzz      structure-aware mutation fuzzing of every adapter and recognition (--seconds N)\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  fuzz      structure-aware mutation fuzzing of every adapter and recognition (--seconds N)\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)"
             );
             bail!("unknown task {task:?}")
         }

@@ -7,7 +7,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use nianbao_core::{FileResult, ReadError, Registry, RuleSet, check_file};
+use nianbao_core::{CheckOptions, FileResult, ReadError, Registry, RuleSet, check_file_with};
+
+use crate::profile::Profiles;
 use rayon::prelude::*;
 
 /// Directories deeper than this are not walked (a guard on top of the
@@ -96,12 +98,14 @@ thread_local! {
     static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Checks every file on a local pool of `jobs` threads (0: all cores). The
-/// results are in the order of `files`, whatever the thread timing.
+/// Checks every file on a local pool of `jobs` threads (0: all cores), each
+/// with the rule set of its configuration. The results are in the order of
+/// `files`, whatever the thread timing.
 pub fn check_all(
     files: &[PathBuf],
     registry: &Registry,
-    rules: &RuleSet,
+    profiles: &Profiles,
+    run: &CheckOptions<'_>,
     jobs: usize,
     pb: &ProgressBar,
 ) -> anyhow::Result<Vec<FileResult>> {
@@ -122,8 +126,16 @@ pub fn check_all(
     let results = pool.install(|| {
         files
             .par_iter()
-            .map(|p| {
-                let r = check_one(registry, rules, p);
+            .enumerate()
+            .map(|(i, p)| {
+                let profile = profiles.of(i);
+                // Flags win over the configuration.
+                let options = CheckOptions {
+                    reporter_kind: profile.options.reporter_kind,
+                    province: run.province.or(profile.province.as_deref()),
+                    previous: run.previous,
+                };
+                let r = check_one(registry, &profile.rules, &options, p);
                 pb.inc(1);
                 r
             })
@@ -134,10 +146,15 @@ pub fn check_all(
 }
 
 /// `check_file`, with a panic turned into a per-file error.
-pub fn check_one(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResult {
+pub fn check_one(
+    registry: &Registry,
+    rules: &RuleSet,
+    options: &CheckOptions<'_>,
+    path: &Path,
+) -> FileResult {
     match catch_unwind(AssertUnwindSafe(|| {
         test_panic(path);
-        check_file(registry, rules, path)
+        check_file_with(registry, rules, path, options)
     })) {
         Ok(r) => r,
         Err(payload) => {
@@ -153,17 +170,12 @@ pub fn check_one(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResul
                 format!("（{at}）")
             };
             FileResult {
-                path: path.display().to_string(),
-                format: None,
-                findings: Vec::new(),
                 read_error: Some(ReadError {
                     message: format!("内部错误，此文件未能检查（请报告此问题）：{what}{at}"),
                     line: None,
                     column: None,
                 }),
-                rule_errors: Vec::new(),
-                agency: None,
-                year: None,
+                ..FileResult::empty(path)
             }
         }
     }

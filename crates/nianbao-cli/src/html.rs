@@ -6,10 +6,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use nianbao_core::{FileResult, RuleSet, Severity};
+use nianbao_core::{FileResult, Finding, Severity, Suppression};
 
-use crate::output::{agency_of, counts, rule_ids, rule_metas, status_zh, value_text};
-use crate::summary::Summary;
+use crate::output::{Run, agency_of, counts, status_zh, suppression_zh, value_text};
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(s: &str) -> String {
@@ -38,7 +37,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:110px}
 .card b{display:block;font-size:22px}.sev-error{color:#c0392b;font-weight:bold}.sev-warning{color:#b9770e;font-weight:bold}.sev-info{color:#2874a6}
 .filters{margin:8px 0;display:flex;gap:12px;align-items:center;flex-wrap:wrap}
-.muted{color:#777}tr.hidden{display:none}
+.muted{color:#777}tr.hidden{display:none}tr.suppressed td{color:#888}
 "#;
 
 const SCRIPT: &str = r#"
@@ -70,11 +69,15 @@ struct Tally {
     error: usize,
     warning: usize,
     info: usize,
+    suppressed: usize,
 }
 
-pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> String {
-    let metas = rule_metas(rules);
-    let ids = rule_ids(results, rules);
+pub fn render(run: &Run) -> String {
+    let results = run.results;
+    let summary = &run.summary;
+    let review = &run.review;
+    let metas = &run.metas;
+    let ids = run.rule_ids();
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -97,7 +100,15 @@ pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> Str
         ("提示", summary.info, "sev-info"),
         ("无法读取", summary.unreadable, ""),
         ("规则运行失败", summary.engine_errors, ""),
-    ] {
+        ("已接受（未计入）", summary.suppressed, ""),
+    ]
+    .into_iter()
+    .chain(
+        review
+            .baseline
+            .as_ref()
+            .map(|_| ("已整改", summary.fixed, "")),
+    ) {
         let _ = writeln!(
             h,
             "<div class=\"card\"><b class=\"{class}\">{n}</b>{label}</div>"
@@ -116,19 +127,21 @@ pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> Str
         t.error += e;
         t.warning += w;
         t.info += i;
+        t.suppressed += r.suppressed.len();
     }
-    h.push_str("<h2>按单位汇总</h2>\n<table id=\"by-agency\">\n<thead><tr><th>单位</th><th>文件</th><th>有问题的文件</th><th>错误</th><th>警告</th><th>提示</th><th>无法读取</th></tr></thead>\n<tbody>\n");
+    h.push_str("<h2>按单位汇总</h2>\n<table id=\"by-agency\">\n<thead><tr><th>单位</th><th>文件</th><th>有问题的文件</th><th>错误</th><th>警告</th><th>提示</th><th>无法读取</th><th>已接受</th></tr></thead>\n<tbody>\n");
     for (a, t) in &agencies {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             esc(a),
             t.files,
             t.with_findings,
             t.error,
             t.warning,
             t.info,
-            t.unreadable
+            t.unreadable,
+            t.suppressed
         );
     }
     h.push_str("</tbody>\n</table>\n");
@@ -166,9 +179,9 @@ pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> Str
         .iter()
         .filter(|r| r.read_error.is_some() || !r.rule_errors.is_empty())
         .collect();
-    if !failed.is_empty() || !rules.load_errors.is_empty() {
+    if !failed.is_empty() || !run.load_errors.is_empty() {
         h.push_str("<h2>无法检查</h2>\n<table id=\"failures\">\n<thead><tr><th>文件</th><th>情况</th><th>原因</th></tr></thead>\n<tbody>\n");
-        for e in &rules.load_errors {
+        for e in &run.load_errors {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>规则加载失败</td><td>{}</td></tr>",
@@ -221,64 +234,141 @@ pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> Str
     }
     h.push_str("</select></label>\n<label>查找 <input id=\"f-text\" type=\"search\" placeholder=\"文件、单位、说明…\"></label>\n");
     let total: usize = results.iter().map(|r| r.findings.len()).sum();
+    let rows = total
+        + if review.show_suppressed {
+            summary.suppressed
+        } else {
+            0
+        };
     let _ = writeln!(
         h,
-        "<span>显示 <b id=\"f-count\">{total}</b> / {total} 项</span>\n</div>"
+        "<span>显示 <b id=\"f-count\">{rows}</b> / {rows} 项</span>\n</div>"
     );
     h.push_str("<table id=\"findings\">\n<thead><tr><th>文件</th><th>单位</th><th>年度</th><th>级别</th><th>规则</th><th>说明</th><th>表</th><th>行</th><th>列</th><th>位置</th><th>应为</th><th>实为</th><th>依据</th></tr></thead>\n<tbody>\n");
     for r in results {
         for f in &r.findings {
-            let l = &f.location;
-            let mut at = Vec::new();
-            if let Some(line) = l.line {
-                at.push(format!("第 {line} 行"));
+            finding_row(&mut h, r, f, None);
+        }
+        if review.show_suppressed {
+            for s in &r.suppressed {
+                finding_row(&mut h, r, &s.finding, Some(&s.by));
             }
-            if let Some(c) = &l.cell {
-                at.push(format!(
-                    "第 {} 个表格第 {} 行第 {} 列",
-                    c.table_index, c.row, c.column
-                ));
-            }
-            if l.table_label.is_none() {
-                if let Some(s) = crate::human::location(l) {
-                    at = vec![s];
-                }
-            }
-            let _ = writeln!(
-                h,
-                "<tr data-severity=\"{}\" data-rule=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                f.severity.as_str(),
-                esc(&f.rule),
-                esc(&r.path),
-                esc(agency_of(r)),
-                r.year.map(|y| y.to_string()).unwrap_or_default(),
-                severity_html(f.severity),
-                esc(&f.rule),
-                esc(&f.message),
-                esc(l.table_label.as_deref().unwrap_or("")),
-                esc(l.row.as_deref().unwrap_or("")),
-                esc(l.column.as_deref().unwrap_or("")),
-                esc(&at.join("，")),
-                f.expected
-                    .as_ref()
-                    .map(|v| esc(&value_text(v)))
-                    .unwrap_or_default(),
-                f.found
-                    .as_ref()
-                    .map(|v| esc(&value_text(v)))
-                    .unwrap_or_default(),
-                esc(&f.basis),
-            );
         }
     }
     h.push_str("</tbody>\n</table>\n");
     if total == 0 {
-        h.push_str("<p>未发现问题。</p>\n");
+        h.push_str(if summary.suppressed > 0 {
+            "<p>未发现新问题。</p>\n"
+        } else {
+            "<p>未发现问题。</p>\n"
+        });
+    }
+    if summary.suppressed > 0 && !review.show_suppressed {
+        let _ = writeln!(
+            h,
+            "<p class=\"muted\" id=\"suppressed-note\">另有已接受（基线或忽略规则）的问题 {} 项未列出；加 --show-suppressed 可列出。</p>",
+            summary.suppressed
+        );
+    }
+    if let Some(path) = &review.baseline {
+        let _ = writeln!(
+            h,
+            "<h2>已整改</h2>\n<p class=\"muted\">基线 {} 中有、本次不再出现的问题：{} 项。</p>",
+            esc(path),
+            review.fixed.len()
+        );
+        if !review.fixed.is_empty() {
+            h.push_str("<table id=\"fixed\">\n<thead><tr><th>单位</th><th>年度</th><th>规则</th><th>位置</th><th>说明</th></tr></thead>\n<tbody>\n");
+            for e in &review.fixed {
+                let _ = writeln!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(e.agency.as_deref().unwrap_or("")),
+                    e.year.map(|y| y.to_string()).unwrap_or_default(),
+                    esc(&e.rule),
+                    esc(e.location.place.as_deref().unwrap_or("")),
+                    esc(&e.message)
+                );
+            }
+            h.push_str("</tbody>\n</table>\n");
+        }
+    }
+    if !review.unused_ignores.is_empty() {
+        h.push_str("<h2>未使用的忽略规则</h2>\n<table id=\"unused-ignores\">\n<thead><tr><th>配置</th><th>规则</th><th>理由</th></tr></thead>\n<tbody>\n");
+        for u in &review.unused_ignores {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}:{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&u.config),
+                u.line,
+                esc(&u.rule),
+                esc(&u.reason)
+            );
+        }
+        h.push_str("</tbody>\n</table>\n");
     }
     h.push_str("<script>");
     h.push_str(SCRIPT);
     h.push_str("</script>\n</body>\n</html>\n");
     h
+}
+
+/// One row of 问题清单; a suppressed finding is marked and greyed.
+fn finding_row(h: &mut String, r: &FileResult, f: &Finding, by: Option<&Suppression>) {
+    let l = &f.location;
+    let mut at = Vec::new();
+    if let Some(line) = l.line {
+        at.push(format!("第 {line} 行"));
+    }
+    if let Some(c) = &l.cell {
+        at.push(format!(
+            "第 {} 个表格第 {} 行第 {} 列",
+            c.table_index, c.row, c.column
+        ));
+    }
+    if l.table_label.is_none() {
+        if let Some(s) = crate::human::location(l) {
+            at = vec![s];
+        }
+    }
+    let (attrs, mark) = match by {
+        Some(by) => (
+            format!(
+                " class=\"suppressed\" data-suppressed=\"{}\"",
+                match by {
+                    Suppression::Baseline => "baseline",
+                    Suppression::Ignore { .. } => "ignore",
+                }
+            ),
+            format!("<br><small>{}</small>", esc(&suppression_zh(by))),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let _ = writeln!(
+        h,
+        "<tr data-severity=\"{}\" data-rule=\"{}\"{attrs}><td>{}</td><td>{}</td><td>{}</td><td>{}{mark}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+        f.severity.as_str(),
+        esc(&f.rule),
+        esc(&r.path),
+        esc(agency_of(r)),
+        r.year.map(|y| y.to_string()).unwrap_or_default(),
+        severity_html(f.severity),
+        esc(&f.rule),
+        esc(&f.message),
+        esc(l.table_label.as_deref().unwrap_or("")),
+        esc(l.row.as_deref().unwrap_or("")),
+        esc(l.column.as_deref().unwrap_or("")),
+        esc(&at.join("，")),
+        f.expected
+            .as_ref()
+            .map(|v| esc(&value_text(v)))
+            .unwrap_or_default(),
+        f.found
+            .as_ref()
+            .map(|v| esc(&value_text(v)))
+            .unwrap_or_default(),
+        esc(&f.basis),
+    );
 }
 
 fn severity_html(s: Severity) -> String {

@@ -3,9 +3,9 @@
 use std::fmt::Write;
 
 use nianbao_core::finding::Location;
-use nianbao_core::{FileResult, Finding, RuleError, Severity};
+use nianbao_core::{FileResult, Finding, RuleError, Severity, Suppressed, Suppression};
 
-use crate::summary::Summary;
+use crate::output::{Run, suppression_zh};
 
 pub struct Style {
     pub color: bool,
@@ -30,12 +30,10 @@ impl Style {
     }
 }
 
-pub fn render(
-    results: &[FileResult],
-    load_errors: &[RuleError],
-    summary: &Summary,
-    style: &Style,
-) -> String {
+pub fn render(run: &Run, style: &Style) -> String {
+    let summary = &run.summary;
+    let review = &run.review;
+    let load_errors = &run.load_errors;
     let mut out = String::new();
     if !load_errors.is_empty() {
         let _ = writeln!(
@@ -48,23 +46,80 @@ pub fn render(
         }
         out.push('\n');
     }
-    for r in results {
-        file(&mut out, r, style);
+    for r in run.results {
+        file(&mut out, r, style, review.show_suppressed);
+    }
+    if let Some(path) = &review.baseline {
+        if review.fixed.is_empty() {
+            let _ = writeln!(
+                out,
+                "已整改 0 项（基线 {path} 中的问题仍然存在或未在本次检查）。\n"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{}",
+                style.paint(
+                    "1;32",
+                    &format!(
+                        "已整改 {} 项（基线 {path} 中有、本次不再出现）：",
+                        review.fixed.len()
+                    )
+                )
+            );
+            for e in &review.fixed {
+                let mut who = Vec::new();
+                if let Some(a) = &e.agency {
+                    who.push(a.clone());
+                }
+                if let Some(y) = e.year {
+                    who.push(format!("{y} 年度"));
+                }
+                let _ = writeln!(out, "  [{}] {}", e.rule, e.message);
+                let place = e.location.place.clone().unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "      {}{}",
+                    who.join("，"),
+                    if place.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{place}")
+                    }
+                );
+            }
+            out.push('\n');
+        }
+    }
+    for u in &review.unused_ignores {
+        let _ = writeln!(
+            out,
+            "{} {}:{}：[[ignore]]（规则 {}，理由「{}」）没有匹配任何问题，可以删除。",
+            style.paint("1;33", "未使用的忽略"),
+            u.config,
+            u.line,
+            u.rule,
+            u.reason
+        );
+    }
+    if !review.unused_ignores.is_empty() {
+        out.push('\n');
     }
     let _ = writeln!(
         out,
-        "共检查 {} 个文件：错误 {} 项，警告 {} 项，提示 {} 项；无法读取 {} 个文件，规则运行失败 {} 次。",
+        "共检查 {} 个文件：错误 {} 项，警告 {} 项，提示 {} 项；无法读取 {} 个文件，规则运行失败 {} 次{}。",
         summary.files,
         summary.error,
         summary.warning,
         summary.info,
         summary.unreadable,
-        summary.engine_errors
+        summary.engine_errors,
+        summary.review_zh(review.baseline.is_some())
     );
     out
 }
 
-fn file(out: &mut String, r: &FileResult, style: &Style) {
+fn file(out: &mut String, r: &FileResult, style: &Style, show_suppressed: bool) {
     let mut head = style.paint("1", &r.path);
     match (&r.agency, r.year) {
         (Some(a), Some(y)) => head.push_str(&format!("（{a}，{y} 年度）")),
@@ -95,10 +150,48 @@ fn file(out: &mut String, r: &FileResult, style: &Style) {
         );
     }
     if r.read_error.is_none() && r.findings.is_empty() && r.rule_errors.is_empty() {
-        let _ = writeln!(out, "  未发现问题。");
+        if r.suppressed.is_empty() {
+            let _ = writeln!(out, "  未发现问题。");
+        } else {
+            let _ = writeln!(out, "  未发现新问题。");
+        }
     }
     for f in sorted(&r.findings) {
-        finding(out, f, style);
+        finding(out, f, style, None);
+    }
+    if !r.suppressed.is_empty() {
+        if show_suppressed {
+            let mut v: Vec<&Suppressed> = r.suppressed.iter().collect();
+            v.sort_by(|a, b| {
+                (a.finding.severity, &a.finding.rule).cmp(&(b.finding.severity, &b.finding.rule))
+            });
+            for s in v {
+                finding(out, &s.finding, style, Some(&s.by));
+            }
+        } else {
+            let baseline = r
+                .suppressed
+                .iter()
+                .filter(|s| s.by == Suppression::Baseline)
+                .count();
+            let ignored = r.suppressed.len() - baseline;
+            let why = match (baseline, ignored) {
+                (b, 0) => format!("基线 {b} 项"),
+                (0, i) => format!("忽略规则 {i} 项"),
+                (b, i) => format!("基线 {b} 项，忽略规则 {i} 项"),
+            };
+            let _ = writeln!(
+                out,
+                "  {}",
+                style.paint(
+                    "2",
+                    &format!(
+                        "另有已接受的问题 {} 项未显示（{why}；加 --show-suppressed 显示）",
+                        r.suppressed.len()
+                    )
+                )
+            );
+        }
     }
     out.push('\n');
 }
@@ -114,10 +207,15 @@ fn sorted(findings: &[Finding]) -> Vec<&Finding> {
     v
 }
 
-fn finding(out: &mut String, f: &Finding, style: &Style) {
+fn finding(out: &mut String, f: &Finding, style: &Style, suppressed: Option<&Suppression>) {
+    let mark = match suppressed {
+        Some(Suppression::Baseline) => style.paint("2", "（已接受）"),
+        Some(Suppression::Ignore { .. }) => style.paint("2", "（已忽略）"),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
-        "  {}[{}] {}",
+        "  {mark}{}[{}] {}",
         style.severity(f.severity),
         f.rule,
         f.message
@@ -138,6 +236,9 @@ fn finding(out: &mut String, f: &Finding, style: &Style) {
         (None, None) => {}
     }
     let _ = writeln!(out, "      依据：{}", f.basis);
+    if let Some(by) = suppressed {
+        let _ = writeln!(out, "      处理：{}", suppression_zh(by));
+    }
 }
 
 fn value(v: &serde_json::Value) -> String {

@@ -1,10 +1,11 @@
 //! `--format json`: the stable machine format documented in `docs/json.md`.
 
-use nianbao_core::{FileResult, RuleError};
+use nianbao_core::RuleError;
+use nianbao_core::fingerprint::fingerprint;
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::summary::Summary;
+use crate::output::Run;
 
 pub const VERSION: u32 = 1;
 
@@ -23,8 +24,18 @@ enum FileError<'a> {
     Rule(&'a RuleError),
 }
 
-pub fn render(results: &[FileResult], load_errors: &[RuleError], summary: &Summary) -> String {
-    let files: Vec<_> = results
+/// A value with `fingerprint` added (an additive field of version 1).
+fn with_fingerprint(v: impl Serialize, fp: String) -> Value {
+    let mut v = serde_json::to_value(v).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("fingerprint".into(), Value::String(fp));
+    }
+    v
+}
+
+pub fn render(run: &Run) -> String {
+    let files: Vec<_> = run
+        .results
         .iter()
         .map(|r| {
             let mut errors: Vec<FileError> = Vec::new();
@@ -36,21 +47,42 @@ pub fn render(results: &[FileResult], load_errors: &[RuleError], summary: &Summa
                 });
             }
             errors.extend(r.rule_errors.iter().map(FileError::Rule));
-            json!({
+            let (agency, year) = (r.agency.as_deref(), r.year);
+            let findings: Vec<Value> = r
+                .findings
+                .iter()
+                .map(|f| with_fingerprint(f, fingerprint(f, agency, year)))
+                .collect();
+            let mut file = json!({
                 "path": r.path,
                 "format": r.format,
                 "agency": r.agency,
                 "year": r.year,
-                "findings": r.findings,
+                "findings": findings,
                 "errors": errors,
-            })
+                "suppressed": r.suppressed.len(),
+            });
+            if let Some(p) = &r.previous {
+                file["previous"] = p.as_str().into();
+            }
+            if run.review.show_suppressed {
+                file["suppressed_findings"] = r
+                    .suppressed
+                    .iter()
+                    .map(|s| with_fingerprint(s, fingerprint(&s.finding, agency, year)))
+                    .collect();
+            }
+            file
         })
         .collect();
     let doc = json!({
         "version": VERSION,
         "files": files,
-        "errors": load_errors,
-        "summary": summary,
+        "errors": run.load_errors,
+        "summary": run.summary,
+        "baseline": run.review.baseline,
+        "fixed": run.review.fixed,
+        "unused_ignores": run.review.unused_ignores,
     });
     // Serialising a Value cannot fail; the compact form is the fallback.
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string());

@@ -3,25 +3,30 @@
 #![forbid(unsafe_code)]
 
 mod batch;
+mod config;
+mod cross_year;
 mod embedded;
 mod html;
 mod human;
 mod json;
 mod output;
+mod profile;
 mod registry;
+mod review;
 mod rules_cmd;
 mod sarif;
 mod summary;
 mod xlsx;
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use nianbao_core::{Limits, RuleSet};
 
+use crate::output::Run;
+use crate::profile::{ConfigChoice, Profile, Profiles};
 use crate::summary::Summary;
 
 /// 政府信息公开工作年度报告检查工具
@@ -66,6 +71,30 @@ enum Command {
         /// 不显示进度条和结束时的统计行
         #[arg(short = 'q', long)]
         quiet: bool,
+        /// 上一年度的报告（跨年度核对：上年结转、现行有效件数、与上年雷同）
+        #[arg(long, value_name = "FILE", conflicts_with = "previous_dir")]
+        previous: Option<PathBuf>,
+        /// 上一年度报告所在目录：按机关名称和年度与本年报告配对
+        #[arg(long, value_name = "DIR")]
+        previous_dir: Option<PathBuf>,
+        /// 省份（拼音，如 jilin）：选用该省规则包；机关名称重名时据此确定所在地
+        #[arg(long, value_name = "PINYIN")]
+        province: Option<String>,
+        /// 使用此配置文件（不再逐级查找 nianbao.toml）
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// 不使用任何 nianbao.toml
+        #[arg(long)]
+        no_config: bool,
+        /// 基线文件：其中已接受的问题不再显示、不计入退出码；不再出现的报告为「已整改」
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// 把本次发现的问题全部记入基线文件（视为已接受）
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+        /// 也显示已接受（基线）和已忽略（[[ignore]]）的问题，并加标记
+        #[arg(long)]
+        show_suppressed: bool,
     },
     /// 规则：列出、说明
     Rules {
@@ -74,6 +103,12 @@ enum Command {
         /// 用此目录下的 *.rhai 规则替换内置规则
         #[arg(long, value_name = "DIR", global = true)]
         rules: Option<PathBuf>,
+        /// 使用此配置文件（默认从当前目录逐级向上查找 nianbao.toml）
+        #[arg(long, value_name = "FILE", global = true, conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// 不使用任何 nianbao.toml
+        #[arg(long, global = true)]
+        no_config: bool,
     },
 }
 
@@ -87,6 +122,25 @@ enum RulesCommand {
     Test {
         /// 规则目录（默认为内置规则；也可用 --rules）
         dir: Option<PathBuf>,
+    },
+    /// 生成规则说明文档（Markdown，docs/rules.md 即由此生成）
+    Docs,
+    /// 新建一条省级（或市级）规则：带元数据和示例的脚本骨架
+    New {
+        /// 规则编号，如 JL-CONTACT（大写字母、数字、连字符）
+        id: String,
+        /// 省份拼音，如 jilin
+        #[arg(long, value_name = "PINYIN")]
+        province: String,
+        /// 市级规则包的目录名（拼音，如 wuwei），须同时给出 --city-name
+        #[arg(long, value_name = "PINYIN", requires = "city_name")]
+        city: Option<String>,
+        /// 市的全称，如 武威市
+        #[arg(long, value_name = "NAME", requires = "city")]
+        city_name: Option<String>,
+        /// 规则目录（默认 ./rules）
+        #[arg(long, value_name = "DIR", default_value = "rules")]
+        dir: PathBuf,
     },
 }
 
@@ -128,15 +182,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_rules(dir: Option<&Path>) -> anyhow::Result<RuleSet> {
-    let limits = Limits::default();
-    Ok(match dir {
-        Some(dir) => RuleSet::load_dir(dir, &limits)
-            .with_context(|| format!("无法读取规则目录 {}", dir.display()))?,
-        None => RuleSet::load(embedded::sources(), &limits),
-    })
-}
-
 fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Check {
@@ -146,44 +191,113 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             jobs,
             output,
             quiet,
+            previous,
+            previous_dir,
+            province,
+            config,
+            no_config,
+            baseline,
+            write_baseline,
+            show_suppressed,
         } => {
             if format == OutputFormat::Xlsx && output.is_none() {
                 anyhow::bail!("xlsx 格式须用 -o 指定输出文件，例如：-o 汇总.xlsx");
             }
             let started = std::time::Instant::now();
-            let rules = load_rules(rules.as_deref())?;
             let registry = registry::registry();
             let files = batch::expand(&paths, &registry);
+            let choice = ConfigChoice::from_flags(config, no_config);
+            let profiles = Profiles::for_files(&files, &choice, rules.as_deref())?;
+            // Read before checking: a bad baseline stops the run at once.
+            let baseline = baseline.as_deref().map(review::read).transpose()?;
             let stderr_tty = std::io::stderr().is_terminal();
             let human = format == OutputFormat::Human;
             let pb = batch::progress(files.len(), human && !quiet && stderr_tty);
-            let results = batch::check_all(&files, &registry, &rules, jobs.unwrap_or(0), &pb)?;
-            pb.finish_and_clear();
-            let summary = Summary::of(&results, &rules.load_errors);
-            let bytes: Vec<u8> = match format {
-                OutputFormat::Json => {
-                    json::render(&results, &rules.load_errors, &summary).into_bytes()
+            if previous.is_some() && files.len() > 1 {
+                anyhow::bail!("--previous 只能与一个报告文件同用；检查多个文件请用 --previous-dir");
+            }
+            let last_year = match (&previous, &previous_dir) {
+                (Some(f), _) => Some(cross_year::LastYear::file(&registry, f)?),
+                (None, Some(d)) => Some(cross_year::LastYear::dir(&registry, d)),
+                (None, None) => None,
+            };
+            if let Some(p) = province.as_deref() {
+                cross_year::check_province(p)?;
+            }
+            let lookup = |r: &nianbao_core::Report| last_year.as_ref().and_then(|l| l.find(r));
+            let run_options = nianbao_core::CheckOptions {
+                reporter_kind: None,
+                province: province.as_deref(),
+                previous: last_year
+                    .is_some()
+                    .then_some(&lookup as &nianbao_core::check::PreviousLookup),
+            };
+            let mut results = batch::check_all(
+                &files,
+                &registry,
+                &profiles,
+                &run_options,
+                jobs.unwrap_or(0),
+                &pb,
+            )?;
+            if let Some(l) = &last_year {
+                if human && !quiet {
+                    l.report_unpaired(&results);
                 }
+            }
+            pb.finish_and_clear();
+            let mut review = review::apply(&mut results, &profiles, baseline.as_ref());
+            review.show_suppressed = show_suppressed;
+            let load_errors = profiles.load_errors();
+            let summary = Summary::of(&results, &load_errors).with_review(&review);
+            let run = Run {
+                results: &results,
+                metas: profiles.metas(),
+                load_errors,
+                summary,
+                review,
+            };
+            let bytes: Vec<u8> = match format {
+                OutputFormat::Json => json::render(&run).into_bytes(),
                 OutputFormat::Human => {
                     let style = human::Style {
                         color: output.is_none()
                             && std::io::stdout().is_terminal()
                             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
                     };
-                    human::render(&results, &rules.load_errors, &summary, &style).into_bytes()
+                    human::render(&run, &style).into_bytes()
                 }
-                OutputFormat::Sarif => sarif::render(&results, &rules, &summary).into_bytes(),
-                OutputFormat::Html => html::render(&results, &rules, &summary).into_bytes(),
-                OutputFormat::Xlsx => xlsx::render(&results, &rules, &summary)?,
+                OutputFormat::Sarif => sarif::render(&run).into_bytes(),
+                OutputFormat::Html => html::render(&run).into_bytes(),
+                OutputFormat::Xlsx => xlsx::render(&run)?,
             };
+            if let Some(path) = &write_baseline {
+                let entries = review::entries_of(&results);
+                output::write_atomic(path, review::render(&entries).as_bytes())
+                    .context("无法写入基线文件")?;
+                if !quiet {
+                    eprintln!(
+                        "已写入基线 {}：{} 项问题记为已接受。",
+                        path.display(),
+                        entries.len()
+                    );
+                }
+            }
             match &output {
                 Some(path) => output::write_atomic(path, &bytes)?,
                 None => write_stdout(&bytes)?,
             }
             if human && !quiet {
-                eprintln!("{}", summary.line_zh(started.elapsed()));
+                eprintln!("{}", run.summary.line_zh(started.elapsed()));
             }
-            Ok(summary.exit_code())
+            let code = run.summary.exit_code();
+            // Everything found has just been accepted: only a failure to run
+            // still fails.
+            Ok(if write_baseline.is_some() && code == 1 {
+                0
+            } else {
+                code
+            })
         }
         Command::Extract { path, to } => {
             let report = nianbao_core::read_report(&registry::registry(), &path)
@@ -201,12 +315,18 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             write_stdout(text.as_bytes())?;
             Ok(0)
         }
-        Command::Rules { command, rules } => {
+        Command::Rules {
+            command,
+            rules,
+            config,
+            no_config,
+        } => {
             let dir = match &command {
                 RulesCommand::Test { dir: Some(d) } => Some(d.clone()),
                 _ => rules,
             };
-            let rules = load_rules(dir.as_deref())?;
+            let choice = ConfigChoice::from_flags(config, no_config);
+            let rules = Profile::single(&choice, dir.as_deref())?.rules;
             for e in &rules.load_errors {
                 eprintln!("规则加载失败：{e}");
             }
@@ -217,6 +337,28 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     Some(text) => write_stdout(text.as_bytes())?,
                     None => anyhow::bail!("没有规则 {id}（用 nianbao rules list 查看全部规则）"),
                 },
+                RulesCommand::Docs => write_stdout(rules_cmd::markdown(&rules).as_bytes())?,
+                RulesCommand::New {
+                    id,
+                    province,
+                    city,
+                    city_name,
+                    dir,
+                } => {
+                    cross_year::check_province(&province)?;
+                    let path = rules_cmd::new_rule(
+                        &dir,
+                        &id,
+                        &province,
+                        city.as_deref().zip(city_name.as_deref()),
+                    )?;
+                    println!(
+                        "已创建 {}：请修改其中的标题、依据、说明、示例和 check 函数，然后运行 nianbao rules test {}",
+                        path.display(),
+                        dir.display()
+                    );
+                    return Ok(0);
+                }
                 RulesCommand::Test { .. } => {
                     let (text, ok) = rules_cmd::test(&rules);
                     write_stdout(text.as_bytes())?;

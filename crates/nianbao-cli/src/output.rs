@@ -7,7 +7,52 @@ use std::path::Path;
 
 use anyhow::Context;
 use nianbao_core::rules::RuleMeta;
-use nianbao_core::{FileResult, RuleSet, Severity};
+use nianbao_core::{FileResult, RuleError, Severity, Suppression};
+
+use crate::review::Review;
+use crate::summary::Summary;
+
+/// Everything a writer needs about a finished run.
+pub struct Run<'a> {
+    pub results: &'a [FileResult],
+    /// Every loaded rule by id (across the run's configurations).
+    pub metas: BTreeMap<&'a str, &'a RuleMeta>,
+    /// Rules that failed to load.
+    pub load_errors: Vec<RuleError>,
+    pub summary: Summary,
+    pub review: Review,
+}
+
+impl Run<'_> {
+    /// Every rule id that appears: the loaded rules and any id in a finding
+    /// (suppressed ones too).
+    pub fn rule_ids(&self) -> Vec<String> {
+        let mut ids: std::collections::BTreeSet<String> =
+            self.metas.keys().map(|k| k.to_string()).collect();
+        for r in self.results {
+            for f in r
+                .findings
+                .iter()
+                .chain(r.suppressed.iter().map(|s| &s.finding))
+            {
+                ids.insert(f.rule.clone());
+            }
+        }
+        ids.into_iter().collect()
+    }
+}
+
+/// 「已接受（基线）」 or 「已忽略：理由（nianbao.toml:7）」
+pub fn suppression_zh(by: &Suppression) -> String {
+    match by {
+        Suppression::Baseline => "已接受（基线）".into(),
+        Suppression::Ignore {
+            reason,
+            config,
+            line,
+        } => format!("已忽略：{reason}（{config}:{line}）"),
+    }
+}
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// then a rename, so a reader never sees half a report.
@@ -28,27 +73,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .map_err(|e| e.error)
         .with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(())
-}
-
-/// The loaded rules by id (sorted), for titles and help text.
-pub fn rule_metas(rules: &RuleSet) -> BTreeMap<&str, &RuleMeta> {
-    rules
-        .rules()
-        .iter()
-        .map(|r| (r.meta.id.as_str(), &r.meta))
-        .collect()
-}
-
-/// Every rule id that appears: the loaded rules and any id in a finding.
-pub fn rule_ids(results: &[FileResult], rules: &RuleSet) -> Vec<String> {
-    let mut ids: std::collections::BTreeSet<String> =
-        rules.rules().iter().map(|r| r.meta.id.clone()).collect();
-    for r in results {
-        for f in &r.findings {
-            ids.insert(f.rule.clone());
-        }
-    }
-    ids.into_iter().collect()
 }
 
 /// Finding counts of one file: (error, warning, info).

@@ -5,11 +5,11 @@
 //! output is checked against the official schema in the tests
 //! (`tests/sarif-schema-2.1.0.json`).
 
-use nianbao_core::{FileResult, Finding, RuleSet, Severity};
+use nianbao_core::fingerprint::fingerprint;
+use nianbao_core::{FileResult, Finding, Severity, Suppression};
 use serde_json::{Map, Value, json};
 
-use crate::output::{path_uri, rule_ids, rule_metas};
-use crate::summary::Summary;
+use crate::output::{Run, path_uri};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -21,9 +21,12 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> String {
-    let metas = rule_metas(rules);
-    let ids = rule_ids(results, rules);
+pub fn render(run: &Run) -> String {
+    let results = run.results;
+    let summary = &run.summary;
+    let metas = &run.metas;
+    let ids = run.rule_ids();
+    let with_baseline = run.review.baseline.is_some();
     let descriptors: Vec<Value> = ids
         .iter()
         .map(|id| match metas.get(id.as_str()) {
@@ -60,7 +63,37 @@ pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> Str
     for (i, r) in results.iter().enumerate() {
         for f in &r.findings {
             let rule_index = ids.iter().position(|id| *id == f.rule);
-            out.push(result(r, i, f, rule_index));
+            let mut res = result(r, i, f, rule_index);
+            if with_baseline {
+                res["baselineState"] = json!("new");
+            }
+            out.push(res);
+        }
+        // Suppressed findings are results with `suppressions`, which
+        // SARIF viewers hide by default (SARIF §3.27.23).
+        for s in &r.suppressed {
+            let rule_index = ids.iter().position(|id| *id == s.finding.rule);
+            let mut res = result(r, i, &s.finding, rule_index);
+            let justification = match &s.by {
+                Suppression::Baseline => format!(
+                    "已接受：列在基线 {} 中",
+                    run.review.baseline.as_deref().unwrap_or("")
+                ),
+                Suppression::Ignore {
+                    reason,
+                    config,
+                    line,
+                } => format!("已忽略：{reason}（{config}:{line}）"),
+            };
+            res["suppressions"] = json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": justification,
+            }]);
+            if with_baseline && s.by == Suppression::Baseline {
+                res["baselineState"] = json!("unchanged");
+            }
+            out.push(res);
         }
         if let Some(e) = &r.read_error {
             let mut loc = json!({ "artifactLocation": { "uri": path_uri(&r.path), "index": i } });
@@ -83,7 +116,7 @@ pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> Str
             }));
         }
     }
-    let config_notes: Vec<Value> = rules
+    let mut config_notes: Vec<Value> = run
         .load_errors
         .iter()
         .map(|e| {
@@ -99,6 +132,17 @@ pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> Str
             })
         })
         .collect();
+    for u in &run.review.unused_ignores {
+        config_notes.push(json!({
+            "level": "warning",
+            "message": { "text": format!("[[ignore]]（规则 {}，理由「{}」）没有匹配任何问题，可以删除", u.rule, u.reason) },
+            "locations": [{ "physicalLocation": {
+                "artifactLocation": { "uri": path_uri(&u.config) },
+                "region": { "startLine": u.line },
+            }}],
+            "descriptor": { "id": "unused-ignore" },
+        }));
+    }
 
     let doc = json!({
         "$schema": SCHEMA,
@@ -118,6 +162,11 @@ pub fn render(results: &[FileResult], rules: &RuleSet, summary: &Summary) -> Str
                 "toolConfigurationNotifications": config_notes,
             }],
             "columnKind": "unicodeCodePoints",
+            "properties": {
+                "suppressed": summary.suppressed,
+                "baseline": run.review.baseline,
+                "fixed": run.review.fixed,
+            },
         }],
     });
     // Serialising a Value cannot fail; the compact form is the fallback.
@@ -176,5 +225,8 @@ fn result(r: &FileResult, index: usize, f: &Finding, rule_index: Option<usize>) 
         props.insert("found".into(), x.clone());
     }
     res["properties"] = Value::Object(props);
+    res["fingerprints"] = json!({
+        format!("nianbao/v{}", nianbao_core::fingerprint::VERSION): fingerprint(f, r.agency.as_deref(), r.year)
+    });
     res
 }

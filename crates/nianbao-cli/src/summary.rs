@@ -15,6 +15,13 @@ pub struct Summary {
     pub info: usize,
     /// Rule failures: scripts that did not load, or failed on some file.
     pub engine_errors: usize,
+    /// Findings not counted: accepted in the baseline or matched by an
+    /// `[[ignore]]` (not in `error`/`warning`/`info`).
+    pub suppressed: usize,
+    /// Baseline entries that no longer occur.
+    pub fixed: usize,
+    /// `[[ignore]]` entries that matched nothing.
+    pub unused_ignores: usize,
 }
 
 impl Summary {
@@ -29,6 +36,7 @@ impl Summary {
                 s.unreadable += 1;
             }
             s.engine_errors += r.rule_errors.len();
+            s.suppressed += r.suppressed.len();
             let mut counted = false;
             for f in &r.findings {
                 match f.severity {
@@ -43,6 +51,25 @@ impl Summary {
         s
     }
 
+    /// Adds the counts of the review step.
+    pub fn with_review(mut self, review: &crate::review::Review) -> Summary {
+        self.fixed = review.fixed.len();
+        self.unused_ignores = review.unused_ignores.len();
+        self
+    }
+
+    /// 「；已接受 N 项（未计入），已整改 M 项」 when the review step did something.
+    pub fn review_zh(&self, baseline: bool) -> String {
+        let mut s = String::new();
+        if self.suppressed > 0 || baseline {
+            s.push_str(&format!("；已接受 {} 项（未计入）", self.suppressed));
+        }
+        if baseline {
+            s.push_str(&format!("，已整改 {} 项", self.fixed));
+        }
+        s
+    }
+
     /// The closing line on stderr for human output, with the elapsed time
     /// (kept out of stdout so that stdout stays reproducible).
     pub fn line_zh(&self, elapsed: std::time::Duration) -> String {
@@ -52,8 +79,13 @@ impl Summary {
         } else {
             0.0
         };
+        let accepted = if self.suppressed > 0 {
+            format!("，已接受 {} 项", self.suppressed)
+        } else {
+            String::new()
+        };
         format!(
-            "完成：{} 个文件，错误 {} 项，警告 {} 项，无法读取 {} 个文件，用时 {:.2} 秒（每秒 {:.1} 个文件）",
+            "完成：{} 个文件，错误 {} 项，警告 {} 项{accepted}，无法读取 {} 个文件，用时 {:.2} 秒（每秒 {:.1} 个文件）",
             self.files, self.error, self.warning, self.unreadable, secs, rate
         )
     }

@@ -4,17 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use nianbao_core::{FileResult, RuleSet};
+use nianbao_core::{Finding, Suppression};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
-use crate::output::{agency_of, counts, rule_ids, rule_metas, status_zh, value_text};
-use crate::summary::Summary;
+use crate::output::{Run, agency_of, counts, status_zh, suppression_zh, value_text};
 
-/// Sheet names, in order.
+/// Sheet names, in order. 已整改 is there when a baseline was given,
+/// 未使用的忽略 when an `[[ignore]]` matched nothing.
 pub const SUMMARY_SHEET: &str = "汇总";
 pub const FINDINGS_SHEET: &str = "问题清单";
+pub const FIXED_SHEET: &str = "已整改";
+pub const UNUSED_SHEET: &str = "未使用的忽略";
 
 /// Column widths: the widest cell, CJK counted double, within bounds.
 struct Widths(Vec<f64>);
@@ -100,19 +102,13 @@ impl Sheet<'_> {
     }
 }
 
-pub fn render(
-    results: &[FileResult],
-    rules: &RuleSet,
-    summary: &Summary,
-) -> anyhow::Result<Vec<u8>> {
-    Ok(build(results, rules, summary)?)
+pub fn render(run: &Run) -> anyhow::Result<Vec<u8>> {
+    Ok(build(run)?)
 }
 
-fn build(
-    results: &[FileResult],
-    rules: &RuleSet,
-    _summary: &Summary,
-) -> Result<Vec<u8>, XlsxError> {
+fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
+    let results = run.results;
+    let review = &run.review;
     let mut wb = Workbook::new();
     // A pinned creation time: the same input gives the same bytes.
     let pinned = ExcelDateTime::from_ymd(2021, 1, 1)?.and_hms(0, 0, 0)?;
@@ -126,8 +122,8 @@ fn build(
         .set_bold()
         .set_background_color("#DDEBF7")
         .set_align(FormatAlign::Center);
-    let ids = rule_ids(results, rules);
-    let metas = rule_metas(rules);
+    let ids = run.rule_ids();
+    let metas = &run.metas;
 
     // 汇总: one row per file.
     {
@@ -147,6 +143,7 @@ fn build(
             "提示",
             "规则运行失败",
             "无法读取原因",
+            "已接受",
         ]
         .map(String::from)
         .to_vec();
@@ -168,6 +165,7 @@ fn build(
             if let Some(err) = &r.read_error {
                 s.text(row, 9, &err.message)?;
             }
+            s.num(row, 10, r.suppressed.len() as f64)?;
             let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
             for f in &r.findings {
                 *by_rule.entry(f.rule.as_str()).or_default() += 1;
@@ -208,13 +206,22 @@ fn build(
             "应为",
             "实为",
             "依据",
+            "处理",
         ]
         .map(String::from)
         .to_vec();
         s.header(&names, &head)?;
         let mut row = 0u32;
         for r in results {
-            for f in &r.findings {
+            let shown = r.findings.iter().map(|f| (f, None)).chain(
+                r.suppressed
+                    .iter()
+                    .filter(|_| review.show_suppressed)
+                    .map(|s| (&s.finding, Some(&s.by))),
+            );
+            for (f, by) in shown {
+                let f: &Finding = f;
+                let by: Option<&Suppression> = by;
                 row += 1;
                 let l = &f.location;
                 s.text(row, 0, &r.path)?;
@@ -250,9 +257,57 @@ fn build(
                 s.value(row, 17, f.expected.as_ref())?;
                 s.value(row, 18, f.found.as_ref())?;
                 s.text(row, 19, &f.basis)?;
+                if let Some(by) = by {
+                    s.text(row, 20, &suppression_zh(by))?;
+                }
             }
         }
         s.finish(row, names.len() as u16)?;
+    }
+
+    // 已整改: baseline entries that no longer occur.
+    if review.baseline.is_some() {
+        let ws = wb.add_worksheet().set_name(FIXED_SHEET)?;
+        let mut s = Sheet {
+            ws,
+            widths: Widths(Vec::new()),
+        };
+        let names: Vec<String> = ["单位", "年度", "规则", "位置", "实为", "说明", "指纹"]
+            .map(String::from)
+            .to_vec();
+        s.header(&names, &head)?;
+        for (i, e) in review.fixed.iter().enumerate() {
+            let row = i as u32 + 1;
+            s.text(row, 0, e.agency.as_deref().unwrap_or(""))?;
+            s.opt_num(row, 1, e.year.map(f64::from))?;
+            s.text(row, 2, &e.rule)?;
+            s.text(row, 3, e.location.place.as_deref().unwrap_or(""))?;
+            s.value(row, 4, e.found.as_ref())?;
+            s.text(row, 5, &e.message)?;
+            s.text(row, 6, &e.fingerprint)?;
+        }
+        s.finish(review.fixed.len() as u32, names.len() as u16)?;
+    }
+
+    // 未使用的忽略: `[[ignore]]` entries that matched nothing.
+    if !review.unused_ignores.is_empty() {
+        let ws = wb.add_worksheet().set_name(UNUSED_SHEET)?;
+        let mut s = Sheet {
+            ws,
+            widths: Widths(Vec::new()),
+        };
+        let names: Vec<String> = ["配置文件", "行", "规则", "理由"]
+            .map(String::from)
+            .to_vec();
+        s.header(&names, &head)?;
+        for (i, u) in review.unused_ignores.iter().enumerate() {
+            let row = i as u32 + 1;
+            s.text(row, 0, &u.config)?;
+            s.num(row, 1, u.line as f64)?;
+            s.text(row, 2, &u.rule)?;
+            s.text(row, 3, &u.reason)?;
+        }
+        s.finish(review.unused_ignores.len() as u32, names.len() as u16)?;
     }
     wb.save_to_buffer()
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::adapter::{AdapterError, Input, Parsed, Registry};
-use crate::finding::{Finding, RuleError};
-use crate::model::Report;
+use crate::finding::{Finding, RuleError, Suppressed};
+use crate::model::{Report, ReporterKind};
 use crate::recognize::recognize;
 use crate::rules::RuleSet;
 
@@ -49,6 +49,80 @@ pub struct FileResult {
     /// Agency and year, for headings in output.
     pub agency: Option<String>,
     pub year: Option<i32>,
+    /// Last year's report it was compared with (`--previous`, `--previous-dir`).
+    pub previous: Option<String>,
+    /// Findings taken out of `findings` by a baseline or an `[[ignore]]`
+    /// (filled by the caller after checking; empty from [`check_file`]).
+    pub suppressed: Vec<Suppressed>,
+}
+
+impl FileResult {
+    /// A result with nothing in it yet, for `path`.
+    pub fn empty(path: &Path) -> FileResult {
+        FileResult {
+            path: path.display().to_string(),
+            format: None,
+            findings: Vec::new(),
+            read_error: None,
+            rule_errors: Vec::new(),
+            agency: None,
+            year: None,
+            previous: None,
+            suppressed: Vec::new(),
+        }
+    }
+}
+
+/// Finds last year's report for a report (for cross-year rules).
+pub type PreviousLookup<'a> = dyn Fn(&Report) -> Option<Arc<Report>> + Sync + 'a;
+
+/// What the caller (configuration, flags) imposes on a check. The default
+/// changes nothing.
+#[derive(Default, Clone, Copy)]
+pub struct CheckOptions<'a> {
+    /// Replaces the reporter kind inferred from the agency name (or given in
+    /// YAML) before the rules run (`reporter_kind` in `nianbao.toml`).
+    pub reporter_kind: Option<ReporterKind>,
+    /// The province's pinyin (`--province`, configuration): selects the
+    /// provincial rule pack and settles agency names found in several provinces.
+    pub province: Option<&'a str>,
+    /// Last year's reports, for the cross-year rules.
+    pub previous: Option<&'a PreviousLookup<'a>>,
+}
+
+impl CheckOptions<'_> {
+    /// Applies the options to a report that has been read.
+    pub fn apply(&self, report: &mut Report) {
+        if let Some(kind) = self.reporter_kind {
+            report.meta.reporter_kind = Some(kind);
+        }
+        if let Some(p) = self.province {
+            apply_province(report, p);
+        }
+    }
+}
+
+/// Re-resolves the agency's region within the given province.
+fn apply_province(report: &mut Report, province: &str) {
+    let fits = report
+        .meta
+        .region
+        .as_ref()
+        .is_some_and(|r| r.province_pinyin == province);
+    if !fits {
+        report.meta.region = report
+            .meta
+            .agency
+            .as_deref()
+            .and_then(|a| crate::region::resolve(a, Some(province)));
+    }
+}
+
+/// An agency's name as used to pair this year's report with last year's:
+/// NFKC, no whitespace or punctuation.
+pub fn agency_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// Reads and recognises one file.
@@ -99,21 +173,30 @@ pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError
 
 /// Checks one file. Never panics on bad input; errors are in the result.
 pub fn check_file(registry: &Registry, rules: &RuleSet, path: &Path) -> FileResult {
-    let mut result = FileResult {
-        path: path.display().to_string(),
-        format: None,
-        findings: Vec::new(),
-        read_error: None,
-        rule_errors: Vec::new(),
-        agency: None,
-        year: None,
-    };
+    check_file_with(registry, rules, path, &CheckOptions::default())
+}
+
+/// [`check_file`] with options: a configured reporter kind, a province, last year's reports.
+pub fn check_file_with(
+    registry: &Registry,
+    rules: &RuleSet,
+    path: &Path,
+    options: &CheckOptions<'_>,
+) -> FileResult {
+    let mut result = FileResult::empty(path);
     match read_report(registry, path) {
-        Ok(report) => {
+        Ok(mut report) => {
+            options.apply(&mut report);
             result.format = Some(report.format.clone());
             result.agency = report.meta.agency.clone();
             result.year = report.meta.year;
-            let outcome = rules.check(&Arc::new(report));
+            let previous = options.previous.and_then(|find| find(&report));
+            result.previous = previous.as_ref().map(|r| r.path.clone());
+            let ctx = crate::rules::Context {
+                previous: previous.as_ref(),
+                province: options.province,
+            };
+            let outcome = rules.check_with(&Arc::new(report), &ctx);
             result.findings = outcome.findings;
             result.rule_errors = outcome.errors;
         }

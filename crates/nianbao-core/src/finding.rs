@@ -113,3 +113,29 @@ impl std::fmt::Display for RuleError {
         }
     }
 }
+
+/// Why a finding is not counted: the reviewer accepted it in a baseline, or a
+/// `[[ignore]]` of the configuration matched it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Suppression {
+    /// Listed in the `--baseline` file.
+    Baseline,
+    /// An `[[ignore]]` entry: its reason and where it is written.
+    Ignore {
+        reason: String,
+        /// The configuration file.
+        config: String,
+        line: usize,
+    },
+}
+
+/// A finding that was suppressed, kept for counts and `--show-suppressed`.
+/// Serialised as the finding's fields plus `suppression`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suppressed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    #[serde(rename = "suppression")]
+    pub by: Suppression,
+}

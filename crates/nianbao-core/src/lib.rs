@@ -7,6 +7,7 @@ pub mod adapter;
 pub mod check;
 pub mod document;
 pub mod finding;
+pub mod fingerprint;
 pub mod model;
 pub mod recognize;
 pub mod region;
@@ -15,7 +16,7 @@ pub mod schema;
 pub mod value;
 
 pub use adapter::{AdapterError, FormatAdapter, Input, Parsed, Registry};
-pub use check::{FileResult, ReadError, check_file, read_report};
-pub use finding::{Finding, Location, RuleError, Severity};
+pub use check::{CheckOptions, FileResult, ReadError, check_file, check_file_with, read_report};
+pub use finding::{Finding, Location, RuleError, Severity, Suppressed, Suppression};
 pub use model::Report;
 pub use rules::{Limits, RuleSet, RuleSource};

@@ -1,18 +1,24 @@
-//! Plain-text reports, as text extractors dump a DOCX: paragraphs are lines;
-//! a table is a run of rows separated by blank lines, each cell a line that
-//! starts with a tab, a cell's further lines (vertical headers such as
-//! 「自\n然\n人」) following without a tab.
+//! Plain-text reports, in two layouts:
 //!
-//! A dump keeps one cell per merged cell, so rows have different lengths. Row
-//! labels are on the left and numbers on the right, so rows are right-aligned;
-//! core recognition then reads the columns in the official order when the
-//! header names them all.
+//! - text dumps of a DOCX (as the seed file): paragraphs are lines; a table is
+//!   a run of rows separated by blank lines, each cell a line that starts with
+//!   a tab, a cell's further lines (vertical headers such as 「自\n然\n人」)
+//!   following without a tab. A dump keeps one cell per merged cell, so rows
+//!   have different lengths. Row labels are on the left and numbers on the
+//!   right, so rows are right-aligned; core recognition then reads the columns
+//!   in the official order when the header names them all.
+//! - `pdftotext -layout` style text (no tab-indented cells): see [`layout`].
+//!   Rows whose numbers cannot be placed are not guessed at: they become
+//!   recognition notes (`cell-count`, `unknown-row`) of the report.
 
 #![forbid(unsafe_code)]
 
+pub mod layout;
+
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
-use nianbao_core::model::Origin;
+use nianbao_core::model::{Origin, RecognitionNote};
+use nianbao_core::recognize::recognize;
 
 pub struct TextAdapter;
 
@@ -40,7 +46,28 @@ impl FormatAdapter for TextAdapter {
             ));
         }
         let text = decode(input.bytes)?;
-        Ok(Parsed::Document(parse(&text)))
+        let (doc, notes) = read_text(&text);
+        if notes.is_empty() {
+            return Ok(Parsed::Document(doc));
+        }
+        // Notes of rows that could not be placed go with the recognised report.
+        let mut report = recognize(&doc, &input.path.display().to_string(), self.name());
+        report.notes.extend(notes);
+        Ok(Parsed::Report(Box::new(report)))
+    }
+}
+
+/// Whether the text is a dump with one table cell per tab-indented line.
+pub fn is_cell_dump(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with('\t'))
+}
+
+/// Reads either layout: a cell dump, else `pdftotext -layout` style text.
+pub fn read_text(text: &str) -> (Document, Vec<RecognitionNote>) {
+    if is_cell_dump(text) {
+        (parse(text), Vec::new())
+    } else {
+        layout::parse(text)
     }
 }
 
@@ -111,7 +138,7 @@ impl TableBuilder {
     }
 }
 
-/// Splits text into paragraphs and tables (see the module docs for the layout).
+/// Splits a cell dump into paragraphs and tables (see the module docs).
 pub fn parse(text: &str) -> Document {
     let mut blocks = Vec::new();
     let mut table: Option<TableBuilder> = None;

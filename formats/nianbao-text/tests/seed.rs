@@ -1,4 +1,5 @@
-//! The seed text dump, read through this adapter and core recognition, gives
+//! The seed text dump and the seed printed to PDF and read back by
+//! `pdftotext -layout`, read through this adapter and core recognition, give
 //! exactly the report transcribed by hand in tests/fixtures/seed.yaml.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -16,7 +17,19 @@ fn fixture(name: &str) -> String {
 #[test]
 fn seed_dump_matches_the_yaml_transcription_cell_by_cell() {
     let doc = nianbao_text::parse(&fixture("seed.txt"));
-    let from_text = recognize(&doc, "seed.txt", "text");
+    same_as_yaml(recognize(&doc, "seed.txt", "text"));
+}
+
+#[test]
+fn seed_pdftotext_layout_matches_the_yaml_transcription_cell_by_cell() {
+    let text = fixture("seed-layout.txt");
+    assert!(!nianbao_text::is_cell_dump(&text));
+    let (doc, notes) = nianbao_text::read_text(&text);
+    assert!(notes.is_empty(), "{notes:#?}");
+    same_as_yaml(recognize(&doc, "seed-layout.txt", "text"));
+}
+
+fn same_as_yaml(from_text: nianbao_core::Report) {
     let from_yaml = nianbao_yaml::parse_report(&fixture("seed.yaml")).unwrap();
     assert!(from_text.notes.is_empty(), "{:#?}", from_text.notes);
     for key in TableKey::ALL {

@@ -389,6 +389,18 @@ impl TableRecognizer {
                 mapped.push((c, block.key, outcome.key));
             }
         }
+        // A number merged across columns (a spreadsheet fitting table 四 to a
+        // wider grid) counts once, at its first column.
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        mapped.retain(|&(c, block, outcome)| {
+            let copy = grid.rows[data_row]
+                .get(c)
+                .and_then(|cell| cell.merged_from)
+                .is_some_and(|(r, _)| r == data_row);
+            let first = !seen.contains(&(block, outcome));
+            seen.push((block, outcome));
+            first || !copy
+        });
         // Merges lost (text dumps): the 15 numbers in the official order.
         let full = T4.rows.len() * T4.columns.len();
         if mapped.len() < full && width >= full {
@@ -930,6 +942,40 @@ mod tests {
         assert_eq!(
             t4.cell("direct_suit", "total").unwrap().value,
             Value::Int(0)
+        );
+    }
+
+    /// LibreOffice Calc's HTML import fits table 四 to the page's widest
+    /// table: each of its cells spans two grid columns.
+    #[test]
+    fn table_four_numbers_merged_across_columns_count_once() {
+        let outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+        let blocks = ["行政复议", "未经复议直接起诉", "复议后起诉"];
+        let mut grid = GridTable::from_rows(
+            4,
+            &[
+                blocks.iter().flat_map(|b| [*b; 10]).collect::<Vec<_>>(),
+                (0..3)
+                    .flat_map(|_| outcomes.iter().flat_map(|o| [*o; 2]))
+                    .collect(),
+                (0..15)
+                    .flat_map(|i| [if i == 11 { "2" } else { "0" }; 2])
+                    .collect(),
+            ],
+        );
+        for row in 1..3 {
+            for c in (1..30).step_by(2) {
+                grid.rows[row][c].merged_from = Some((row, c - 1));
+            }
+        }
+        let mut rec = TableRecognizer::default();
+        rec.add(&grid, None);
+        assert!(rec.notes.is_empty(), "{:?}", rec.notes);
+        let t4 = &rec.tables[&TableKey::T4];
+        assert_eq!(t4.cells.len(), 15);
+        assert_eq!(
+            t4.cell("post_review_suit", "corrected").unwrap().value,
+            Value::Int(2)
         );
     }
 

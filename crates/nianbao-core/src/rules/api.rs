@@ -26,6 +26,8 @@ fn fail<T>(message: String) -> Res<T> {
 pub struct ReportView {
     pub report: Arc<Report>,
     pub params: Arc<Map>,
+    /// Last year's report of the same agency, for cross-year rules.
+    pub previous: Option<Arc<Report>>,
 }
 
 impl ReportView {
@@ -240,6 +242,15 @@ pub fn register(engine: &mut Engine) {
         .register_get("paragraphs", |r: &mut ReportView| paragraphs(r.r(), None))
         .register_get("preamble", |r: &mut ReportView| paragraphs(r.r(), Some(0)))
         .register_get("closing", |r: &mut ReportView| paragraphs(r.r(), Some(7)))
+        .register_get("previous", |r: &mut ReportView| -> Dynamic {
+            r.previous.as_ref().map_or(Dynamic::UNIT, |p| {
+                Dynamic::from(ReportView {
+                    report: p.clone(),
+                    params: r.params.clone(),
+                    previous: None,
+                })
+            })
+        })
         .register_fn("param", |r: &mut ReportView, name: &str| -> Res<Dynamic> {
             match r.params.get(name) {
                 Some(v) => Ok(v.clone()),

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod api;
+pub mod pack;
 pub mod text;
 
 use std::cell::Cell as StdCell;
@@ -71,6 +72,8 @@ pub struct RuleMeta {
     /// Parameters and their defaults (`const PARAMS = #{ … }`), read by the
     /// script through `report.param("name")`.
     pub params: std::collections::BTreeMap<String, serde_json::Value>,
+    /// For pack rules: where they apply, 「jilin」 or 「gansu/武威市」.
+    pub scope: Option<String>,
 }
 
 /// An example inside a rule: a (partial) report in the YAML schema and how
@@ -87,12 +90,16 @@ pub struct Example {
     pub expect: usize,
     /// YAML text of the report (docs/yaml.md).
     pub report: String,
+    /// Last year's report, for cross-year rules.
+    pub previous: Option<String>,
 }
 
 pub struct Rule {
     pub meta: RuleMeta,
     /// What configuration made of the rule: on/off, severity, parameters.
     pub settings: RuleSettings,
+    /// Pack rules apply only to reports of their province (or city).
+    pub scope: Option<pack::Scope>,
     ast: AST,
     /// Line of `fn check`, for errors raised where the script has no position.
     check_line: Option<usize>,
@@ -105,6 +112,8 @@ pub struct RuleSettings {
     /// Set by configuration: overrides the rule's and each finding's severity.
     pub severity: Option<Severity>,
     pub params: Arc<Map>,
+    /// Parameters set by the user's configuration; packs do not override them.
+    pub configured: std::collections::BTreeSet<String>,
 }
 
 /// Why a rule setting could not be applied (an unknown id, parameter or type).
@@ -130,8 +139,20 @@ pub struct RuleSet {
     engine: Engine,
     timeout: Duration,
     rules: Vec<Rule>,
+    /// Provincial and city packs' adjustments of other rules.
+    packs: Vec<pack::Pack>,
     /// Rules that failed to load; the others still run.
     pub load_errors: Vec<RuleError>,
+}
+
+/// What a run knows besides the report itself.
+#[derive(Default, Clone, Copy)]
+pub struct Context<'a> {
+    /// Last year's report of the same agency (cross-year rules).
+    pub previous: Option<&'a Arc<Report>>,
+    /// The province's pinyin, when given (`--province`, configuration);
+    /// otherwise the one of the agency's region.
+    pub province: Option<&'a str>,
 }
 
 /// What running the rules on one report gave.
@@ -181,7 +202,15 @@ impl RuleSet {
         let mut load_errors = Vec::new();
         let mut sources = sources;
         sources.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut packs = Vec::new();
         for src in sources {
+            if src.path.rsplit(['/', '\\']).next() == Some("pack.rhai") {
+                match pack::parse(&engine, &src.path, &src.text) {
+                    Ok(p) => packs.push(p),
+                    Err(e) => load_errors.push(e),
+                }
+                continue;
+            }
             match compile_rule(&engine, &src) {
                 Ok(rule) => {
                     if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
@@ -202,12 +231,28 @@ impl RuleSet {
             }
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        let packs = packs
+            .into_iter()
+            .filter(|p| match validate_pack(p, &rules) {
+                Ok(()) => true,
+                Err(e) => {
+                    load_errors.push(e);
+                    false
+                }
+            })
+            .collect();
         RuleSet {
             engine,
             timeout: limits.timeout,
             rules,
+            packs,
             load_errors,
         }
+    }
+
+    /// The packs loaded (for `rules list` and docs).
+    pub fn packs(&self) -> &[pack::Pack] {
+        &self.packs
     }
 
     /// Loads every `*.rhai` under `dir` (recursively); messages name each file by its path.
@@ -287,14 +332,57 @@ impl RuleSet {
         let mut params = (*rule.settings.params).clone();
         params.insert(name.into(), json_to_dynamic(&value));
         rule.settings.params = Arc::new(params);
+        rule.settings.configured.insert(name.to_string());
         Ok(())
     }
 
     /// Runs every rule on the report; a failing rule does not stop the others.
     pub fn check(&self, report: &Arc<Report>) -> RuleOutcome {
+        self.check_with(report, &Context::default())
+    }
+
+    /// As [`RuleSet::check`], with what else the run knows: last year's
+    /// report, the province. Pack rules run only for their province (or city),
+    /// and packs adjust severities and parameters of the rules they name.
+    pub fn check_with(&self, report: &Arc<Report>, ctx: &Context<'_>) -> RuleOutcome {
+        let region = report.meta.region.as_ref();
+        let province = ctx.province.or(region.map(|r| r.province_pinyin.as_str()));
+        let city = region.and_then(|r| r.city.as_deref());
+        let packs: Vec<&pack::Pack> = self
+            .packs
+            .iter()
+            .filter(|p| p.scope.applies_to(province, city))
+            .collect();
         let mut out = RuleOutcome::default();
         for rule in self.rules.iter().filter(|r| r.settings.enabled) {
-            match self.run(rule, report) {
+            if rule
+                .scope
+                .as_ref()
+                .is_some_and(|s| !s.applies_to(province, city))
+            {
+                continue;
+            }
+            let mut params = rule.settings.params.clone();
+            let mut severity = None;
+            // Province packs first, then city packs, so the city has the last word.
+            let mut ordered = packs.clone();
+            ordered.sort_by_key(|p| p.scope.city.is_some());
+            for p in ordered {
+                if let Some(s) = p.severity.get(&rule.meta.id) {
+                    severity = Some(*s);
+                }
+                if let Some(over) = p.params.get(&rule.meta.id) {
+                    let mut m = (*params).clone();
+                    for (k, v) in over {
+                        if !rule.settings.configured.contains(k.as_str()) {
+                            m.insert(k.clone(), v.clone());
+                        }
+                    }
+                    params = Arc::new(m);
+                }
+            }
+            let severity = rule.settings.severity.or(severity);
+            match self.run_in(rule, report, ctx.previous, params, severity) {
                 Ok(mut f) => out.findings.append(&mut f),
                 Err(e) => out.errors.push(e),
             }
@@ -304,6 +392,33 @@ impl RuleSet {
 
     /// Runs one rule on a report (for `rules test`).
     pub fn run(&self, rule: &Rule, report: &Arc<Report>) -> Result<Vec<Finding>, RuleError> {
+        self.run_with(rule, report, None)
+    }
+
+    /// Runs one rule, with last year's report when there is one.
+    pub fn run_with(
+        &self,
+        rule: &Rule,
+        report: &Arc<Report>,
+        previous: Option<&Arc<Report>>,
+    ) -> Result<Vec<Finding>, RuleError> {
+        self.run_in(
+            rule,
+            report,
+            previous,
+            rule.settings.params.clone(),
+            rule.settings.severity,
+        )
+    }
+
+    fn run_in(
+        &self,
+        rule: &Rule,
+        report: &Arc<Report>,
+        previous: Option<&Arc<Report>>,
+        params: Arc<Map>,
+        severity: Option<Severity>,
+    ) -> Result<Vec<Finding>, RuleError> {
         DEADLINE.with(|d| d.set(Some(Instant::now() + self.timeout)));
         let mut scope = Scope::new();
         let options = rhai::CallFnOptions::new()
@@ -316,7 +431,8 @@ impl RuleSet {
             "check",
             (api::ReportView {
                 report: report.clone(),
-                params: rule.settings.params.clone(),
+                params,
+                previous: previous.cloned(),
             },),
         );
         DEADLINE.with(|d| d.set(None));
@@ -333,7 +449,7 @@ impl RuleSet {
         };
         items
             .into_iter()
-            .map(|item| to_finding(rule, report, item))
+            .map(|item| to_finding(rule, report, item, severity))
             .collect()
     }
 }
@@ -415,6 +531,22 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         Some((_, v)) => parse_params(v).map_err(|m| err(const_line(&src.text, "PARAMS"), m))?,
         None => Map::new(),
     };
+    let scope = match pack::folders(&src.path) {
+        None => None,
+        Some((province, None)) => Some(pack::Scope {
+            province,
+            city: None,
+        }),
+        Some((province, Some(folder))) => Some(pack::Scope {
+            province,
+            city: Some(text("CITY").map_err(|_| {
+                err(
+                    None,
+                    format!("市级规则包 {folder} 中的规则须写明 const CITY = \"…市\";（市的全称）"),
+                )
+            })?),
+        }),
+    };
     let meta = RuleMeta {
         id,
         title: text("TITLE")?,
@@ -427,6 +559,7 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
             .iter()
             .filter_map(|(k, v)| Some((k.to_string(), to_json(v)?)))
             .collect(),
+        scope: scope.as_ref().map(pack::Scope::label),
     };
     let has_check = ast
         .iter_functions()
@@ -448,10 +581,50 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
             enabled: true,
             severity: None,
             params: Arc::new(params),
+            configured: Default::default(),
         },
+        scope,
         ast,
         check_line,
     })
+}
+
+/// A pack may only adjust rules that exist, parameters they declare, with
+/// values of the declared type.
+fn validate_pack(p: &pack::Pack, rules: &[Rule]) -> Result<(), RuleError> {
+    let err = |message: String| RuleError {
+        rule: None,
+        file: p.file.clone(),
+        line: None,
+        message,
+    };
+    let find = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r.meta.id == id)
+            .ok_or_else(|| err(format!("规则包「{}」调整了不存在的规则 {id}", p.name)))
+    };
+    for id in p.severity.keys() {
+        find(id)?;
+    }
+    for (id, over) in &p.params {
+        let rule = find(id)?;
+        for (k, v) in over {
+            let Some(default) = rule.settings.params.get(k.as_str()) else {
+                return Err(err(format!(
+                    "规则包「{}」设置了规则 {id} 没有的参数 {k}",
+                    p.name
+                )));
+            };
+            if !pack::same_type(default, v) {
+                return Err(err(format!(
+                    "规则包「{}」中 {id} 的参数 {k} 应与默认值 {default} 同类型，实为 {v}",
+                    p.name
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `const PARAMS = #{ name: default }`: numbers, strings, booleans or arrays of them.
@@ -506,7 +679,7 @@ fn parse_examples(value: &Dynamic) -> Result<Vec<Example>, String> {
             let map = item.try_cast::<Map>().ok_or_else(|| shape.to_string())?;
             if let Some(k) = map
                 .keys()
-                .find(|k| !["name", "expect", "report"].contains(&k.as_str()))
+                .find(|k| !["name", "expect", "report", "previous"].contains(&k.as_str()))
             {
                 return Err(format!("EXAMPLES 第 {} 项有未知字段 \"{k}\"", i + 1));
             }
@@ -525,10 +698,18 @@ fn parse_examples(value: &Dynamic) -> Result<Vec<Example>, String> {
                 .get("name")
                 .and_then(|v| v.clone().into_string().ok())
                 .unwrap_or_else(|| format!("示例 {}", i + 1));
+            let previous =
+                match map.get("previous") {
+                    None => None,
+                    Some(v) => Some(v.clone().into_string().map_err(|_| {
+                        format!("EXAMPLES 第 {} 项的 previous 应为 YAML 文本", i + 1)
+                    })?),
+                };
             Ok(Example {
                 name,
                 expect: expect as usize,
                 report,
+                previous,
             })
         })
         .collect()
@@ -600,7 +781,12 @@ const FINDING_KEYS: &[&str] = &[
     "found",
 ];
 
-fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, RuleError> {
+fn to_finding(
+    rule: &Rule,
+    report: &Report,
+    item: Dynamic,
+    severity_override: Option<Severity>,
+) -> Result<Finding, RuleError> {
     let bad = |msg: String| rule_error(rule, rule.check_line, msg);
     let type_name = item.type_name();
     let Some(map) = item.try_cast::<Map>() else {
@@ -679,7 +865,12 @@ fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, Ru
     if let Some(n) = get_int("section")? {
         loc.section = Some(n.clamp(0, 7) as u8);
         if loc.line.is_none() {
-            let origin = report.section(n as u8).map(|s| s.heading_origin.clone());
+            // 0 is the opening (title, intro), 7 the 落款: point at their first line.
+            let origin = match n {
+                0 => report.preamble.first().map(|p| p.origin.clone()),
+                7 => report.closing.first().map(|p| p.origin.clone()),
+                _ => report.section(n as u8).map(|s| s.heading_origin.clone()),
+            };
             apply_origin(&mut loc, origin.as_ref());
         }
     }
@@ -693,7 +884,7 @@ fn to_finding(rule: &Rule, report: &Report, item: Dynamic) -> Result<Finding, Ru
     }
     // Configuration wins; else a rule may raise or lower one finding
     // (TXT-FEE: a warning, an error when the tables contradict the silence).
-    let severity = match (rule.settings.severity, get_str("severity")?) {
+    let severity = match (severity_override, get_str("severity")?) {
         (Some(s), _) => s,
         (None, Some(s)) => Severity::parse(&s).ok_or_else(|| {
             bad(format!(

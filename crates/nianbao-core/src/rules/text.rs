@@ -175,6 +175,45 @@ fn bigrams(text: &str) -> Rc<[u64]> {
     g
 }
 
+/// Pairs `(i, j, similarity)`, `i < j`, of texts whose [`similarity`] is at
+/// least `threshold`. Bigrams are counted once per text and pairs that cannot
+/// reach the threshold by length alone are skipped, so a whole report's
+/// sentences compare in one call.
+pub fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f64)> {
+    // Per text: its number of bigrams, and how often each occurs.
+    type Bigrams = (usize, HashMap<(char, char), i32>);
+    let grams: Vec<Bigrams> = texts
+        .iter()
+        .map(|t| {
+            let l = letters(t);
+            let mut m: HashMap<(char, char), i32> = HashMap::new();
+            for w in l.windows(2) {
+                *m.entry((w[0], w[1])).or_default() += 1;
+            }
+            (l.len().saturating_sub(1), m)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for j in 0..grams.len() {
+        for i in 0..j {
+            let ((la, a), (lb, b)) = (&grams[i], &grams[j]);
+            let total = (la + lb) as f64;
+            if *la == 0 || *lb == 0 || 2.0 * (*la).min(*lb) as f64 / total < threshold {
+                continue;
+            }
+            let common: i32 = a
+                .iter()
+                .map(|(g, n)| (*n).min(b.get(g).copied().unwrap_or(0)))
+                .sum();
+            let sim = 2.0 * common as f64 / total;
+            if sim >= threshold {
+                out.push((i, j, sim));
+            }
+        }
+    }
+    out
+}
+
 /// Levenshtein distance in characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -268,6 +307,28 @@ pub fn register(engine: &mut Engine) {
             sentences(text).into_iter().map(Dynamic::from).collect()
         })
         .register_fn("similarity", similarity)
+        .register_fn(
+            "near_duplicates",
+            |texts: Array, threshold: f64| -> Res<Array> {
+                if texts.len() > 5_000 {
+                    return fail(format!(
+                        "near_duplicates 最多比较 5000 段文字，实为 {}",
+                        texts.len()
+                    ));
+                }
+                let texts: Vec<String> = texts.iter().map(|d| d.to_string()).collect();
+                Ok(near_duplicates(&texts, threshold)
+                    .into_iter()
+                    .map(|(i, j, sim)| {
+                        let mut m = Map::new();
+                        m.insert("i".into(), (i as INT).into());
+                        m.insert("j".into(), (j as INT).into());
+                        m.insert("similarity".into(), sim.into());
+                        Dynamic::from(m)
+                    })
+                    .collect())
+            },
+        )
         .register_fn("edit_distance", |a: &str, b: &str| {
             edit_distance(a, b) as INT
         })
@@ -314,6 +375,17 @@ mod tests {
         assert_eq!(similarity("甲", "乙"), 0.0);
         assert_eq!(similarity("，。", "，。"), 0.0);
         assert_eq!(edit_distance("只计这一情况", "只计这一情形"), 1);
+        let texts: Vec<String> = [
+            "推动工作健康有序开展，完善制度",
+            "一句完全无关的话",
+            "推动工作健康有序开展，完善机制",
+        ]
+        .map(String::from)
+        .into();
+        let pairs = near_duplicates(&texts, 0.8);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!((pairs[0].0, pairs[0].1), (0, 2));
+        assert!((pairs[0].2 - similarity(&texts[0], &texts[2])).abs() < 1e-9);
     }
 
     #[test]

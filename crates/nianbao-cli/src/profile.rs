@@ -1,0 +1,229 @@
+//! Profiles: one compiled rule set per distinct configuration of a run.
+//!
+//! Files of a batch may sit under different `nianbao.toml` files. Each
+//! distinct configuration is read and compiled once, before checking, and
+//! shared read-only by every worker thread; each file points at its profile.
+//! (Provincial packs chosen by the configuration plug in at [`rule_sources`].)
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use nianbao_core::rules::RuleMeta;
+use nianbao_core::{CheckOptions, Limits, RuleError, RuleSet, RuleSource};
+
+use crate::config::{Config, Discovery};
+use crate::embedded;
+
+/// Which configuration applies (`--config`, `--no-config`, or the search).
+#[derive(Debug, Clone)]
+pub enum ConfigChoice {
+    Discover,
+    File(PathBuf),
+    None,
+}
+
+impl ConfigChoice {
+    pub fn from_flags(config: Option<PathBuf>, no_config: bool) -> ConfigChoice {
+        match (config, no_config) {
+            (_, true) => ConfigChoice::None,
+            (Some(p), false) => ConfigChoice::File(p),
+            (None, false) => ConfigChoice::Discover,
+        }
+    }
+}
+
+/// A configuration and the rule set it makes.
+pub struct Profile {
+    pub config: Option<Arc<Config>>,
+    pub rules: RuleSet,
+    /// The configured reporter kind (other options come per run).
+    pub options: CheckOptions<'static>,
+    /// The configured province (pinyin), for packs and ambiguous names.
+    pub province: Option<String>,
+}
+
+/// The profiles of a run, and which one each file uses.
+pub struct Profiles {
+    pub list: Vec<Profile>,
+    /// Index into `list`, per file (same order as the files).
+    pub of_file: Vec<usize>,
+}
+
+impl Profiles {
+    /// Reads every configuration the files need and compiles one rule set
+    /// per distinct configuration. `cli_rules` (`--rules DIR`) wins over a
+    /// configuration's `rules_dir`.
+    pub fn for_files(
+        files: &[PathBuf],
+        choice: &ConfigChoice,
+        cli_rules: Option<&Path>,
+    ) -> anyhow::Result<Profiles> {
+        let config_of: Vec<Option<PathBuf>> = match choice {
+            ConfigChoice::None => vec![None; files.len()],
+            ConfigChoice::File(p) => vec![Some(p.clone()); files.len()],
+            ConfigChoice::Discover => {
+                let mut d = Discovery::new();
+                files.iter().map(|f| d.for_file(f)).collect()
+            }
+        };
+        let mut index: HashMap<Option<PathBuf>, usize> = HashMap::new();
+        let mut list = Vec::new();
+        let mut of_file = Vec::with_capacity(files.len());
+        // With no file to check, the profile of the working directory still
+        // names the rules (for empty outputs).
+        let wanted: Vec<Option<PathBuf>> = if files.is_empty() {
+            vec![single_config_path(choice)]
+        } else {
+            config_of
+        };
+        for c in &wanted {
+            let i = match index.get(c) {
+                Some(i) => *i,
+                None => {
+                    let config = c.as_deref().map(Config::load).transpose()?.map(Arc::new);
+                    list.push(Profile::build(config, cli_rules)?);
+                    index.insert(c.clone(), list.len() - 1);
+                    list.len() - 1
+                }
+            };
+            of_file.push(i);
+        }
+        if files.is_empty() {
+            of_file.clear();
+        }
+        Ok(Profiles { list, of_file })
+    }
+
+    pub fn of(&self, file_index: usize) -> &Profile {
+        &self.list[self.of_file[file_index]]
+    }
+
+    /// Every loaded rule, by id (the first profile that has it), for titles
+    /// and help text in the outputs.
+    pub fn metas(&self) -> std::collections::BTreeMap<&str, &RuleMeta> {
+        let mut m = std::collections::BTreeMap::new();
+        for p in &self.list {
+            for r in p.rules.rules() {
+                m.entry(r.meta.id.as_str()).or_insert(&r.meta);
+            }
+        }
+        m
+    }
+
+    /// Rules that failed to load, once each across profiles.
+    pub fn load_errors(&self) -> Vec<RuleError> {
+        let mut out: Vec<RuleError> = Vec::new();
+        for p in &self.list {
+            for e in &p.rules.load_errors {
+                if !out.contains(e) {
+                    out.push(e.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The configuration for commands without files (`rules list|explain|test`):
+/// `--config`, else the one found from the working directory upward.
+pub fn single_config_path(choice: &ConfigChoice) -> Option<PathBuf> {
+    match choice {
+        ConfigChoice::None => None,
+        ConfigChoice::File(p) => Some(p.clone()),
+        ConfigChoice::Discover => Discovery::new().of_cwd(),
+    }
+}
+
+impl Profile {
+    /// The profile of one configuration (or none).
+    pub fn build(config: Option<Arc<Config>>, cli_rules: Option<&Path>) -> anyhow::Result<Profile> {
+        let sources = rule_sources(config.as_deref(), cli_rules)?;
+        let mut rules = RuleSet::load(sources, &Limits::default());
+        let mut options = CheckOptions::default();
+        if let Some(c) = &config {
+            c.apply(&mut rules)?;
+            options.reporter_kind = c.reporter_kind.as_ref().map(|k| k.value);
+        }
+        let province = config
+            .as_ref()
+            .and_then(|c| c.province.as_ref().map(|p| p.value.clone()));
+        Ok(Profile {
+            config,
+            rules,
+            options,
+            province,
+        })
+    }
+
+    /// The profile for commands without files.
+    pub fn single(choice: &ConfigChoice, cli_rules: Option<&Path>) -> anyhow::Result<Profile> {
+        let config = single_config_path(choice)
+            .as_deref()
+            .map(Config::load)
+            .transpose()?
+            .map(Arc::new);
+        Profile::build(config, cli_rules)
+    }
+}
+
+/// The rule scripts of a profile: `--rules DIR`, else the configuration's
+/// `rules_dir`, else the built-in rules; then every `extend_rules` folder.
+pub fn rule_sources(
+    config: Option<&Config>,
+    cli_rules: Option<&Path>,
+) -> anyhow::Result<Vec<RuleSource>> {
+    let mut sources = match (cli_rules, config.and_then(|c| c.rules_dir.as_ref())) {
+        (Some(dir), _) => {
+            read_rule_dir(dir).with_context(|| format!("无法读取规则目录 {}", dir.display()))?
+        }
+        (None, Some(dir)) => read_rule_dir(&dir.value).with_context(|| {
+            format!(
+                "{}:{}: 无法读取规则目录 {}（rules_dir）",
+                config.map_or("", |c| c.path.as_str()),
+                dir.line,
+                dir.value.display()
+            )
+        })?,
+        (None, None) => embedded::sources(),
+    };
+    for dir in config
+        .map(|c| c.extend_rules.as_slice())
+        .unwrap_or_default()
+    {
+        sources.extend(read_rule_dir(&dir.value).with_context(|| {
+            format!(
+                "{}:{}: 无法读取规则目录 {}（extend_rules）",
+                config.map_or("", |c| c.path.as_str()),
+                dir.line,
+                dir.value.display()
+            )
+        })?);
+    }
+    Ok(sources)
+}
+
+/// Every `*.rhai` under `dir`, recursively, named by its path.
+pub fn read_rule_dir(dir: &Path) -> std::io::Result<Vec<RuleSource>> {
+    let mut out = Vec::new();
+    collect(dir, &mut out)?;
+    Ok(out)
+}
+
+fn collect(dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        if e.file_type()?.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "rhai") {
+            out.push(RuleSource {
+                text: std::fs::read_to_string(&path)?,
+                path: crate::config::display_path(&path),
+            });
+        }
+    }
+    Ok(())
+}
