@@ -2,6 +2,8 @@
 //! more than 200 good, bad and corrupt reports checked in parallel; stable
 //! order across `--jobs`; panic isolation; SARIF, XLSX and HTML read back.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,8 @@
 //! `nianbao check` end to end on the fixtures: snapshots of both output
 //! formats, exit codes, and bad input that must not stop a run.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{check_json, nianbao, rule_columns, run};
@@ -234,6 +236,44 @@ fn the_seed_docx_written_by_libreoffice_gives_the_same_findings_as_its_yaml() {
     );
 }
 
+/// Real LibreOffice files: section headings and （一） sub-headings numbered
+/// automatically (numbering.xml, through the Heading 1 style and directly), and
+/// tracked changes (read accepted). Both are the seed, so they must say what
+/// seed.yaml says, and recognise its six sections.
+#[test]
+fn automatic_numbering_and_tracked_changes_give_the_seed_findings() {
+    let (_, yaml) = check_json(&["tests/fixtures/seed.yaml"]);
+    for fixture in [
+        "tests/fixtures/numbering.docx",
+        "tests/fixtures/tracked.docx",
+    ] {
+        let (code, docx) = check_json(&[fixture]);
+        assert_eq!(docx["files"][0]["format"], "docx", "{fixture}");
+        assert_eq!(said(&docx), said(&yaml), "{fixture}");
+        assert_eq!(code, 1, "{fixture}");
+        let out = run(&["extract", "--to", "json", fixture]);
+        let model: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let headings: Vec<&str> = model["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["heading"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                "一、总体情况",
+                "二、主动公开政府信息情况",
+                "三、收到和处理政府信息公开申请情况",
+                "四、政府信息公开行政复议、行政诉讼情况",
+                "五、存在的主要问题及改进情况",
+                "六、其他需要报告的事项"
+            ],
+            "{fixture}"
+        );
+    }
+}
+
 #[test]
 fn a_legacy_doc_file_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
@@ -258,6 +298,8 @@ fn extract_round_trips_to_identical_findings() {
     let dir = tempfile::tempdir().unwrap();
     for source in [
         "tests/fixtures/seed.docx",
+        "tests/fixtures/numbering.docx",
+        "tests/fixtures/tracked.docx",
         "tests/fixtures/seed.txt",
         "tests/fixtures/clean.yaml",
     ] {

@@ -6,6 +6,8 @@
 //! Assertions name the rules they are about (R3-IDENT, R3-RESULTSUM on the
 //! seed), never the whole list: national rules are still being added.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

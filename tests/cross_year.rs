@@ -1,6 +1,8 @@
 //! Cross-year checks (`--previous`, `--previous-dir`) on two years of the
 //! same agency: consistent, and copied with tables that do not carry over.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{check_json, run};

@@ -2,6 +2,8 @@
 //! reviewer would mark, in every format; realistic well-written reports stay
 //! silent; the rule docs are generated from the scripts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeMap;

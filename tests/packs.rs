@@ -2,6 +2,8 @@
 //! `--province`), editable without a compiler, unable to switch a national
 //! rule off; and `rules new` for a provincial author.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::Path;

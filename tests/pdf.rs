@@ -2,6 +2,8 @@
 //! tools, `cargo xtask pdf`) give what the DOCX files give, and every kind of
 //! bad PDF is refused with its own message and exit code 2, never a panic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{check_json, run};

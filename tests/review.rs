@@ -6,6 +6,8 @@
 //! The human-output snapshots run with a copy of four table rules only
 //! (`--rules`), so that they do not change as national rules are added.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

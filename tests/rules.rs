@@ -1,6 +1,8 @@
 //! The rules: per-rule fixtures that must fail and pass, rules edited without
 //! recompiling, and broken scripts that must not take the others down.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::Path;

@@ -2,13 +2,24 @@
 //!
 //! - `ci`: the full local check, the same commands as `.ci/run`.
 //! - `fixtures`: regenerate the committed DOCX fixtures from their sources in
-//!   `tests/fixtures/src/` with LibreOffice (`soffice`), so they are written by a
-//!   real word processor, not by our own code.
+//!   `tests/fixtures/src/` (HTML and Flat ODT) with LibreOffice (`soffice`), so
+//!   they are written by a real word processor, not by our own code
+//!   (`fixtures.rs`).
+//! - `bench`: speed and memory on a generated DOCX corpus against a raw
+//!   scan of the same files (`bench.rs`, corpus in `corpus.rs`).
+//! - `fuzz`: structure-aware mutation fuzzing on stable (`fuzz.rs`).
 //! - `docs`: regenerate `docs/rules.md` from the rules' metadata.
 //! - `regions`: regenerate the administrative-division table in core.
 //! - `format-fixtures`: regenerate the XLSX/XLS, GBK HTML and `pdftotext -layout`
 //!   fixtures (`format_fixtures.rs`).
 //! - `pdf`: regenerate the PDF fixtures (`pdf.rs`).
+
+#![forbid(unsafe_code)]
+
+mod bench;
+mod corpus;
+mod fixtures;
+mod fuzz;
 
 use std::process::Command;
 
@@ -23,21 +34,23 @@ fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "ci" => ci(),
-        "fixtures" => fixtures(),
+        "fixtures" => fixtures::run(),
+        "bench" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "docs" => docs::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "format-fixtures" => format_fixtures::run(),
         "pdf" => pdf::pdf(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  fuzz      structure-aware mutation fuzzing of every adapter and recognition (--seconds N)\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)"
             );
             bail!("unknown task {task:?}")
         }
     }
 }
 
-fn cargo(args: &[&str]) -> Result<()> {
+pub(crate) fn cargo(args: &[&str]) -> Result<()> {
     eprintln!("== cargo {}", args.join(" "));
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
@@ -60,32 +73,4 @@ fn ci() -> Result<()> {
         "-D",
         "warnings",
     ])
-}
-
-fn fixtures() -> Result<()> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let src = root.join("tests/fixtures/src");
-    let out = root.join("tests/fixtures");
-    for entry in std::fs::read_dir(&src)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "html") {
-            eprintln!("== soffice: {} -> docx", path.display());
-            let status = Command::new("soffice")
-                .args([
-                    "--headless",
-                    "--infilter=HTML (StarWriter)",
-                    "--convert-to",
-                    "docx:MS Word 2007 XML",
-                    "--outdir",
-                ])
-                .arg(&out)
-                .arg(&path)
-                .status()
-                .context("running soffice (install libreoffice-writer-nogui)")?;
-            if !status.success() {
-                bail!("soffice failed on {}", path.display());
-            }
-        }
-    }
-    Ok(())
 }

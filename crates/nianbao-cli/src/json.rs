@@ -26,7 +26,7 @@ enum FileError<'a> {
 
 /// A value with `fingerprint` added (an additive field of version 1).
 fn with_fingerprint(v: impl Serialize, fp: String) -> Value {
-    let mut v = serde_json::to_value(v).expect("findings serialise");
+    let mut v = serde_json::to_value(v).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
         m.insert("fingerprint".into(), Value::String(fp));
     }
@@ -84,7 +84,8 @@ pub fn render(run: &Run) -> String {
         "fixed": run.review.fixed,
         "unused_ignores": run.review.unused_ignores,
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
+    // Serialising a Value cannot fail; the compact form is the fallback.
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string());
     s.push('\n');
     s
 }

@@ -1,5 +1,7 @@
 //! The `nianbao` command line.
 
+#![forbid(unsafe_code)]
+
 mod batch;
 mod config;
 mod cross_year;

@@ -169,7 +169,8 @@ pub fn render(run: &Run) -> String {
             },
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON values always serialise");
+    // Serialising a Value cannot fail; the compact form is the fallback.
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string());
     s.push('\n');
     s
 }
@@ -202,7 +203,7 @@ fn result(r: &FileResult, index: usize, f: &Finding, rule_index: Option<usize>) 
         logical.insert("kind".into(), json!("element"));
         logical.insert(
             "properties".into(),
-            serde_json::to_value(loc).expect("locations serialise"),
+            serde_json::to_value(loc).unwrap_or(Value::Null),
         );
         location["logicalLocations"] = json!([Value::Object(logical)]);
     }

@@ -1,6 +1,8 @@
 //! nianbao core: the report model, the format-adapter trait, recognition of the
 //! national tables, the Rhai rule engine and findings. See `ARCHITECTURE.md`.
 
+#![forbid(unsafe_code)]
+
 pub mod adapter;
 pub mod check;
 pub mod document;

@@ -75,7 +75,23 @@ impl Table {
     }
 
     pub fn cell(&self, row: &str, column: &str) -> Option<&Cell> {
-        self.cells.get(&(row.to_string(), column.to_string()))
+        // Rules look cells up thousands of times per report: the key is
+        // built in a reused per-thread buffer instead of two new Strings.
+        thread_local! {
+            static KEY: std::cell::RefCell<(String, String)> = const {
+                std::cell::RefCell::new((String::new(), String::new()))
+            };
+        }
+        KEY.with(|k| {
+            let Ok(mut k) = k.try_borrow_mut() else {
+                return self.cells.get(&(row.to_string(), column.to_string()));
+            };
+            k.0.clear();
+            k.0.push_str(row);
+            k.1.clear();
+            k.1.push_str(column);
+            self.cells.get(&*k)
+        })
     }
 
     pub fn set(&mut self, row: &str, column: &str, cell: Cell) {

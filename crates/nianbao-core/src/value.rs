@@ -58,10 +58,9 @@ const DASHES: &[&str] = &[
 /// Parses the text of a cell: NFKC (full-width digits), whitespace removed,
 /// thousands separators dropped. The original text is kept by the caller.
 pub fn parse_cell_text(text: &str) -> Value {
-    let norm: String = text
-        .nfkc()
-        .filter(|c| !c.is_whitespace() && *c != '\u{200b}' && *c != '\u{feff}')
-        .collect();
+    let norm: String = nfkc_filtered(text, |c| {
+        (!c.is_whitespace() && c != '\u{200b}' && c != '\u{feff}').then_some(c)
+    });
     if norm.is_empty() {
         return Value::Blank;
     }
@@ -126,21 +125,76 @@ fn parse_number(s: &str) -> Option<Value> {
 /// Normalises a label for matching: NFKC, no whitespace, unified quotes and
 /// brackets, so 「自\n然\n人」, 「( 一 )予以公开」 and 「（一）予以公开」 compare equal.
 pub fn normalize_label(text: &str) -> String {
-    text.nfkc()
-        .filter(|c| !c.is_whitespace() && *c != '\u{200b}' && *c != '\u{feff}')
-        .map(|c| match c {
+    nfkc_filtered(text, |c| {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            return None;
+        }
+        Some(match c {
             '“' | '”' | '「' | '」' | '『' | '』' | '\'' | '‘' | '’' => '"',
             '【' | '[' | '〔' => '(',
             '】' | ']' | '〕' => ')',
             '、' | '．' | '。' => '.',
             _ => c,
         })
-        .collect()
+    })
+}
+
+/// NFKC of one character when it is ASCII, a CJK unified ideograph, a
+/// full-width form or common CJK punctuation; `None` for anything else. None
+/// of these decomposes into more than one character or composes with a
+/// neighbour, so mapping them one by one is exactly NFKC of the string.
+fn simple_nfkc(c: char) -> Option<char> {
+    match c {
+        '\0'..='\x7f' | '\u{4e00}'..='\u{9fff}' => Some(c),
+        // Full-width ASCII: 「１２」, 「（」, 「，」.
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0),
+        '\u{3000}' => Some(' '),
+        '\u{3001}' | '\u{3002}' | '\u{3008}'..='\u{3011}' | '\u{3014}'..='\u{301b}' => Some(c),
+        '—' | '‘' | '’' | '“' | '”' | '·' => Some(c),
+        _ => None,
+    }
+}
+
+/// NFKC then `map` (which may drop characters), with a fast path for text
+/// made only of [`simple_nfkc`] characters, as table cells and labels are:
+/// full normalisation is most of the cost of reading a table otherwise.
+pub fn nfkc_filtered(text: &str, map: impl Fn(char) -> Option<char>) -> String {
+    if text.chars().all(|c| simple_nfkc(c).is_some()) {
+        text.chars()
+            .filter_map(|c| simple_nfkc(c).and_then(&map))
+            .collect()
+    } else {
+        text.nfkc().filter_map(map).collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path is exactly NFKC for every character it takes.
+    #[test]
+    fn simple_nfkc_agrees_with_nfkc() {
+        let mut taken = 0;
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            if let Some(m) = simple_nfkc(c) {
+                taken += 1;
+                assert_eq!(
+                    m.to_string(),
+                    c.to_string().nfkc().collect::<String>(),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        assert!(taken > 20_000);
+        let mixed = "（一）予以公开　１２件，“三安全一稳定”";
+        assert_eq!(nfkc_filtered(mixed, Some), mixed.nfkc().collect::<String>());
+        // Outside the fast path: ①, the Kangxi radical ⼀, combining marks.
+        for s in ["①", "⼀", "e\u{301}", "㎡"] {
+            assert_eq!(nfkc_filtered(s, Some), s.nfkc().collect::<String>());
+        }
+    }
 
     #[test]
     fn numbers_in_their_real_spellings() {

@@ -17,6 +17,8 @@ const MAX_RATIO: u64 = 200;
 pub struct Parts {
     pub document: String,
     pub numbering: Option<String>,
+    /// Read only when there is numbering: styles matter here only for theirs.
+    pub styles: Option<String>,
 }
 
 pub fn is_ole2(bytes: &[u8]) -> bool {
@@ -56,9 +58,14 @@ pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
     let document = read_entry(&mut zip, &main, &mut budget)?
         .ok_or_else(|| AdapterError::new(format!("DOCX 中缺少正文（{main}）")))?;
     let numbering = read_entry(&mut zip, "word/numbering.xml", &mut budget)?;
+    let styles = match numbering {
+        Some(_) => read_entry(&mut zip, "word/styles.xml", &mut budget)?,
+        None => None,
+    };
     Ok(Parts {
         document,
         numbering,
+        styles,
     })
 }
 
@@ -99,7 +106,16 @@ fn read_entry(
     (&mut file)
         .take(limit + 1)
         .read_to_end(&mut data)
-        .map_err(|e| AdapterError::new(format!("DOCX 文件已损坏，{name} 无法解压：{e}")))?;
+        .map_err(|e| {
+            // The zip crate stops an entry that inflates past its declared size.
+            if e.to_string().contains("larger than its declared") {
+                AdapterError::new(format!(
+                    "DOCX 中的 {name} 解压后超过声明的大小（疑似压缩炸弹），拒绝读取"
+                ))
+            } else {
+                AdapterError::new(format!("DOCX 文件已损坏，{name} 无法解压：{e}"))
+            }
+        })?;
     if data.len() as u64 > limit {
         return Err(AdapterError::new(format!(
             "DOCX 中的 {name} 解压后超过 {} MiB（疑似压缩炸弹），拒绝读取",

@@ -3,11 +3,16 @@
 //! Output is the generic document of core: paragraphs, and tables as
 //! rectangular grids with `w:gridSpan` and `w:vMerge` expanded. Tracked
 //! deletions, field codes and the fallback copy of alternate content are left
-//! out; list numbering from `word/numbering.xml` is rendered into the text so
+//! out (the text is read as if every tracked change were accepted); list
+//! numbering from `word/numbering.xml`, given directly or through the
+//! paragraph style (`word/styles.xml`), is rendered into the text so
 //! 「一、总体情况」 is found even when 「一、」 is automatic.
+
+#![forbid(unsafe_code)]
 
 mod container;
 mod numbering;
+mod styles;
 mod xml;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
@@ -39,8 +44,12 @@ impl FormatAdapter for DocxAdapter {
 /// Reads a DOCX from its bytes.
 pub fn read(bytes: &[u8]) -> Result<nianbao_core::document::Document, AdapterError> {
     let parts = container::open(bytes)?;
+    let styles = match &parts.styles {
+        Some(xml) => styles::Styles::parse(xml)?,
+        None => styles::Styles::default(),
+    };
     let numbering = match &parts.numbering {
-        Some(xml) => numbering::Numbering::parse(xml)?,
+        Some(xml) => numbering::Numbering::parse(xml, styles)?,
         None => numbering::Numbering::default(),
     };
     xml::parse_document(&parts.document, numbering)

@@ -7,24 +7,43 @@ use nianbao_core::adapter::AdapterError;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::styles::Styles;
+
 #[derive(Debug, Clone, Default)]
 struct Level {
     format: String,
     text: String,
     start: u32,
+    /// The paragraph style linked to this level (headings numbered by style).
+    p_style: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Abstract {
+    levels: HashMap<u32, Level>,
+    /// `w:numStyleLink`: the levels are those of a numbering style's list.
+    num_style_link: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Num {
+    abstract_id: String,
+    /// `w:lvlOverride/w:startOverride`: this instance restarts at these values.
+    start_overrides: HashMap<u32, u32>,
 }
 
 #[derive(Debug, Default)]
 pub struct Numbering {
-    /// abstractNumId → levels by ilvl.
-    abstracts: HashMap<String, HashMap<u32, Level>>,
-    /// numId → abstractNumId.
-    nums: HashMap<String, String>,
-    /// Counters per (abstract list, level).
+    abstracts: HashMap<String, Abstract>,
+    nums: HashMap<String, Num>,
+    styles: Styles,
+    /// Counters per (list instance, level). A list instance is the abstract
+    /// list, shared by every w:num pointing to it, unless the w:num restarts
+    /// the numbering with an override.
     counters: HashMap<(String, u32), u32>,
 }
 
-fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+pub(crate) fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
     e.try_get_attribute(name)
         .ok()
         .flatten()
@@ -32,31 +51,65 @@ fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
 }
 
 impl Numbering {
-    pub fn parse(xml: &str) -> Result<Numbering, AdapterError> {
-        let mut n = Numbering::default();
+    pub fn parse(xml: &str, styles: Styles) -> Result<Numbering, AdapterError> {
+        let mut n = Numbering {
+            styles,
+            ..Numbering::default()
+        };
         let mut reader = Reader::from_str(xml);
         let (mut abs, mut num, mut lvl): (Option<String>, Option<String>, Option<u32>) =
             (None, None, None);
+        let mut override_lvl: Option<u32> = None;
         loop {
             let event = reader.read_event().map_err(|e| {
                 AdapterError::new(format!("DOCX 的编号定义（numbering.xml）格式错误：{e}"))
             })?;
             match event {
                 Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
-                    "w:abstractNum" => abs = attr(&e, "w:abstractNumId"),
+                    "w:abstractNum" => {
+                        abs = attr(&e, "w:abstractNumId");
+                        if let Some(a) = &abs {
+                            n.abstracts.entry(a.clone()).or_default();
+                        }
+                    }
                     "w:num" => num = attr(&e, "w:numId"),
                     "w:abstractNumId" => {
                         if let (Some(id), Some(a)) = (&num, attr(&e, "w:val")) {
-                            n.nums.insert(id.clone(), a);
+                            n.nums.entry(id.clone()).or_default().abstract_id = a;
                         }
                     }
-                    "w:lvl" => lvl = attr(&e, "w:ilvl").and_then(|v| v.parse().ok()),
-                    name @ ("w:numFmt" | "w:lvlText" | "w:start") => {
+                    "w:lvlOverride" => {
+                        override_lvl = attr(&e, "w:ilvl").and_then(|v| v.parse().ok())
+                    }
+                    "w:startOverride" => {
+                        if let (Some(id), Some(l), Some(v)) = (
+                            &num,
+                            override_lvl,
+                            attr(&e, "w:val").and_then(|v| v.parse().ok()),
+                        ) {
+                            n.nums
+                                .entry(id.clone())
+                                .or_default()
+                                .start_overrides
+                                .insert(l, v);
+                        }
+                    }
+                    "w:numStyleLink" => {
+                        if let Some(a) = &abs {
+                            n.abstracts.entry(a.clone()).or_default().num_style_link =
+                                attr(&e, "w:val");
+                        }
+                    }
+                    "w:lvl" if num.is_none() => {
+                        lvl = attr(&e, "w:ilvl").and_then(|v| v.parse().ok())
+                    }
+                    name @ ("w:numFmt" | "w:lvlText" | "w:start" | "w:pStyle") => {
                         if let (Some(a), Some(l), Some(v)) = (&abs, lvl, attr(&e, "w:val")) {
                             let level = n
                                 .abstracts
                                 .entry(a.clone())
                                 .or_default()
+                                .levels
                                 .entry(l)
                                 .or_insert(Level {
                                     start: 1,
@@ -65,6 +118,7 @@ impl Numbering {
                             match name {
                                 "w:numFmt" => level.format = v,
                                 "w:lvlText" => level.text = v,
+                                "w:pStyle" => level.p_style = Some(v),
                                 _ => level.start = v.parse().unwrap_or(1),
                             }
                         }
@@ -75,6 +129,7 @@ impl Numbering {
                     "w:abstractNum" => abs = None,
                     "w:num" => num = None,
                     "w:lvl" => lvl = None,
+                    "w:lvlOverride" => override_lvl = None,
                     _ => {}
                 },
                 Event::Eof => break,
@@ -84,46 +139,101 @@ impl Numbering {
         Ok(n)
     }
 
+    /// The abstract list behind `num_id`, following one `w:numStyleLink`.
+    fn abstract_of(&self, num_id: &str) -> Option<(&str, &Abstract)> {
+        let id = self.nums.get(num_id)?.abstract_id.as_str();
+        let a = self.abstracts.get(id)?;
+        match &a.num_style_link {
+            Some(style) => {
+                let linked = self.styles.numbering(style)?;
+                let id = self.nums.get(&linked.num_id)?.abstract_id.as_str();
+                Some((id, self.abstracts.get(id)?))
+            }
+            None => Some((id, a)),
+        }
+    }
+
+    /// The label of a paragraph, 「一、」, from its own `w:numPr` (`num_id`,
+    /// `ilvl`) or else from its paragraph style. Advances the list's counters.
+    pub fn paragraph_label(
+        &mut self,
+        style: Option<&str>,
+        num_id: Option<&str>,
+        ilvl: Option<u32>,
+    ) -> Option<String> {
+        if let Some(num_id) = num_id {
+            // numId 0 is "no numbering", even if the style has some.
+            if num_id == "0" {
+                return None;
+            }
+            return self.next_label(num_id, ilvl.unwrap_or(0));
+        }
+        let style = style?;
+        let linked = self.styles.numbering(style)?;
+        let ilvl = ilvl.or(linked.ilvl).or_else(|| {
+            // The level that names this style.
+            let (_, a) = self.abstract_of(&linked.num_id)?;
+            a.levels
+                .iter()
+                .find(|(_, l)| l.p_style.as_deref() == Some(style))
+                .map(|(i, _)| *i)
+        });
+        self.next_label(&linked.num_id, ilvl.unwrap_or(0))
+    }
+
     /// The label of the next paragraph in list `num_id` at level `ilvl`: 「一、」.
     pub fn next_label(&mut self, num_id: &str, ilvl: u32) -> Option<String> {
-        let abs = self.nums.get(num_id)?.clone();
-        let levels = self.abstracts.get(&abs)?;
+        let (abs, abstract_list) = self.abstract_of(num_id)?;
+        let levels = &abstract_list.levels;
         let level = levels.get(&ilvl)?.clone();
-        let start = level.start;
+        let num = self.nums.get(num_id)?;
+        let instance = if num.start_overrides.is_empty() {
+            abs.to_string()
+        } else {
+            format!("num:{num_id}")
+        };
+        let start_of =
+            |l: u32, lv: &Level| num.start_overrides.get(&l).copied().unwrap_or(lv.start);
+        let start = start_of(ilvl, &level);
+        let mut above = Vec::new();
+        for l in 0..ilvl {
+            if let Some(lv) = levels.get(&l) {
+                above.push((l, lv.format.clone(), start_of(l, lv)));
+            }
+        }
         let value = {
             let c = self
                 .counters
-                .entry((abs.clone(), ilvl))
-                .or_insert(start - 1);
-            *c += 1;
+                .entry((instance.clone(), ilvl))
+                .or_insert(start.saturating_sub(1));
+            *c = c.saturating_add(1);
             *c
         };
         // A higher level restarts the levels below it.
-        self.counters.retain(|(a, l), _| *a != abs || *l <= ilvl);
+        self.counters
+            .retain(|(a, l), _| *a != instance || *l <= ilvl);
         if level.format == "none" || level.format == "bullet" {
             return None;
         }
-        let mut text = level.text.clone();
-        for l in 0..=ilvl {
-            let placeholder = format!("%{}", l + 1);
-            if !text.contains(&placeholder) {
-                continue;
-            }
-            let (n, fmt) = if l == ilvl {
-                (value, level.format.as_str())
-            } else {
-                let lv = levels.get(&l)?;
-                (
-                    self.counters
-                        .get(&(abs.clone(), l))
-                        .copied()
-                        .unwrap_or(lv.start),
-                    lv.format.as_str(),
-                )
-            };
-            text = text.replace(&placeholder, &format_number(n, fmt));
+        let mut text = level.text;
+        if !text.contains('%') {
+            return Some(text);
         }
-        Some(text)
+        for (l, format, start) in above {
+            let placeholder = format!("%{}", l + 1);
+            if text.contains(&placeholder) {
+                let n = self
+                    .counters
+                    .get(&(instance.clone(), l))
+                    .copied()
+                    .unwrap_or(start);
+                text = text.replace(&placeholder, &format_number(n, &format));
+            }
+        }
+        Some(text.replace(
+            &format!("%{}", ilvl + 1),
+            &format_number(value, &level.format),
+        ))
     }
 }
 
@@ -200,7 +310,7 @@ mod tests {
 
     #[test]
     fn chinese_counting_headings_and_sub_items() {
-        let mut n = Numbering::parse(XML).unwrap();
+        let mut n = Numbering::parse(XML, Styles::default()).unwrap();
         assert_eq!(n.next_label("3", 0).as_deref(), Some("一、"));
         assert_eq!(n.next_label("3", 1).as_deref(), Some("（一）"));
         assert_eq!(n.next_label("3", 1).as_deref(), Some("（二）"));

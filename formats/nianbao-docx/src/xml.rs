@@ -8,6 +8,13 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::numbering::Numbering;
 
+/// Grid cells (after merges are expanded) in one document: a real report has
+/// a few hundred; this bounds memory on hostile input (a table of a million
+/// rows, or spans multiplying a row's width).
+pub const MAX_CELLS: usize = 200_000;
+/// Paragraphs in one document.
+pub const MAX_PARAGRAPHS: usize = 200_000;
+
 /// A cell as written: its text, how many grid columns it spans, its vMerge.
 struct RawCell {
     text: String,
@@ -26,6 +33,8 @@ enum VMerge {
 struct TableState {
     rows: Vec<Vec<RawCell>>,
     row: Vec<RawCell>,
+    /// The row is a tracked deletion (`w:trPr/w:del`): gone once accepted.
+    row_deleted: bool,
     cell: Option<RawCell>,
     index: usize,
 }
@@ -34,8 +43,12 @@ struct TableState {
 #[derive(Default)]
 struct Para {
     text: String,
+    style: Option<String>,
     num_id: Option<String>,
-    ilvl: u32,
+    ilvl: Option<u32>,
+    /// The paragraph mark is a tracked deletion: once accepted, this paragraph
+    /// runs on into the next one.
+    mark_deleted: bool,
 }
 
 struct Parser {
@@ -47,18 +60,32 @@ struct Parser {
     table_count: usize,
     paragraph_count: usize,
     para: Option<Para>,
+    /// Text of paragraphs whose mark was deleted, waiting for the next paragraph.
+    carry: String,
     in_text: bool,
-    /// Inside w:del / w:moveFrom (tracked deletion), mc:Fallback, w:instrText.
+    /// Inside w:pPr (paragraph properties) / w:trPr (row properties).
+    in_ppr: bool,
+    in_trpr: bool,
+    /// Inside w:del / w:moveFrom (tracked deletion), mc:Fallback, w:instrText,
+    /// or the old properties of a tracked formatting change (w:pPrChange …).
     skip_depth: usize,
     /// Between fldChar begin and separate: field codes, not text.
     in_field_code: bool,
+    /// Cells (raw while reading, then expanded) and paragraphs still allowed.
+    cells_left: usize,
+    paragraphs_left: usize,
+    /// A limit was passed: reading stops with this error.
+    error: Option<AdapterError>,
 }
 
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.try_get_attribute(name)
-        .ok()
-        .flatten()
-        .map(|a| a.value.into_owned())
+use crate::numbering::attr;
+
+/// Elements whose content is not part of the accepted text or properties.
+fn skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "w:del" | "w:moveFrom" | "mc:Fallback" | "w:instrText" | "w:delText" | "w:delInstrText"
+    ) || name.ends_with("PrChange")
 }
 
 fn predefined(name: &str) -> Option<char> {
@@ -81,9 +108,15 @@ pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, Adapt
         table_count: 0,
         paragraph_count: 0,
         para: None,
+        carry: String::new(),
         in_text: false,
+        in_ppr: false,
+        in_trpr: false,
         skip_depth: 0,
         in_field_code: false,
+        cells_left: MAX_CELLS,
+        paragraphs_left: MAX_PARAGRAPHS,
+        error: None,
     };
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(false);
@@ -112,7 +145,11 @@ pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, Adapt
             Event::Eof => break,
             _ => {}
         }
+        if let Some(e) = p.error.take() {
+            return Err(e);
+        }
     }
+    p.flush_carry();
     if !p.tables.is_empty() {
         return Err(AdapterError::new(
             "DOCX 正文不完整：表格没有结束（文件可能被截断）",
@@ -132,22 +169,45 @@ impl Parser {
         let name = e.name();
         let name = name.as_ref();
         if self.skip_depth > 0 {
-            if !empty
-                && matches!(
-                    name,
-                    "w:del" | "w:moveFrom" | "mc:Fallback" | "w:instrText" | "w:delText"
-                )
-            {
+            if !empty && skipped(name) {
                 self.skip_depth += 1;
             }
             return;
         }
-        match name {
-            "w:del" | "w:moveFrom" | "mc:Fallback" | "w:instrText" | "w:delText" if !empty => {
-                self.skip_depth = 1
+        // A tracked deletion of a paragraph mark or a table row is a w:del
+        // inside the properties, not around content.
+        if name == "w:del" && (self.in_ppr || self.in_trpr) {
+            if self.in_trpr {
+                if let Some(t) = self.tables.last_mut() {
+                    t.row_deleted = true;
+                }
+            } else if let Some(p) = self.para.as_mut() {
+                p.mark_deleted = true;
             }
-            "w:p" if !empty => self.para = Some(Para::default()),
-            "w:p" => self.end_paragraph(Para::default()),
+            return;
+        }
+        match name {
+            _ if !empty && skipped(name) => self.skip_depth = 1,
+            "w:p" if !empty => {
+                self.para = Some(Para {
+                    text: std::mem::take(&mut self.carry),
+                    ..Para::default()
+                })
+            }
+            "w:p" => {
+                let text = std::mem::take(&mut self.carry);
+                self.end_paragraph(Para {
+                    text,
+                    ..Para::default()
+                })
+            }
+            "w:pPr" if !empty => self.in_ppr = true,
+            "w:trPr" if !empty => self.in_trpr = true,
+            "w:pStyle" => {
+                if let Some(p) = self.para.as_mut() {
+                    p.style = attr(e, "w:val");
+                }
+            }
             "w:t" if !empty => self.in_text = true,
             "w:tab" | "w:ptab" if self.para.is_some() => self.push_text("\t"),
             "w:br" | "w:cr" if self.para.is_some() => self.push_text("\n"),
@@ -163,10 +223,11 @@ impl Parser {
             }
             "w:ilvl" => {
                 if let Some(p) = self.para.as_mut() {
-                    p.ilvl = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    p.ilvl = attr(e, "w:val").and_then(|v| v.parse().ok());
                 }
             }
             "w:tbl" if !empty => {
+                self.flush_carry();
                 self.table_count += 1;
                 self.tables.push(TableState {
                     index: self.table_count,
@@ -174,6 +235,11 @@ impl Parser {
                 });
             }
             "w:tc" if !empty => {
+                if self.cells_left == 0 {
+                    self.error = Some(too_many_cells());
+                    return;
+                }
+                self.cells_left -= 1;
                 if let Some(t) = self.tables.last_mut() {
                     t.cell = Some(RawCell {
                         text: String::new(),
@@ -205,22 +271,22 @@ impl Parser {
 
     fn end(&mut self, name: &str) {
         if self.skip_depth > 0 {
-            if matches!(
-                name,
-                "w:del" | "w:moveFrom" | "mc:Fallback" | "w:instrText" | "w:delText"
-            ) {
+            if skipped(name) {
                 self.skip_depth -= 1;
             }
             return;
         }
         match name {
             "w:t" => self.in_text = false,
+            "w:pPr" => self.in_ppr = false,
+            "w:trPr" => self.in_trpr = false,
             "w:p" => {
                 if let Some(para) = self.para.take() {
                     self.end_paragraph(para);
                 }
             }
             "w:tc" => {
+                self.flush_carry();
                 if let Some(t) = self.tables.last_mut() {
                     if let Some(c) = t.cell.take() {
                         t.row.push(c);
@@ -230,11 +296,23 @@ impl Parser {
             "w:tr" => {
                 if let Some(t) = self.tables.last_mut() {
                     let row = std::mem::take(&mut t.row);
-                    t.rows.push(row);
+                    if !std::mem::take(&mut t.row_deleted) {
+                        t.rows.push(row);
+                    }
                 }
             }
             "w:tbl" => {
                 if let Some(t) = self.tables.pop() {
+                    // Raw cells were counted as read; the expanded grid must
+                    // fit what is left (spans can multiply a row's width).
+                    let raw: usize = t.rows.iter().map(Vec::len).sum();
+                    let width = grid_width(&t);
+                    let expanded = t.rows.len().saturating_mul(width);
+                    if expanded > self.cells_left.saturating_add(raw) {
+                        self.error = Some(too_many_cells());
+                        return;
+                    }
+                    self.cells_left = (self.cells_left + raw).saturating_sub(expanded);
                     let grid = expand(t);
                     if self.tables.is_empty() {
                         self.blocks.push(Block::Table(grid));
@@ -250,10 +328,32 @@ impl Parser {
         }
     }
 
+    /// A paragraph whose mark was deleted right before a table or the end of
+    /// a cell has nothing to run on into: it stays a paragraph.
+    fn flush_carry(&mut self) {
+        if !self.carry.is_empty() {
+            let text = std::mem::take(&mut self.carry);
+            self.end_paragraph(Para {
+                text,
+                ..Para::default()
+            });
+        }
+    }
+
     fn end_paragraph(&mut self, para: Para) {
         let mut text = para.text;
-        if let Some(num_id) = &para.num_id {
-            if let Some(label) = self.numbering.next_label(num_id, para.ilvl) {
+        // Word gives the joined paragraph the properties of the mark that
+        // survives, the next one: no label of its own.
+        if para.mark_deleted {
+            self.carry = text;
+            return;
+        }
+        if para.num_id.is_some() || para.style.is_some() {
+            if let Some(label) = self.numbering.paragraph_label(
+                para.style.as_deref(),
+                para.num_id.as_deref(),
+                para.ilvl,
+            ) {
                 text.insert_str(0, &label);
             }
         }
@@ -266,6 +366,13 @@ impl Parser {
             return;
         }
         if self.tables.is_empty() {
+            if self.paragraphs_left == 0 {
+                self.error = Some(AdapterError::new(format!(
+                    "DOCX 正文段落过多（超过 {MAX_PARAGRAPHS} 段），不像年度报告，拒绝读取"
+                )));
+                return;
+            }
+            self.paragraphs_left -= 1;
             self.paragraph_count += 1;
             if !text.trim().is_empty() {
                 self.blocks.push(Block::Paragraph(TextBlock {
@@ -279,15 +386,25 @@ impl Parser {
     }
 }
 
-/// Expands spans and vertical merges into a rectangular grid.
-fn expand(t: TableState) -> GridTable {
-    let index = t.index;
-    let width = t
-        .rows
+fn too_many_cells() -> AdapterError {
+    AdapterError::new(format!(
+        "DOCX 中的表格过大（超过 {MAX_CELLS} 个单元格），不像年度报告，拒绝读取"
+    ))
+}
+
+/// Grid columns: the widest row, spans counted.
+fn grid_width(t: &TableState) -> usize {
+    t.rows
         .iter()
         .map(|r| r.iter().map(|c| c.span).sum::<usize>())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// Expands spans and vertical merges into a rectangular grid.
+fn expand(t: TableState) -> GridTable {
+    let index = t.index;
+    let width = grid_width(&t);
     let mut grid: Vec<Vec<GridCell>> = Vec::with_capacity(t.rows.len());
     for (r, row) in t.rows.into_iter().enumerate() {
         let origin = |c: usize| Origin::Table {

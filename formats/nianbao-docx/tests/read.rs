@@ -1,12 +1,21 @@
 //! The DOCX reader on small documents written here, one WordprocessingML
 //! feature at a time, and on bad input of every kind.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{Cursor, Write};
 
 use nianbao_core::document::{Block, GridTable};
 use zip::write::SimpleFileOptions;
 
 fn docx(document: &str, numbering: Option<&str>) -> Vec<u8> {
+    match numbering {
+        Some(n) => docx_parts(document, &[("word/numbering.xml", n)]),
+        None => docx_parts(document, &[]),
+    }
+}
+
+fn docx_parts(document: &str, parts: &[(&str, &str)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opt = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     w.start_file("[Content_Types].xml", opt).unwrap();
@@ -18,9 +27,9 @@ fn docx(document: &str, numbering: Option<&str>) -> Vec<u8> {
         format!(r#"<w:document xmlns:w="w"><w:body>{document}</w:body></w:document>"#).as_bytes(),
     )
     .unwrap();
-    if let Some(n) = numbering {
-        w.start_file("word/numbering.xml", opt).unwrap();
-        w.write_all(n.as_bytes()).unwrap();
+    for (name, content) in parts {
+        w.start_file(*name, opt).unwrap();
+        w.write_all(content.as_bytes()).unwrap();
     }
     w.finish().unwrap().into_inner()
 }
@@ -174,6 +183,145 @@ fn automatic_numbering_becomes_heading_text() {
         texts(&doc.blocks),
         ["一、总体情况", "正文", "二、主动公开政府信息情况"]
     );
+}
+
+/// Two lists: 1 (一、 / （一）) and 2, whose levels come from the numbering
+/// style "ReportList" (`w:numStyleLink`), as Word writes multilevel lists.
+const NUMBERING: &str = r#"<w:numbering xmlns:w="w">
+  <w:abstractNum w:abstractNumId="1">
+    <w:lvl w:ilvl="0"><w:start w:val="1"/><w:pStyle w:val="Heading1"/><w:numFmt w:val="chineseCountingThousand"/><w:lvlText w:val="%1、"/></w:lvl>
+    <w:lvl w:ilvl="1"><w:start w:val="1"/><w:pStyle w:val="Heading2"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+  </w:abstractNum>
+  <w:abstractNum w:abstractNumId="2"><w:numStyleLink w:val="ReportList"/></w:abstractNum>
+  <w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>
+  <w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>
+  <w:num w:numId="3"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="4"/></w:lvlOverride></w:num>
+</w:numbering>"#;
+
+const STYLES: &str = r#"<w:styles xmlns:w="w">
+  <w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+  <w:style w:type="paragraph" w:styleId="Heading1"><w:basedOn w:val="Normal"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>
+  <w:style w:type="paragraph" w:styleId="Heading2"><w:basedOn w:val="Normal"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>
+  <w:style w:type="paragraph" w:styleId="ReportHeading"><w:basedOn w:val="Heading1"/></w:style>
+  <w:style w:type="numbering" w:styleId="ReportList"><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>
+</w:styles>"#;
+
+fn styled(style: &str, inner: &str) -> String {
+    format!("<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>{inner}</w:p>")
+}
+
+fn numbered(num_id: &str, ilvl: &str, inner: &str) -> String {
+    format!(
+        "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{ilvl}\"/><w:numId w:val=\"{num_id}\"/></w:numPr></w:pPr>{inner}</w:p>"
+    )
+}
+
+/// Headings numbered through their paragraph style, the level found by the
+/// `w:pStyle` of the list level, inherited through `w:basedOn`.
+#[test]
+fn numbering_inherited_through_the_paragraph_style() {
+    let body = [
+        styled("Heading1", &r("总体情况")),
+        styled("Heading2", &r("组织推动")),
+        styled("Heading2", &r("主动公开")),
+        p(&r("正文")),
+        styled("ReportHeading", &r("主动公开政府信息情况")),
+        styled("Heading2", &r("规章")),
+        // Direct numId 0 switches the style's numbering off.
+        format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/><w:numPr><w:numId w:val=\"0\"/></w:numPr></w:pPr>{}</w:p>",
+            r("不编号")
+        ),
+        // A direct w:ilvl with the style's list.
+        format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/><w:numPr><w:ilvl w:val=\"1\"/></w:numPr></w:pPr>{}</w:p>",
+            r("二级")
+        ),
+        // The list of a numbering style, reached through w:numStyleLink.
+        numbered("2", "0", &r("收到和处理政府信息公开申请情况")),
+        // The old properties of a formatting change are not the paragraph's.
+        format!(
+            "<w:p><w:pPr><w:pPrChange w:id=\"9\"><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr></w:pPrChange></w:pPr>{}</w:p>",
+            r("曾是标题")
+        ),
+    ]
+    .concat();
+    let bytes = docx_parts(
+        &body,
+        &[
+            ("word/numbering.xml", NUMBERING),
+            ("word/styles.xml", STYLES),
+        ],
+    );
+    let doc = nianbao_docx::read(&bytes).unwrap();
+    assert_eq!(
+        texts(&doc.blocks),
+        [
+            "一、总体情况",
+            "（一）组织推动",
+            "（二）主动公开",
+            "正文",
+            "二、主动公开政府信息情况",
+            "（一）规章",
+            "不编号",
+            "（二）二级",
+            "三、收到和处理政府信息公开申请情况",
+            "曾是标题",
+        ]
+    );
+}
+
+/// A w:num with a start override is a list of its own, restarting there.
+#[test]
+fn a_start_override_restarts_the_list() {
+    let body = [
+        numbered("1", "0", &r("甲")),
+        numbered("3", "0", &r("乙")),
+        numbered("3", "0", &r("丙")),
+        numbered("1", "0", &r("丁")),
+    ]
+    .concat();
+    let doc = nianbao_docx::read(&docx(&body, Some(NUMBERING))).unwrap();
+    assert_eq!(texts(&doc.blocks), ["一、甲", "四、乙", "五、丙", "二、丁"]);
+}
+
+/// A deleted paragraph mark joins the paragraph to the next one (which keeps
+/// its own properties); a deleted table row is gone, an inserted one stays.
+#[test]
+fn deleted_paragraph_marks_and_table_rows_are_accepted() {
+    let mark_deleted = |inner: &str| {
+        format!(
+            "<w:p><w:pPr><w:rPr><w:del w:id=\"1\" w:author=\"a\"/></w:rPr></w:pPr>{inner}</w:p>"
+        )
+    };
+    let body = [
+        mark_deleted(&r("一、总体")),
+        p(&r("情况")),
+        mark_deleted(&r("表前")),
+        table(&[
+            vec![tc("", "甲"), tc("", "1")],
+            vec![
+                "<w:trPr><w:del w:id=\"2\" w:author=\"a\" w:date=\"2024-01-01T00:00:00Z\"></w:del></w:trPr>"
+                    .to_string(),
+                tc("", "删掉的行"),
+                tc("", "9"),
+            ],
+            vec![
+                "<w:trPr><w:ins w:id=\"3\" w:author=\"a\"/></w:trPr>".to_string(),
+                tc("", "新增的行"),
+                tc("", "2"),
+            ],
+        ]),
+        mark_deleted(&r("结尾")),
+    ]
+    .concat();
+    let doc = nianbao_docx::read(&docx(&body, None)).unwrap();
+    assert_eq!(
+        texts(&doc.blocks),
+        ["一、总体情况", "表前", "[table 2x2]", "结尾"]
+    );
+    let g = grid(&doc, 0);
+    assert_eq!(g.rows[1][0].text, "新增的行");
 }
 
 fn error(bytes: &[u8]) -> String {

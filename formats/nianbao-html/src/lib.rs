@@ -17,6 +17,8 @@
 //! paragraphs that are only links, portal boilerplate (「当前位置」「发布时间」
 //! 「网站标识码」…), text before the report's title line and after its 落款 date.
 
+#![forbid(unsafe_code)]
+
 mod decode;
 mod walk;
 

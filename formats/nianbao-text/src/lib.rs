@@ -11,6 +11,8 @@
 //!   Rows whose numbers cannot be placed are not guessed at: they become
 //!   recognition notes (`cell-count`, `unknown-row`) of the report.
 
+#![forbid(unsafe_code)]
+
 pub mod layout;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
@@ -35,8 +37,13 @@ impl FormatAdapter for TextAdapter {
     }
 
     fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
-        if input.bytes.contains(&0) {
-            return Err(AdapterError::new("不是文本文件（含有二进制内容）"));
+        // UTF-16 (as Windows Notepad saves "Unicode") has zero bytes but a BOM.
+        let utf16 = encoding_rs::Encoding::for_bom(input.bytes)
+            .is_some_and(|(enc, _)| enc != encoding_rs::UTF_8);
+        if !utf16 && input.bytes.contains(&0) {
+            return Err(AdapterError::new(
+                "不是文本文件（含有二进制内容；若是无 BOM 的 UTF-16 文本，请另存为 UTF-8）",
+            ));
         }
         let text = decode(input.bytes)?;
         let (doc, notes) = read_text(&text);
@@ -64,8 +71,8 @@ pub fn read_text(text: &str) -> (Document, Vec<RecognitionNote>) {
     }
 }
 
-/// UTF-8 (with or without BOM), else GB18030 (a superset of GBK), as Chinese
-/// Windows tools save text.
+/// UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (a superset
+/// of GBK), as Chinese Windows tools save text.
 pub fn decode(bytes: &[u8]) -> Result<String, AdapterError> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
@@ -155,9 +162,10 @@ pub fn parse(text: &str) -> Document {
         match table.as_mut() {
             // A further line of the last cell (no blank line in between).
             Some(t) if !previous_blank && !t.row.is_empty() => {
-                let cell = t.row.last_mut().expect("row is not empty");
-                cell.0.push('\n');
-                cell.0.push_str(line);
+                if let Some(cell) = t.row.last_mut() {
+                    cell.0.push('\n');
+                    cell.0.push_str(line);
+                }
             }
             _ => {
                 if let Some(t) = table.take() {

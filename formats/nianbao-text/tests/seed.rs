@@ -2,6 +2,8 @@
 //! `pdftotext -layout`, read through this adapter and core recognition, give
 //! exactly the report transcribed by hand in tests/fixtures/seed.yaml.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use nianbao_core::recognize::recognize;
 use nianbao_core::schema::TableKey;
 

@@ -9,6 +9,8 @@
 //! 「1」, 1.5 stays 「1.5」), formula cells by their cached value, text as is
 //! (core normalises 「 ３ 」).
 
+#![forbid(unsafe_code)]
+
 mod layout;
 mod value;
 

@@ -7,6 +7,8 @@
 //! serde-saphyr forbids `unsafe`, has resource budgets on by default and
 //! gives line/column for every value through `Spanned`.
 
+#![forbid(unsafe_code)]
+
 mod write;
 
 use std::collections::BTreeMap;

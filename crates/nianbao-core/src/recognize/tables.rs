@@ -3,7 +3,9 @@
 //! Labels are compared after [`normalize_label`], so vertical headers
 //! (「自\n然\n人」), stray spaces and full-width punctuation do not matter.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use crate::document::{GridCell, GridTable};
 #[cfg(test)]
@@ -11,6 +13,30 @@ use crate::model::Origin;
 use crate::model::{Cell, RecognitionNote, Table};
 use crate::schema::{RowSpec, T2, T3, T4, TableKey, TableSchema};
 use crate::value::{Value, normalize_label, parse_cell_text};
+
+/// [`normalize_label`] of a string of the schema (a label or a keyword),
+/// computed once for the whole run rather than on every comparison.
+fn norm(s: &'static str) -> Cow<'static, str> {
+    static NORMALIZED: LazyLock<HashMap<(usize, usize), String>> = LazyLock::new(|| {
+        let mut map = HashMap::new();
+        for schema in [&T2, &T3, &T4] {
+            let strings = schema
+                .rows
+                .iter()
+                .flat_map(|r| std::iter::once(r.label).chain(r.keywords.iter().copied()))
+                .chain(schema.columns.iter().map(|c| c.label));
+            for s in strings {
+                map.insert((s.as_ptr() as usize, s.len()), normalize_label(s));
+            }
+        }
+        map
+    });
+    match NORMALIZED.get(&(s.as_ptr() as usize, s.len())) {
+        Some(n) => Cow::Borrowed(n.as_str()),
+        // Not a schema string: normalised each time.
+        None => Cow::Owned(normalize_label(s)),
+    }
+}
 
 /// Marks of the superseded 2019 试行 format.
 const OLD_FORMAT_MARKS: &[&str] = &[
@@ -200,17 +226,16 @@ impl TableRecognizer {
     fn read_rows(&mut self, grid: &GridTable, schema: &'static TableSchema, map: &ColumnMap) {
         for row in &grid.rows {
             let leaf = leaf_label(row, map.first_data);
-            let data: Vec<(usize, &GridCell)> = row
+            let data: Vec<(&'static str, &GridCell)> = row
                 .iter()
                 .enumerate()
                 .skip(map.first_data)
-                .filter(|(c, _)| map.keys.get(*c).copied().flatten().is_some())
+                .filter_map(|(c, cell)| Some((map.keys.get(c).copied().flatten()?, cell)))
                 .collect();
             match match_row(schema, &leaf) {
                 Some(spec) => {
                     self.note_label_variant(schema.key, spec, &leaf, row);
-                    for (c, cell) in data {
-                        let col = map.keys[c].expect("filtered to mapped columns");
+                    for (col, cell) in data {
                         self.put(schema.key, grid, spec.key, col, cell);
                     }
                 }
@@ -269,7 +294,7 @@ impl TableRecognizer {
     }
 
     fn note_label_variant(&mut self, key: TableKey, spec: &RowSpec, leaf: &str, row: &[GridCell]) {
-        if strip_numbering(leaf) != strip_numbering(&normalize_label(spec.label)) {
+        if strip_numbering(leaf) != strip_numbering(&norm(spec.label)) {
             self.notes.push(RecognitionNote {
                 code: "label-variant".into(),
                 table: Some(key),
@@ -355,11 +380,11 @@ impl TableRecognizer {
             let block = header
                 .iter()
                 .rev()
-                .find_map(|h| T4.rows.iter().find(|r| normalize_label(r.label) == *h));
+                .find_map(|h| T4.rows.iter().find(|r| norm(r.label) == *h));
             let outcome = header
                 .iter()
                 .rev()
-                .find_map(|h| T4.columns.iter().find(|k| normalize_label(k.label) == *h));
+                .find_map(|h| T4.columns.iter().find(|k| norm(k.label) == *h));
             if let (Some(block), Some(outcome)) = (block, outcome) {
                 mapped.push((c, block.key, outcome.key));
             }
@@ -389,10 +414,7 @@ impl TableRecognizer {
                 .iter()
                 .map(|r| r.label)
                 .chain(T4.columns.iter().map(|c| c.label));
-            if named
-                .into_iter()
-                .all(|l| header.contains(&normalize_label(l)))
-            {
+            if named.into_iter().all(|l| header.contains(&*norm(l))) {
                 mapped = T4
                     .rows
                     .iter()
@@ -455,7 +477,7 @@ fn header_columns(grid: &GridTable, schema: &'static TableSchema) -> Option<Colu
                 schema
                     .columns
                     .iter()
-                    .find(|k| normalize_label(k.label) == h)
+                    .find(|k| norm(k.label) == h)
                     .map(|k| k.key)
             });
     }
@@ -496,7 +518,7 @@ fn official_order(
     if !schema
         .columns
         .iter()
-        .all(|c| header.contains(&normalize_label(c.label)))
+        .all(|c| header.contains(&*norm(c.label)))
     {
         return None;
     }
@@ -566,11 +588,7 @@ fn match_row(schema: &'static TableSchema, label: &str) -> Option<&'static RowSp
     schema
         .rows
         .iter()
-        .filter(|spec| {
-            spec.keywords
-                .iter()
-                .all(|k| label.contains(&normalize_label(k)))
-        })
+        .filter(|spec| spec.keywords.iter().all(|k| label.contains(&*norm(k))))
         .max_by_key(|spec| {
             spec.keywords
                 .iter()
@@ -582,7 +600,7 @@ fn match_row(schema: &'static TableSchema, label: &str) -> Option<&'static RowSp
 fn is_header_row(row: &[GridCell], schema: &TableSchema) -> bool {
     row.iter().any(|c| {
         let h = normalize_label(&c.text);
-        schema.columns.iter().any(|k| normalize_label(k.label) == h)
+        schema.columns.iter().any(|k| norm(k.label) == h)
     })
 }
 

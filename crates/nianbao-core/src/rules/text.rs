@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use regex::{Regex, RegexBuilder};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, Map, Position};
@@ -23,22 +24,29 @@ const CACHE_SIZE: usize = 256;
 
 thread_local! {
     // Scripts pass literal patterns; compiling them once per thread keeps a
-    // rule's cost per report to the matching itself.
-    static REGEX_CACHE: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+    // rule's cost per report to the matching itself. Shared by `Rc`, not
+    // cloned: a cloned `Regex` gets a new, empty search cache, and building
+    // that (the lazy DFA's tables) cost more than the match.
+    static REGEX_CACHE: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
+    /// Sorted character bigrams of recently compared texts (rules compare
+    /// every sentence with every other, so each text comes back many times).
+    static BIGRAMS: RefCell<HashMap<String, Rc<[u64]>>> = RefCell::new(HashMap::new());
 }
 
-fn compiled(pattern: &str) -> Res<Regex> {
+fn compiled(pattern: &str) -> Res<Rc<Regex>> {
     if pattern.len() > MAX_PATTERN {
         return fail(format!("正则表达式过长（{} 字节）", pattern.len()));
     }
     if let Some(re) = REGEX_CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(re);
     }
-    let re = RegexBuilder::new(pattern)
-        .size_limit(1 << 20)
-        .dfa_size_limit(1 << 20)
-        .build()
-        .or_else(|e| fail(format!("正则表达式有误：{pattern}：{e}")))?;
+    let re = Rc::new(
+        RegexBuilder::new(pattern)
+            .size_limit(1 << 20)
+            .dfa_size_limit(1 << 20)
+            .build()
+            .or_else(|e| fail(format!("正则表达式有误：{pattern}：{e}")))?,
+    );
     REGEX_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_SIZE {
@@ -118,24 +126,53 @@ fn letters(text: &str) -> Vec<char> {
 
 /// Dice coefficient of character bigrams (0.0–1.0), after [`letters`].
 pub fn similarity(a: &str, b: &str) -> f64 {
-    let (a, b) = (letters(a), letters(b));
-    if a.len() < 2 || b.len() < 2 {
-        return if a == b && !a.is_empty() { 1.0 } else { 0.0 };
+    let (ga, gb) = (bigrams(a), bigrams(b));
+    match (ga.len(), gb.len()) {
+        // Fewer than two letters: equal non-empty texts are the same, else not.
+        (0, 0) => {
+            let (a, b) = (letters(a), letters(b));
+            return if a == b && !a.is_empty() { 1.0 } else { 0.0 };
+        }
+        (0, _) | (_, 0) => return 0.0,
+        _ => {}
     }
-    let mut grams: HashMap<(char, char), i32> = HashMap::new();
-    for w in a.windows(2) {
-        *grams.entry((w[0], w[1])).or_default() += 1;
-    }
-    let mut common = 0;
-    for w in b.windows(2) {
-        if let Some(n) = grams.get_mut(&(w[0], w[1])) {
-            if *n > 0 {
-                *n -= 1;
+    // Multiset intersection of two sorted lists.
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < ga.len() && j < gb.len() {
+        match ga[i].cmp(&gb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
                 common += 1;
+                i += 1;
+                j += 1;
             }
         }
     }
-    2.0 * common as f64 / (a.len() - 1 + b.len() - 1) as f64
+    2.0 * common as f64 / (ga.len() + gb.len()) as f64
+}
+
+/// The sorted bigrams of [`letters`], each pair of chars packed in a u64;
+/// memoised per thread (bounded).
+fn bigrams(text: &str) -> Rc<[u64]> {
+    if let Some(g) = BIGRAMS.with(|c| c.borrow().get(text).cloned()) {
+        return g;
+    }
+    let l = letters(text);
+    let mut g: Vec<u64> = l
+        .windows(2)
+        .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1]))
+        .collect();
+    g.sort_unstable();
+    let g: Rc<[u64]> = g.into();
+    BIGRAMS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 4 * CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(text.to_string(), g.clone());
+    });
+    g
 }
 
 /// Pairs `(i, j, similarity)`, `i < j`, of texts whose [`similarity`] is at
@@ -332,6 +369,11 @@ mod tests {
         assert_eq!(s, ["第一句。", "第二句；", "第三句"]);
         assert!(similarity("2022年收到申请5件。", "2023年收到申请7件") > 0.99);
         assert!(similarity("推动工作健康有序开展", "完全不同的一句话") < 0.2);
+        // Bigrams counted as a multiset: 「啊啊啊」 has two 「啊啊」, 「啊啊」 one.
+        assert!((similarity("啊啊啊", "啊啊") - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(similarity("甲", "甲"), 1.0);
+        assert_eq!(similarity("甲", "乙"), 0.0);
+        assert_eq!(similarity("，。", "，。"), 0.0);
         assert_eq!(edit_distance("只计这一情况", "只计这一情形"), 1);
         let texts: Vec<String> = [
             "推动工作健康有序开展，完善制度",

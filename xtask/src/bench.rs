@@ -1,0 +1,335 @@
+//! `cargo xtask bench`: end-to-end speed and memory on a generated corpus of
+//! realistic DOCX reports, against the physical limit measured in the same
+//! run (a raw scan: unzip `word/document.xml`, one quick-xml event pass).
+//!
+//! ```text
+//! cargo xtask bench                 # 2,000 files, 3 rounds; table + target/bench.json
+//! cargo xtask bench --files 500 --rounds 5
+//! cargo xtask bench gen DIR N       # only the corpus (run by the release build)
+//! cargo xtask bench rawscan DIR     # only the raw scan (run by the release build)
+//! ```
+//!
+//! Wall-clock time on a shared machine is noisy; when `perf` works, user-space
+//! instruction counts are measured too, and they are the stable figure to
+//! compare before and after a change. Peak RSS comes from `/usr/bin/time`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::corpus;
+
+pub fn run(args: &[String]) -> Result<()> {
+    match args.first().map(String::as_str) {
+        Some("gen") => {
+            let dir = args.get(1).context("bench gen DIR N")?;
+            let n = args.get(2).context("bench gen DIR N")?.parse()?;
+            corpus::generate(Path::new(dir), n)?;
+            Ok(())
+        }
+        Some("rawscan") => rawscan(Path::new(args.get(1).context("bench rawscan DIR")?)),
+        _ => bench(args),
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The sorted `.docx` files under `dir`.
+fn docx_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "docx") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The physical limit: per file, read it, inflate word/document.xml, and run
+/// one quick-xml event pass over it. One thread.
+fn rawscan(dir: &Path) -> Result<()> {
+    let mut events = 0u64;
+    let mut bytes_xml = 0u64;
+    let files = docx_files(dir)?;
+    for path in &files {
+        let bytes = std::fs::read(path)?;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")?.read_to_string(&mut xml)?;
+        bytes_xml += xml.len() as u64;
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event()? {
+                quick_xml::events::Event::Eof => break,
+                _ => events += 1,
+            }
+        }
+    }
+    println!(
+        "{} files, {} MB of document.xml, {events} XML events",
+        files.len(),
+        bytes_xml / 1_000_000
+    );
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Sample {
+    wall: f64,
+    rss_kb: u64,
+    instructions: Option<u64>,
+}
+
+/// Whether `perf stat` can count instructions here (in many VMs and
+/// containers the counter is "<not supported>").
+fn perf_works() -> bool {
+    Command::new("perf")
+        .args(["stat", "-x,", "-e", "instructions:u", "true"])
+        .stdout(Stdio::null())
+        .output()
+        .is_ok_and(|o| {
+            o.status.success()
+                && String::from_utf8_lossy(&o.stderr).lines().any(|l| {
+                    l.contains("instructions") && l.starts_with(|c: char| c.is_ascii_digit())
+                })
+        })
+}
+
+/// Runs `program args` once under /usr/bin/time (and perf stat).
+fn measure(program: &Path, args: &[&str], perf: bool) -> Result<Sample> {
+    let tmp = root().join("target/bench-tmp");
+    std::fs::create_dir_all(&tmp)?;
+    let time_out = tmp.join("time.txt");
+    let perf_out = tmp.join("perf.txt");
+    let mut cmd = if perf {
+        let mut c = Command::new("perf");
+        c.args(["stat", "-x,", "-e", "instructions:u", "-o"])
+            .arg(&perf_out)
+            .arg("--")
+            .arg("/usr/bin/time");
+        c
+    } else {
+        Command::new("/usr/bin/time")
+    };
+    cmd.args(["-f", "%M", "-o"])
+        .arg(&time_out)
+        .arg(program)
+        .args(args)
+        .stdout(Stdio::null());
+    let start = Instant::now();
+    let status = cmd
+        .status()
+        .with_context(|| format!("running {}", program.display()))?;
+    let wall = start.elapsed().as_secs_f64();
+    // nianbao exits 1 when it finds something: that is the expected outcome.
+    if !matches!(status.code(), Some(0 | 1)) {
+        bail!("{} {args:?} failed: {status}", program.display());
+    }
+    let rss_kb = std::fs::read_to_string(&time_out)?
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0);
+    let instructions = if perf {
+        std::fs::read_to_string(&perf_out)?
+            .lines()
+            .find(|l| l.contains("instructions"))
+            .and_then(|l| l.split(',').next())
+            .and_then(|n| n.trim().parse().ok())
+    } else {
+        None
+    };
+    Ok(Sample {
+        wall,
+        rss_kb,
+        instructions,
+    })
+}
+
+struct Row {
+    name: &'static str,
+    samples: Vec<Sample>,
+}
+
+impl Row {
+    fn best(&self) -> f64 {
+        self.samples
+            .iter()
+            .map(|s| s.wall)
+            .fold(f64::INFINITY, f64::min)
+    }
+    fn median(&self) -> f64 {
+        let mut w: Vec<f64> = self.samples.iter().map(|s| s.wall).collect();
+        w.sort_by(f64::total_cmp);
+        w[w.len() / 2]
+    }
+    fn rss_mb(&self) -> f64 {
+        self.samples.iter().map(|s| s.rss_kb).max().unwrap_or(0) as f64 / 1024.0
+    }
+    fn instructions(&self) -> Option<u64> {
+        self.samples.iter().filter_map(|s| s.instructions).min()
+    }
+}
+
+fn bench(args: &[String]) -> Result<()> {
+    let mut files: u64 = 2000;
+    let mut rounds = 3;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--files" => files = it.next().context("--files N")?.parse()?,
+            "--rounds" => rounds = it.next().context("--rounds N")?.parse()?,
+            other => bail!("unknown argument {other:?} (bench [--files N] [--rounds N])"),
+        }
+    }
+    let root = root();
+    crate::cargo(&["build", "--release", "-p", "nianbao-cli", "-p", "xtask"])?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let xtask = target.join("release/xtask");
+    let nianbao = target.join("release/nianbao");
+    let corpus_dir = target.join("bench-corpus");
+    let corpus_arg = corpus_dir.to_str().context("non-UTF-8 target path")?;
+    let status = Command::new(&xtask)
+        .args(["bench", "gen", corpus_arg, &files.to_string()])
+        .status()?;
+    if !status.success() {
+        bail!("corpus generation failed");
+    }
+    let listed = docx_files(&corpus_dir)?;
+    let total_bytes: u64 = listed
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    let perf = perf_works();
+    eprintln!(
+        "== {} files, {:.1} KB each on average; {rounds} rounds; instruction counts: {}",
+        listed.len(),
+        total_bytes as f64 / listed.len().max(1) as f64 / 1024.0,
+        if perf { "perf stat" } else { "not available" }
+    );
+    let mut rows = vec![
+        Row {
+            name: "raw scan (1 thread)",
+            samples: vec![],
+        },
+        Row {
+            name: "nianbao check --jobs 1",
+            samples: vec![],
+        },
+        Row {
+            name: "nianbao check --jobs 2",
+            samples: vec![],
+        },
+    ];
+    // Warm the page cache once, then interleave the three so that load from
+    // other builders falls on all of them alike.
+    measure(&xtask, &["bench", "rawscan", corpus_arg], false)?;
+    for round in 0..rounds {
+        eprintln!("== round {}/{rounds}", round + 1);
+        rows[0]
+            .samples
+            .push(measure(&xtask, &["bench", "rawscan", corpus_arg], perf)?);
+        for (i, jobs) in [(1, "1"), (2, "2")] {
+            rows[i].samples.push(measure(
+                &nianbao,
+                &["check", "--quiet", "--jobs", jobs, corpus_arg],
+                perf,
+            )?);
+        }
+    }
+    let n = listed.len().max(1) as f64;
+    println!();
+    println!(
+        "{:<24} {:>9} {:>9} {:>9} {:>10} {:>14} {:>11} {:>9}",
+        "", "best s", "median s", "files/s", "ms/file", "instructions", "instr/file", "peak MB"
+    );
+    for r in &rows {
+        let instr = r.instructions();
+        println!(
+            "{:<24} {:>9.3} {:>9.3} {:>9.0} {:>10.3} {:>14} {:>11} {:>9.1}",
+            r.name,
+            r.best(),
+            r.median(),
+            n / r.best(),
+            r.best() * 1000.0 / n,
+            instr.map_or("-".into(), |i| i.to_string()),
+            instr.map_or("-".into(), |i| format!("{:.0}", i as f64 / n)),
+            r.rss_mb()
+        );
+    }
+    let ratio = rows[1].best() / rows[0].best();
+    let ratio_instr = match (rows[1].instructions(), rows[0].instructions()) {
+        (Some(a), Some(b)) if b > 0 => Some(a as f64 / b as f64),
+        _ => None,
+    };
+    let speedup = rows[1].best() / rows[2].best();
+    let batch = rows[2].best();
+    let rss = rows[1].rss_mb().max(rows[2].rss_mb());
+    let verdict = |ok: bool| if ok { "met" } else { "NOT MET" };
+    println!();
+    println!(
+        "check / raw scan, per file (jobs 1, wall):   {ratio:.2}×   target ≤ 2×    {}",
+        verdict(ratio <= 2.0)
+    );
+    if let Some(r) = ratio_instr {
+        println!("check / raw scan, instructions:             {r:.2}×");
+    }
+    println!(
+        "{} files on 2 threads:                     {batch:.2} s   target < 2 s   {}",
+        listed.len(),
+        verdict(batch < 2.0 * listed.len() as f64 / 2000.0)
+    );
+    println!(
+        "speed-up jobs 1 → 2:                         {speedup:.2}×   target ≥ 1.8×  {}",
+        verdict(speedup >= 1.8)
+    );
+    println!(
+        "peak RSS:                                    {rss:.1} MB  target < 150  {}",
+        verdict(rss < 150.0)
+    );
+    let json = serde_json::json!({
+        "files": listed.len(),
+        "average_file_bytes": total_bytes / listed.len().max(1) as u64,
+        "rounds": rounds,
+        "runs": rows.iter().map(|r| serde_json::json!({
+            "name": r.name,
+            "best_seconds": r.best(),
+            "median_seconds": r.median(),
+            "files_per_second": n / r.best(),
+            "instructions": r.instructions(),
+            "peak_rss_mb": r.rss_mb(),
+            "samples": r.samples.iter().map(|s| serde_json::json!({
+                "seconds": s.wall, "rss_kb": s.rss_kb, "instructions": s.instructions
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "check_over_raw_scan": ratio,
+        "check_over_raw_scan_instructions": ratio_instr,
+        "speedup_1_to_2_jobs": speedup,
+        "two_thread_batch_seconds": batch,
+        "peak_rss_mb": rss,
+        "targets": {
+            "check_over_raw_scan_max": 2.0,
+            "batch_2000_seconds_max": 2.0,
+            "speedup_min": 1.8,
+            "peak_rss_mb_max": 150.0,
+        },
+    });
+    let out = target.join("bench.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&json)?)?;
+    println!("\nwritten to {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,894 @@
+//! The benchmark corpus: realistic DOCX reports as WPS writes them, generated
+//! deterministically (a fixed seed; the same files on every machine).
+//!
+//! What makes them realistic: every part WPS writes (styles, numbering,
+//! settings, theme, font table, docProps with the KSO build), verbose run
+//! properties on every run, runs split at script changes and at random edit
+//! points, bookmarks and proofing marks between runs, table cells with full
+//! `w:tcPr`, the national tables with their real merged header cells
+//! (`w:gridSpan`, `w:vMerge`), the vertical 「自然人」 header, automatic
+//! numbering for the headings in some files, agencies and numbers that vary,
+//! and a few percent of files with a real defect.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::Result;
+use zip::write::SimpleFileOptions;
+
+/// Bumped whenever the generated files change, so a cached corpus is redone.
+pub const VERSION: u32 = 2;
+
+/// SplitMix64: small, fast, and the same everywhere.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// 0..n (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const PROVINCES: &[&str] = &[
+    "吉林省",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+];
+const CITIES: &[&str] = &[
+    "洮南市",
+    "白城市",
+    "通化市",
+    "延吉市",
+    "保定市",
+    "大同市",
+    "鞍山市",
+    "徐州市",
+    "绍兴市",
+    "芜湖市",
+    "泉州市",
+    "赣州市",
+    "潍坊市",
+    "洛阳市",
+    "宜昌市",
+    "岳阳市",
+    "佛山市",
+    "绵阳市",
+    "遵义市",
+    "曲靖市",
+    "宝鸡市",
+    "天水市",
+];
+const COUNTIES: &[&str] = &[
+    "",
+    "",
+    "镇赉县",
+    "通榆县",
+    "大安市",
+    "前郭县",
+    "长岭县",
+    "乾安县",
+    "安图县",
+    "清苑区",
+    "阳高县",
+    "海城市",
+    "丰县",
+    "新昌县",
+    "繁昌区",
+    "惠安县",
+    "瑞金市",
+    "寿光市",
+    "新安县",
+    "秭归县",
+    "华容县",
+];
+const DEPARTMENTS: &[&str] = &[
+    "人民政府",
+    "林业和草原局",
+    "教育局",
+    "公安局",
+    "民政局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化广播电视和旅游局",
+    "卫生健康委员会",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "政务服务和数字化建设管理局",
+];
+
+const SENTENCES: &[&str] = &[
+    "我单位高度重视政务公开工作，始终将其作为推进服务型政府建设的有效抓手，积极拓宽公开渠道，创新公开方式。",
+    "把政务公开工作作为全局工作的重要内容，实行一把手负总责、分管领导具体负责的工作格局。",
+    "以优化营商环境、重大项目建设、安全生产、社会保障等群众最关切的信息为重点开展信息公开。",
+    "健全政府信息公开申请接收、登记、办理、审核、答复、归档等环节的制度规范。",
+    "加强专门机构建设和人员配备，在经费、设备等方面提供必要保障。",
+    "坚持把政务公开工作纳入重要议事日程，与业务管理工作紧密结合，同步部署，同步推进。",
+    "依托政府门户网站、政务新媒体等平台，及时发布政策文件、工作动态和解读材料。",
+    "对涉及人民群众关心的重大问题、重大决策及时公开，大力提高公开针对性和实效性。",
+    "全年未发生因政府信息公开引起的行政复议和行政诉讼案件。",
+    "信息公开的及时性还有待加强，整体效果还不够凸显。",
+    "下一步，我们将继续加大政务公开的推进力度，狠抓工作落实。",
+    "严格落实政府信息公开保密审查制度，坚持先审查、后公开和一事一审原则。",
+    "围绕乡村振兴、生态环境保护、教育医疗等重点领域，细化公开目录，明确公开时限。",
+    "全年召开新闻发布会四次，邀请部门主要负责人出席解读重点政策。",
+    "在政府网站开设政策解读专栏，采用图文、动漫、短视频等形式增强解读效果。",
+    "组织开展政府开放日活动，邀请人大代表、政协委员和群众代表走进机关。",
+    "完善政务公开考核评价办法，将考核结果纳入年度绩效考核体系。",
+    "主动接受社会评议，通过网上问卷收集群众对公开工作的意见建议。",
+    "对工作落实不到位、造成不良影响的单位和个人，依规依纪严肃追究责任。",
+    "规范依申请公开答复文书格式，统一使用告知书模板并载明救济途径。",
+    "加强政府信息资源的标准化管理，对历史文件进行全面清理并动态更新。",
+    "推进行政规范性文件统一登记、统一编号、统一发布，并在网站集中公开。",
+    "财政预决算、三公经费等信息按时在网站专栏公开，接受社会监督。",
+    "建立政务舆情收集、研判、处置和回应机制，及时回应社会关切。",
+    "部分基层工作人员业务能力不足，对公开标准的理解存在偏差。",
+    "政策解读的形式较为单一，群众喜闻乐见的解读产品数量偏少。",
+    "针对上年度报告中指出的问题，已逐项制定整改措施并全部完成整改。",
+    "举办政务公开业务培训班两期，培训各单位信息员一百余人次。",
+    "政务服务事项办事指南全部在线公开，实现线上线下标准一致。",
+    "政府网站年度工作报告按时发布，网站监测合格率保持在较高水平。",
+    "积极推进基层政务公开标准化规范化建设，编制公开事项标准目录。",
+    "按照条例规定，不收取信息处理费，全年未发生收费情形。",
+    "畅通依申请公开渠道，提供当面、邮寄、网络等多种申请方式。",
+    "重大行政决策预公开工作有序开展，广泛听取社会公众意见。",
+    "建议提案办理结果按要求公开，办理复文全文在网站发布。",
+    "加强政务新媒体管理，清理关停长期不更新的账号。",
+    "公共企事业单位信息公开工作得到指导和监督，公开质量有所提升。",
+    "主动公开人事任免、招考录用、表彰奖励等信息，保障公众知情权。",
+    "行政许可、行政处罚等执法信息在作出决定后七个工作日内公开。",
+    "今后将进一步拓展公开渠道，提升政府信息公开的规范化水平。",
+    "健全信息发布协调机制，确保发布内容准确一致。",
+    "强化督查检查，对各单位公开情况定期通报。",
+];
+
+const SUBHEADS: &[&str] = &[
+    "主动公开情况。",
+    "依申请公开情况。",
+    "政府信息管理情况。",
+    "平台建设情况。",
+    "监督保障情况。",
+    "加强组织领导。",
+    "完善工作机制。",
+    "强化培训考核。",
+];
+
+const HEADINGS: [&str; 6] = [
+    "总体情况",
+    "主动公开政府信息情况",
+    "收到和处理政府信息公开申请情况",
+    "政府信息公开行政复议、行政诉讼情况",
+    "存在的主要问题及改进情况",
+    "其他需要报告的事项",
+];
+
+const NUMERALS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+
+/// Run properties as WPS writes them on every run of body text.
+const RPR_CJK: &str = r#"<w:rPr><w:rFonts w:hint="eastAsia" w:ascii="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>"#;
+const RPR_DIGIT: &str = r#"<w:rPr><w:rFonts w:hint="default" w:ascii="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>"#;
+const RPR_CELL: &str = r#"<w:rPr><w:rFonts w:hint="eastAsia" w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体" w:cs="宋体"/><w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar"/></w:rPr>"#;
+const PPR_BODY: &str = r#"<w:pPr><w:keepNext w:val="0"/><w:keepLines w:val="0"/><w:pageBreakBefore w:val="0"/><w:widowControl/><w:kinsoku/><w:wordWrap/><w:overflowPunct/><w:topLinePunct w:val="0"/><w:autoSpaceDE/><w:autoSpaceDN/><w:bidi w:val="0"/><w:adjustRightInd/><w:snapToGrid/><w:spacing w:line="560" w:lineRule="exact"/><w:ind w:firstLine="640" w:firstLineChars="200"/><w:jc w:val="both"/><w:textAlignment w:val="auto"/>"#;
+const PPR_CELL: &str = r#"<w:pPr><w:keepNext w:val="0"/><w:keepLines w:val="0"/><w:widowControl/><w:suppressLineNumbers w:val="0"/><w:spacing w:before="0" w:beforeAutospacing="0" w:after="0" w:afterAutospacing="0" w:line="240" w:lineRule="auto"/><w:ind w:left="0" w:right="0"/><w:jc w:val="center"/><w:textAlignment w:val="center"/>"#;
+const TC_BORDERS: &str = r#"<w:tcBorders><w:top w:val="single" w:color="000000" w:sz="4" w:space="0"/><w:left w:val="single" w:color="000000" w:sz="4" w:space="0"/><w:bottom w:val="single" w:color="000000" w:sz="4" w:space="0"/><w:right w:val="single" w:color="000000" w:sz="4" w:space="0"/></w:tcBorders><w:shd w:val="clear" w:color="auto" w:fill="FFFFFF"/><w:noWrap/><w:tcMar><w:top w:w="15" w:type="dxa"/><w:left w:w="15" w:type="dxa"/><w:right w:w="15" w:type="dxa"/></w:tcMar><w:vAlign w:val="center"/>"#;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A run of text split as WPS splits it: at every change between digits and
+/// other text, and at a few random edit points, sometimes with a bookmark or
+/// a proofing mark between the pieces.
+fn runs(out: &mut String, rng: &mut Rng, text: &str, cell: bool) {
+    let mut pieces: Vec<(bool, String)> = Vec::new();
+    for ch in text.chars() {
+        let digit = ch.is_ascii_digit() || ch == '.';
+        match pieces.last_mut() {
+            Some((d, s)) if *d == digit && !rng.chance(3) => s.push(ch),
+            _ => pieces.push((digit, ch.to_string())),
+        }
+    }
+    for (digit, piece) in pieces {
+        if rng.chance(4) {
+            out.push_str(r#"<w:proofErr w:type="spellStart"/>"#);
+        }
+        if rng.chance(2) {
+            let id = rng.below(1000);
+            let _ = write!(
+                out,
+                r#"<w:bookmarkStart w:id="{id}" w:name="_Toc{id}"/><w:bookmarkEnd w:id="{id}"/>"#
+            );
+        }
+        out.push_str("<w:r>");
+        out.push_str(match (cell, digit) {
+            (true, _) => RPR_CELL,
+            (false, true) => RPR_DIGIT,
+            (false, false) => RPR_CJK,
+        });
+        let space = if piece.starts_with(' ') || piece.ends_with(' ') {
+            r#" xml:space="preserve""#
+        } else {
+            ""
+        };
+        let _ = write!(out, "<w:t{space}>{}</w:t></w:r>", esc(&piece));
+    }
+}
+
+fn paragraph(out: &mut String, rng: &mut Rng, text: &str, numbered: Option<u32>) {
+    out.push_str("<w:p>");
+    out.push_str(PPR_BODY);
+    if let Some(ilvl) = numbered {
+        let _ = write!(
+            out,
+            r#"<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="1"/></w:numPr>"#
+        );
+    }
+    out.push_str(RPR_CJK);
+    out.push_str("</w:pPr>");
+    runs(out, rng, text, false);
+    out.push_str("</w:p>");
+}
+
+/// A table cell: `span` grid columns, `vmerge` None / restart / continue.
+#[derive(Clone)]
+struct Tc {
+    text: String,
+    span: usize,
+    vmerge: Option<bool>,
+    vertical: bool,
+}
+
+fn tc(text: impl Into<String>) -> Tc {
+    Tc {
+        text: text.into(),
+        span: 1,
+        vmerge: None,
+        vertical: false,
+    }
+}
+
+fn span(text: impl Into<String>, span: usize) -> Tc {
+    Tc { span, ..tc(text) }
+}
+
+fn restart(mut c: Tc) -> Tc {
+    c.vmerge = Some(true);
+    c
+}
+
+fn cont(span: usize) -> Tc {
+    Tc {
+        span,
+        vmerge: Some(false),
+        ..tc("")
+    }
+}
+
+fn table(out: &mut String, rng: &mut Rng, widths: &[u32], rows: &[Vec<Tc>]) {
+    out.push_str(r#"<w:tbl><w:tblPr><w:tblStyle w:val="4"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/><w:tblBorders><w:top w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:left w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:bottom w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:right w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:insideH w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:insideV w:val="none" w:color="auto" w:sz="0" w:space="0"/></w:tblBorders><w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>"#);
+    for w in widths {
+        let _ = write!(out, r#"<w:gridCol w:w="{w}"/>"#);
+    }
+    out.push_str("</w:tblGrid>");
+    for row in rows {
+        out.push_str(r#"<w:tr><w:tblPrEx><w:tblBorders><w:top w:val="none" w:color="auto" w:sz="0" w:space="0"/></w:tblBorders><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPrEx><w:trPr><w:trHeight w:val="400" w:hRule="atLeast"/><w:jc w:val="center"/></w:trPr>"#);
+        let mut col = 0;
+        for c in row {
+            let w: u32 = widths[col..(col + c.span).min(widths.len())].iter().sum();
+            col += c.span;
+            let _ = write!(out, r#"<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>"#);
+            if c.span > 1 {
+                let _ = write!(out, r#"<w:gridSpan w:val="{}"/>"#, c.span);
+            }
+            match c.vmerge {
+                Some(true) => out.push_str(r#"<w:vMerge w:val="restart"/>"#),
+                Some(false) => out.push_str("<w:vMerge w:val=\"continue\"/>"),
+                None => {}
+            }
+            out.push_str(TC_BORDERS);
+            if c.vertical {
+                out.push_str(r#"<w:textDirection w:val="tbRlV"/>"#);
+            }
+            out.push_str("</w:tcPr>");
+            let lines: Vec<&str> = c.text.split('\n').collect();
+            for line in lines {
+                out.push_str("<w:p>");
+                out.push_str(PPR_CELL);
+                out.push_str(RPR_CELL);
+                out.push_str("</w:pPr>");
+                if !line.is_empty() {
+                    runs(out, rng, line, true);
+                }
+                out.push_str("</w:p>");
+            }
+            out.push_str("</w:tc>");
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl>");
+}
+
+/// The numbers of one report, consistent unless a defect is planted.
+struct Numbers {
+    t2: [[u64; 3]; 2],
+    t2_single: [u64; 3],
+    fee: String,
+    /// t3[row][column], 28 rows of the table's data (new, carried_over, 21
+    /// results, result_total, carried_forward), 7 columns (6 + total).
+    t3: Vec<[String; 7]>,
+    t4: [String; 15],
+}
+
+const T3_RESULTS: [(&str, &str); 21] = [
+    ("", "（一）予以公开"),
+    (
+        "",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    ),
+    ("（三）不予公开", "1.属于国家秘密"),
+    ("（三）不予公开", "2.其他法律行政法规禁止公开"),
+    ("（三）不予公开", "3.危及“三安全一稳定”"),
+    ("（三）不予公开", "4.保护第三方合法权益"),
+    ("（三）不予公开", "5.属于三类内部事务信息"),
+    ("（三）不予公开", "6.属于四类过程性信息"),
+    ("（三）不予公开", "7.属于行政执法案卷"),
+    ("（三）不予公开", "8.属于行政查询事项"),
+    ("（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("（四）无法提供", "2.没有现成信息需要另行制作"),
+    ("（四）无法提供", "3.补正后申请内容仍不明确"),
+    ("（五）不予处理", "1.信访举报投诉类申请"),
+    ("（五）不予处理", "2.重复申请"),
+    ("（五）不予处理", "3.要求提供公开出版物"),
+    ("（五）不予处理", "4.无正当理由大量反复申请"),
+    ("（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
+    (
+        "（六）其他处理",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ),
+    (
+        "（六）其他处理",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
+    ("（六）其他处理", "3.其他"),
+];
+
+/// The kinds of planted defects; `None` for a clean report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Defect {
+    ResultTotal,
+    RowTotal,
+    Blank,
+    Text,
+    Review,
+}
+
+fn numbers(rng: &mut Rng, defect: Option<Defect>) -> Numbers {
+    let scale = *rng.pick(&[3u64, 10, 30, 120]);
+    let t2 = [
+        [rng.below(3), rng.below(2), rng.below(5)],
+        [rng.below(8), rng.below(4), rng.below(40)],
+    ];
+    let t2_single = [
+        rng.below(scale * 20),
+        rng.below(scale * 5),
+        rng.below(scale),
+    ];
+    let fee = if rng.chance(80) {
+        "0".to_string()
+    } else {
+        format!("{}.{}", rng.below(50), rng.below(100))
+    };
+    // Columns: natural, commercial, research, public_interest, legal_service, other.
+    let mut cols = [[0u64; 25]; 6];
+    for (c, col) in cols.iter_mut().enumerate() {
+        let weight = if c == 0 { scale } else { scale / 6 + 1 };
+        let new = rng.below(weight + 1);
+        let carried = if rng.chance(30) { rng.below(3) } else { 0 };
+        let mut left = new + carried;
+        col[0] = new;
+        col[1] = carried;
+        let forward = if left > 0 && rng.chance(25) {
+            rng.below(left.min(3) + 1)
+        } else {
+            0
+        };
+        left -= forward;
+        while left > 0 {
+            let r = if rng.chance(60) {
+                0
+            } else {
+                rng.below(21) as usize
+            };
+            let k = rng.below(left) + 1;
+            col[2 + r] += k;
+            left -= k;
+        }
+        col[23] = col[2..23].iter().sum();
+        col[24] = forward;
+    }
+    let mut t3: Vec<[String; 7]> = (0..25)
+        .map(|r| {
+            let mut row: [String; 7] = Default::default();
+            let mut total = 0;
+            for c in 0..6 {
+                row[c] = cols[c][r].to_string();
+                total += cols[c][r];
+            }
+            row[6] = total.to_string();
+            row
+        })
+        .collect();
+    let mut t4 = [(); 15].map(|_| String::from("0"));
+    for block in 0..3 {
+        let parts = [
+            rng.below(3),
+            rng.below(2),
+            rng.below(2),
+            rng.below(2) * u64::from(rng.chance(30)),
+        ];
+        for (i, p) in parts.iter().enumerate() {
+            t4[block * 5 + i] = p.to_string();
+        }
+        t4[block * 5 + 4] = parts.iter().sum::<u64>().to_string();
+    }
+    match defect {
+        Some(Defect::ResultTotal) => {
+            let c = rng.below(6) as usize;
+            let n: u64 = t3[23][c].parse().unwrap_or(0);
+            t3[23][c] = (n + 1).to_string();
+        }
+        Some(Defect::RowTotal) => {
+            let r = rng.below(25) as usize;
+            let n: u64 = t3[r][6].parse().unwrap_or(0);
+            t3[r][6] = (n + 2).to_string();
+        }
+        Some(Defect::Blank) => {
+            let (r, c) = (rng.below(25) as usize, rng.below(7) as usize);
+            t3[r][c] = if rng.chance(50) {
+                String::new()
+            } else {
+                "无".into()
+            };
+        }
+        Some(Defect::Text) => {
+            let (r, c) = (rng.below(25) as usize, rng.below(6) as usize);
+            t3[r][c] = "若干".into();
+        }
+        Some(Defect::Review) => {
+            let n: u64 = t4[4].parse().unwrap_or(0);
+            t4[4] = (n + 1).to_string();
+        }
+        None => {}
+    }
+    Numbers {
+        t2,
+        t2_single,
+        fee,
+        t3,
+        t4,
+    }
+}
+
+fn table2(out: &mut String, rng: &mut Rng, n: &Numbers) {
+    let s = |v: u64| v.to_string();
+    let rows = vec![
+        vec![span("第二十条第（一）项", 4)],
+        vec![
+            tc("信息内容"),
+            tc("本年制发件数"),
+            tc("本年废止件数"),
+            tc("现行有效件数"),
+        ],
+        vec![
+            tc("规章"),
+            tc(s(n.t2[0][0])),
+            tc(s(n.t2[0][1])),
+            tc(s(n.t2[0][2])),
+        ],
+        vec![
+            tc("行政规范性文件"),
+            tc(s(n.t2[1][0])),
+            tc(s(n.t2[1][1])),
+            tc(s(n.t2[1][2])),
+        ],
+        vec![span("第二十条第（五）项", 4)],
+        vec![tc("信息内容"), span("本年处理决定数量", 3)],
+        vec![tc("行政许可"), span(s(n.t2_single[0]), 3)],
+        vec![span("第二十条第（六）项", 4)],
+        vec![tc("信息内容"), span("本年处理决定数量", 3)],
+        vec![tc("行政处罚"), span(s(n.t2_single[1]), 3)],
+        vec![tc("行政强制"), span(s(n.t2_single[2]), 3)],
+        vec![span("第二十条第（八）项", 4)],
+        vec![tc("信息内容"), span("本年收费金额（单位：万元）", 3)],
+        vec![tc("行政事业性收费"), span(n.fee.clone(), 3)],
+    ];
+    table(out, rng, &[2400, 2200, 2200, 2200], &rows);
+}
+
+fn table3(out: &mut String, rng: &mut Rng, n: &Numbers) {
+    let vertical = rng.chance(50);
+    let natural = if vertical {
+        Tc {
+            vertical: true,
+            ..tc("自然人")
+        }
+    } else {
+        tc("自\n然\n人")
+    };
+    let data = |r: usize| n.t3[r].iter().map(|v| tc(v.clone())).collect::<Vec<_>>();
+    let mut rows = vec![
+        vec![
+            restart(span(
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                3,
+            )),
+            span("申请人情况", 7),
+        ],
+        vec![
+            cont(3),
+            restart(natural),
+            span("法人或其他组织", 5),
+            restart(tc("总计")),
+        ],
+        vec![
+            cont(3),
+            cont(1),
+            tc("商业企业"),
+            tc("科研机构"),
+            tc("社会公益组织"),
+            tc("法律服务机构"),
+            tc("其他"),
+            cont(1),
+        ],
+        [vec![span("一、本年新收政府信息公开申请数量", 3)], data(0)].concat(),
+        [vec![span("二、上年结转政府信息公开申请数量", 3)], data(1)].concat(),
+    ];
+    let mut group = "";
+    for (i, (g, label)) in T3_RESULTS.iter().enumerate() {
+        let first = if i == 0 {
+            restart(tc("三、本年度办理结果"))
+        } else {
+            cont(1)
+        };
+        let mut row = vec![first];
+        if g.is_empty() {
+            row.push(span(*label, 2));
+        } else {
+            row.push(if *g != group {
+                restart(tc(*g))
+            } else {
+                cont(1)
+            });
+            row.push(tc(*label));
+        }
+        group = g;
+        row.extend(data(2 + i));
+        rows.push(row);
+    }
+    rows.push([vec![cont(1), span("（七）总计", 2)], data(23)].concat());
+    rows.push([vec![span("四、结转下年度继续办理", 3)], data(24)].concat());
+    table(
+        out,
+        rng,
+        &[600, 900, 2100, 700, 700, 700, 700, 700, 700, 700],
+        &rows,
+    );
+}
+
+fn table4(out: &mut String, rng: &mut Rng, n: &Numbers) {
+    let heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+    let mut row1: Vec<Tc> = heads.iter().map(|h| restart(tc(*h))).collect();
+    row1.push(span("未经复议直接起诉", 5));
+    row1.push(span("复议后起诉", 5));
+    let mut row2: Vec<Tc> = (0..5).map(|_| cont(1)).collect();
+    for _ in 0..2 {
+        row2.extend(heads.iter().map(|h| tc(*h)));
+    }
+    let rows = vec![
+        vec![span("行政复议", 5), span("行政诉讼", 10)],
+        row1,
+        row2,
+        n.t4.iter().map(|v| tc(v.clone())).collect(),
+    ];
+    table(out, rng, &[600; 15], &rows);
+}
+
+/// One report's `word/document.xml`, its agency, and whether its headings
+/// are numbered automatically.
+fn document(rng: &mut Rng, defect: Option<Defect>) -> (String, String, bool) {
+    let county = *rng.pick(COUNTIES);
+    let city = *rng.pick(CITIES);
+    let dept = *rng.pick(DEPARTMENTS);
+    let agency = if county.is_empty() {
+        format!("{city}{dept}")
+    } else {
+        format!("{county}{dept}")
+    };
+    let year = 2021 + rng.below(4);
+    let province = *rng.pick(PROVINCES);
+    let auto_numbered = rng.chance(30);
+    let n = numbers(rng, defect);
+    let mut pool: Vec<&str> = SENTENCES.to_vec();
+    for i in (1..pool.len()).rev() {
+        pool.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+    let mut out = String::with_capacity(256 * 1024);
+    out.push_str(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml" xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:wpsCustomData="http://www.wps.cn/officeDocument/2013/wpsCustomData" mc:Ignorable="w14 w15 wp14"><w:body>"#);
+    // Title, centred, in two runs as WPS often splits it.
+    paragraph(
+        &mut out,
+        rng,
+        &format!("{agency}{year}年政府信息公开工作年度报告"),
+        None,
+    );
+    paragraph(
+        &mut out,
+        rng,
+        &format!(
+            "本报告根据《中华人民共和国政府信息公开条例》和{province}有关要求编制。报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+        ),
+        None,
+    );
+    for (i, heading) in HEADINGS.iter().enumerate() {
+        if auto_numbered {
+            paragraph(&mut out, rng, heading, Some(0));
+        } else {
+            paragraph(&mut out, rng, &format!("{}、{heading}", NUMERALS[i]), None);
+        }
+        match i {
+            1 => table2(&mut out, rng, &n),
+            2 => table3(&mut out, rng, &n),
+            3 => table4(&mut out, rng, &n),
+            _ => {
+                let subs = 2 + rng.below(3);
+                for s in 0..subs {
+                    let head = *rng.pick(SUBHEADS);
+                    let mut text = String::new();
+                    for _ in 0..(1 + rng.below(3)) {
+                        // Each sentence once per report, as people write.
+                        if let Some(sentence) = pool.pop() {
+                            text.push_str(sentence);
+                        }
+                    }
+                    if i == 0 && s == 1 {
+                        let _ = write!(text, "全年公开信息{}条。", rng.below(2000));
+                    }
+                    if auto_numbered {
+                        paragraph(&mut out, rng, &format!("{head}{text}"), Some(1));
+                    } else {
+                        let label = format!("（{}）", NUMERALS[s as usize % 6]);
+                        paragraph(&mut out, rng, &format!("{label}{head}{text}"), None);
+                    }
+                }
+            }
+        }
+    }
+    paragraph(&mut out, rng, &agency, None);
+    let signed = format!("{}年1月{}日", year + 1, 5 + rng.below(20));
+    paragraph(&mut out, rng, &signed, None);
+    out.push_str(r#"<w:sectPr><w:footerReference r:id="rId3" w:type="default"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587" w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="0" w:num="1"/><w:docGrid w:type="lines" w:linePitch="579" w:charSpace="0"/></w:sectPr></w:body></w:document>"#);
+    (out, agency, auto_numbered)
+}
+
+const NUMBERING: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:nsid w:val="5A1F3C2B"/><w:multiLevelType w:val="multilevel"/><w:tmpl w:val="5A1F3C2B"/><w:lvl w:ilvl="0" w:tentative="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:firstLine="640"/></w:pPr><w:rPr><w:rFonts w:hint="default" w:ascii="黑体" w:eastAsia="黑体"/></w:rPr></w:lvl><w:lvl w:ilvl="1" w:tentative="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:firstLine="640"/></w:pPr><w:rPr><w:rFonts w:hint="default" w:ascii="楷体_GB2312" w:eastAsia="楷体_GB2312"/></w:rPr></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
+
+/// A styles.xml of the size WPS writes (latent styles and all).
+fn styles() -> String {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="w14"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:asciiTheme="minorHAnsi" w:hAnsiTheme="minorHAnsi" w:eastAsiaTheme="minorEastAsia" w:cstheme="minorBidi"/><w:kern w:val="2"/><w:sz w:val="21"/><w:szCs w:val="24"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault/></w:docDefaults><w:latentStyles w:count="260" w:defQFormat="0" w:defUnhideWhenUsed="1" w:defSemiHidden="1" w:defUIPriority="99" w:defLockedState="0">"#,
+    );
+    for i in 0..260 {
+        let _ = write!(
+            s,
+            r#"<w:lsdException w:name="Latent Style {i}" w:uiPriority="{}" w:semiHidden="0"/>"#,
+            i % 100
+        );
+    }
+    s.push_str(r#"</w:latentStyles><w:style w:type="paragraph" w:default="1" w:styleId="1"><w:name w:val="Normal"/><w:qFormat/><w:uiPriority w:val="0"/><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr><w:rPr><w:rFonts w:asciiTheme="minorHAnsi" w:hAnsiTheme="minorHAnsi" w:eastAsiaTheme="minorEastAsia" w:cstheme="minorBidi"/><w:kern w:val="2"/><w:sz w:val="21"/><w:szCs w:val="24"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="3"><w:name w:val="Default Paragraph Font"/><w:semiHidden/><w:uiPriority w:val="0"/></w:style><w:style w:type="table" w:default="1" w:styleId="2"><w:name w:val="Normal Table"/><w:semiHidden/><w:uiPriority w:val="0"/><w:tblPr><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="table" w:styleId="4"><w:name w:val="Table Grid"/><w:basedOn w:val="2"/><w:uiPriority w:val="0"/><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr><w:tblPr><w:tblBorders><w:top w:val="single" w:color="auto" w:sz="4" w:space="0"/></w:tblBorders></w:tblPr></w:style></w:styles>"#);
+    s
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/><Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>"#;
+
+const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>"#;
+
+const DOC_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/></Relationships>"#;
+
+fn theme() -> String {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="WPS"><a:themeElements><a:clrScheme name="WPS">"#,
+    );
+    for (i, c) in [
+        "000000", "FFFFFF", "44546A", "E7E6E6", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5",
+        "70AD47", "0563C1", "954F72",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = write!(s, r#"<a:c{i}><a:srgbClr val="{c}"/></a:c{i}>"#);
+    }
+    s.push_str(r#"</a:clrScheme><a:fontScheme name="WPS"><a:majorFont><a:latin typeface="Calibri Light"/><a:ea typeface=""/><a:cs typeface=""/><a:font script="Hans" typeface="宋体"/><a:font script="Hant" typeface="新細明體"/></a:majorFont><a:minorFont><a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/><a:font script="Hans" typeface="宋体"/></a:minorFont></a:fontScheme><a:fmtScheme name="WPS"><a:fillStyleLst>"#);
+    for i in 0..12 {
+        let _ = write!(
+            s,
+            r#"<a:gradFill><a:gsLst><a:gs pos="{}"><a:schemeClr val="phClr"><a:lumOff val="17500"/></a:schemeClr></a:gs></a:gsLst><a:lin ang="{}" scaled="0"/></a:gradFill>"#,
+            i * 1000,
+            i * 540000
+        );
+    }
+    s.push_str("</a:fillStyleLst></a:fmtScheme></a:themeElements></a:theme>");
+    s
+}
+
+fn font_table() -> String {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+    );
+    for f in [
+        "Times New Roman",
+        "宋体",
+        "Wingdings",
+        "Arial",
+        "黑体",
+        "Courier New",
+        "Symbol",
+        "Calibri",
+        "仿宋_GB2312",
+        "楷体_GB2312",
+        "方正小标宋简体",
+        "微软雅黑",
+        "Cambria Math",
+        "等线",
+    ] {
+        let _ = write!(
+            s,
+            r#"<w:font w:name="{f}"><w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="default"/><w:sig w:usb0="00000003" w:usb1="288F0000" w:usb2="00000006" w:usb3="00000000" w:csb0="00040001" w:csb1="00000000"/></w:font>"#
+        );
+    }
+    s.push_str("</w:fonts>");
+    s
+}
+
+const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:zoom w:percent="100"/><w:bordersDoNotSurroundHeader w:val="1"/><w:bordersDoNotSurroundFooter w:val="1"/><w:documentProtection w:enforcement="0"/><w:defaultTabStop w:val="420"/><w:drawingGridVerticalSpacing w:val="156"/><w:displayHorizontalDrawingGridEvery w:val="1"/><w:displayVerticalDrawingGridEvery w:val="1"/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/><w:useFELayout/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="14"/></w:compat><w:rsids><w:rsidRoot w:val="00000000"/></w:rsids><w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/><w:clrSchemeMapping w:bg1="light1" w:t1="dark1" w:bg2="light2" w:t2="dark2" w:accent1="accent1" w:accent2="accent2" w:accent3="accent3" w:accent4="accent4" w:accent5="accent5" w:accent6="accent6" w:hyperlink="hyperlink" w:followedHyperlink="followedHyperlink"/></w:settings>"#;
+
+const FOOTER: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE  \* MERGEFORMAT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>"#;
+
+/// One DOCX file's bytes and its planted defect.
+pub fn report(index: u64) -> Result<(Vec<u8>, Option<Defect>)> {
+    let mut rng = Rng::new(0x6E69_616E_6261_6F00 ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let defect = if rng.chance(4) {
+        Some(*rng.pick(&[
+            Defect::ResultTotal,
+            Defect::RowTotal,
+            Defect::Blank,
+            Defect::Text,
+            Defect::Review,
+        ]))
+    } else {
+        None
+    };
+    let (document, agency, _) = document(&mut rng, defect);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(32 * 1024)));
+    let opt = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let core = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>{agency}</dc:creator><cp:lastModifiedBy>Administrator</cp:lastModifiedBy><dcterms:created xsi:type="dcterms:W3CDTF">2024-01-0{}T08:00:00Z</dcterms:created></cp:coreProperties>"#,
+        1 + index % 9
+    );
+    let parts: [(&str, &str); 12] = [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        (
+            "docProps/app.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Template>Normal.dotm</Template><Pages>6</Pages><Application>WPS Office_12.1.0.16120_F1E327BC-269C-435d-A152-05C5408002CA</Application></Properties>"#,
+        ),
+        ("docProps/core.xml", &core),
+        (
+            "docProps/custom.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="KSOProductBuildVer"><vt:lpwstr>2052-12.1.0.16120</vt:lpwstr></property></Properties>"#,
+        ),
+        ("word/_rels/document.xml.rels", DOC_RELS),
+        ("word/document.xml", &document),
+        ("word/styles.xml", &styles()),
+        ("word/numbering.xml", NUMBERING),
+        ("word/settings.xml", SETTINGS),
+        ("word/fontTable.xml", &font_table()),
+        ("word/theme/theme1.xml", &theme()),
+    ];
+    for (name, content) in parts {
+        w.start_file(name, opt)?;
+        w.write_all(content.as_bytes())?;
+    }
+    w.start_file("word/footer1.xml", opt)?;
+    w.write_all(FOOTER.as_bytes())?;
+    Ok((w.finish()?.into_inner(), defect))
+}
+
+/// Writes `count` reports into `dir` (cached: skipped when the stamp says
+/// the same version and count are there).
+pub fn generate(dir: &Path, count: u64) -> Result<bool> {
+    let stamp = dir.join(".stamp");
+    let want = format!("version {VERSION} files {count}\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
+        return Ok(false);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut defects = 0;
+    for i in 0..count {
+        let (bytes, defect) = report(i)?;
+        defects += u64::from(defect.is_some());
+        // Folders of 100, as reports are filed by region.
+        let sub = dir.join(format!("{:02}", i / 100));
+        std::fs::create_dir_all(&sub)?;
+        std::fs::write(sub.join(format!("report_{i:05}.docx")), bytes)?;
+    }
+    std::fs::write(&stamp, want)?;
+    eprintln!(
+        "generated {count} reports in {} ({defects} with a planted defect)",
+        dir.display()
+    );
+    Ok(true)
+}

@@ -1,0 +1,613 @@
+//! `cargo xtask fuzz --seconds N`: structure-aware mutation fuzzing on stable
+//! Rust (cargo-fuzz needs nightly, which this project does not use).
+//!
+//! One target per input format present (DOCX, text, YAML) and one for the
+//! recognition step. Each starts from the real fixtures, applies a few
+//! mutations that know the format (XML elements and attributes that matter
+//! in a report — merges, numbering, tracked changes, fields — YAML anchors and
+//! nesting, text table lines), and runs the whole pipeline: adapter, then
+//! recognition, then every national rule. A panic is a finding: its input is
+//! saved under `target/fuzz/<target>/` and the run fails. The slowest input
+//! is reported too, since a hang would show there first.
+//!
+//! ```text
+//! cargo xtask fuzz --seconds 40          # split across the targets (CI smoke)
+//! cargo xtask fuzz --seconds 600 --seed 7
+//! ```
+
+use std::io::{Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use nianbao_core::adapter::{FormatAdapter, Input, Parsed};
+use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
+use nianbao_core::model::Origin;
+use nianbao_core::recognize::recognize;
+use nianbao_core::schema::{T2, T3, T4};
+use nianbao_core::{Limits, RuleSet};
+
+use crate::corpus::Rng;
+
+struct Target {
+    name: &'static str,
+    seeds: Vec<Vec<u8>>,
+    mutate: fn(&mut Rng, &[u8]) -> Vec<u8>,
+}
+
+#[derive(Default)]
+struct Stats {
+    execs: u64,
+    refused: u64,
+    crashes: Vec<String>,
+    slowest: Duration,
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let mut seconds = 40u64;
+    let mut seed = 1u64;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--seconds" => seconds = it.next().context("--seconds N")?.parse()?,
+            "--seed" => seed = it.next().context("--seed N")?.parse()?,
+            other => bail!("unknown argument {other:?} (fuzz [--seconds N] [--seed N])"),
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let rules = RuleSet::load_dir(&root.join("rules"), &Limits::default())?;
+    if !rules.load_errors.is_empty() {
+        bail!("the national rules do not load: {:?}", rules.load_errors);
+    }
+    let fixtures = root.join("tests/fixtures");
+    let read_all = |ext: &str| -> Result<Vec<Vec<u8>>> {
+        let mut out = Vec::new();
+        for dir in [fixtures.clone(), fixtures.join("clean")] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths {
+                if p.extension().is_some_and(|e| e == ext) {
+                    out.push(std::fs::read(&p)?);
+                }
+            }
+        }
+        Ok(out)
+    };
+    let targets = [
+        Target {
+            name: "docx",
+            seeds: read_all("docx")?,
+            mutate: mutate_docx,
+        },
+        Target {
+            name: "text",
+            seeds: read_all("txt")?,
+            mutate: mutate_text,
+        },
+        Target {
+            name: "yaml",
+            seeds: read_all("yaml")?,
+            mutate: mutate_yaml,
+        },
+        Target {
+            name: "recognize",
+            seeds: vec![Vec::new()],
+            mutate: |_, _| Vec::new(),
+        },
+    ];
+    // Panics are expected findings here: keep them off stderr, keep where.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        LAST_PANIC.with(|p| *p.borrow_mut() = at);
+    }));
+    let per_target = Duration::from_secs(seconds) / targets.len() as u32;
+    let out_dir = root.join("target/fuzz");
+    let mut failed = false;
+    println!(
+        "{:<10} {:>8} {:>9} {:>11} {:>13} {:>8}",
+        "target", "seconds", "inputs", "refused", "slowest ms", "crashes"
+    );
+    for (i, target) in targets.iter().enumerate() {
+        if target.seeds.is_empty() {
+            println!("{:<10} no seed fixtures, skipped", target.name);
+            continue;
+        }
+        let mut rng = Rng::new(seed.wrapping_mul(0x9E37_79B9).wrapping_add(i as u64));
+        let start = Instant::now();
+        let mut stats = Stats::default();
+        while start.elapsed() < per_target {
+            let input = if target.name == "recognize" {
+                Vec::new()
+            } else {
+                let mut bytes = rng.pick(&target.seeds).clone();
+                for _ in 0..1 + rng.below(4) {
+                    bytes = (target.mutate)(&mut rng, &bytes);
+                }
+                bytes
+            };
+            let doc_seed = rng.next();
+            let t0 = Instant::now();
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                run_one(target.name, &input, doc_seed, &rules)
+            }));
+            let took = t0.elapsed();
+            stats.slowest = stats.slowest.max(took);
+            stats.execs += 1;
+            match outcome {
+                Ok(true) => {}
+                Ok(false) => stats.refused += 1,
+                Err(payload) => {
+                    let what = payload
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| payload.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    let at = LAST_PANIC.with(|p| p.borrow().clone());
+                    let key = format!("{what} at {at}");
+                    if !stats.crashes.contains(&key) {
+                        let dir = out_dir.join(target.name);
+                        std::fs::create_dir_all(&dir)?;
+                        let file = dir.join(format!("crash-{}", stats.crashes.len()));
+                        let saved = if target.name == "recognize" {
+                            format!("document seed {doc_seed}").into_bytes()
+                        } else {
+                            input.clone()
+                        };
+                        std::fs::write(&file, saved)?;
+                        eprintln!(
+                            "{}: panic {key}; input saved to {}",
+                            target.name,
+                            file.display()
+                        );
+                        stats.crashes.push(key);
+                    }
+                }
+            }
+        }
+        failed |= !stats.crashes.is_empty();
+        println!(
+            "{:<10} {:>8.1} {:>9} {:>11} {:>13.1} {:>8}",
+            target.name,
+            start.elapsed().as_secs_f64(),
+            stats.execs,
+            stats.refused,
+            stats.slowest.as_secs_f64() * 1000.0,
+            stats.crashes.len()
+        );
+    }
+    let _ = std::panic::take_hook();
+    if failed {
+        bail!("fuzzing found panics (inputs in {})", out_dir.display());
+    }
+    Ok(())
+}
+
+thread_local! {
+    static LAST_PANIC: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Adapter → recognition → rules. `false` when the input was refused
+/// (an error, as it should be for broken input).
+fn run_one(target: &str, input: &[u8], doc_seed: u64, rules: &RuleSet) -> bool {
+    let path = Path::new("fuzz");
+    let parsed = match target {
+        "docx" => nianbao_docx::DocxAdapter.read(&Input { path, bytes: input }),
+        "text" => nianbao_text::TextAdapter.read(&Input { path, bytes: input }),
+        "yaml" => nianbao_yaml::YamlAdapter.read(&Input { path, bytes: input }),
+        _ => Ok(Parsed::Document(random_document(&mut Rng::new(doc_seed)))),
+    };
+    let report = match parsed {
+        Ok(Parsed::Document(doc)) => recognize(&doc, "fuzz", target),
+        Ok(Parsed::Report(r)) => *r,
+        Err(e) => {
+            // Refusals must say something.
+            assert!(!e.message.trim().is_empty(), "empty error message");
+            return false;
+        }
+    };
+    let outcome = rules.check(&Arc::new(report));
+    // A national rule failing on a report is an engine bug worth seeing.
+    if let Some(e) = outcome.errors.first() {
+        panic!("rule {:?} failed: {}", e.rule, e.message);
+    }
+    true
+}
+
+/// Fragments that matter to the DOCX reader, inserted at random element
+/// boundaries.
+const XML_FRAGMENTS: &[&str] = &[
+    "<w:tbl>",
+    "</w:tbl>",
+    "<w:tr>",
+    "</w:tr>",
+    "<w:tc>",
+    "</w:tc>",
+    "<w:p>",
+    "</w:p>",
+    "<w:p/>",
+    "<w:tc><w:tcPr><w:gridSpan w:val=\"4294967296\"/></w:tcPr><w:p/></w:tc>",
+    "<w:tc><w:tcPr><w:gridSpan w:val=\"-3\"/></w:tcPr><w:p/></w:tc>",
+    "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>",
+    "<w:tc><w:tcPr><w:vMerge w:val=\"restart\"/><w:gridSpan w:val=\"64\"/></w:tcPr><w:p/></w:tc>",
+    "<w:pPr><w:numPr><w:ilvl w:val=\"8\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>",
+    "<w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr>",
+    "<w:pPr><w:rPr><w:del w:id=\"1\" w:author=\"x\"/></w:rPr></w:pPr>",
+    "<w:trPr><w:del w:id=\"2\" w:author=\"x\"/></w:trPr>",
+    "<w:del><w:r><w:delText>删</w:delText></w:r></w:del>",
+    "<w:ins><w:r><w:t>增</w:t></w:r></w:ins>",
+    "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>",
+    "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+    "<w:r><w:t>一、总体情况</w:t></w:r>",
+    "<w:r><w:t>（七）总计</w:t></w:r>",
+    "<w:r><w:t>１２</w:t></w:r>",
+    "<w:r><w:t>&#0;&#xFFFF;&#x10FFFF;&amp;&lt;</w:t></w:r>",
+    "<w:r><w:tab/><w:br/></w:r>",
+    "<mc:AlternateContent><mc:Fallback>",
+    "</mc:Fallback></mc:AlternateContent>",
+    "<w:sdt><w:sdtContent>",
+    "</w:sdtContent></w:sdt>",
+    "<![CDATA[x]]>",
+    "<!-- c -->",
+    "<?pi x?>",
+    "\u{feff}",
+];
+
+fn splice_points(s: &str) -> Vec<usize> {
+    s.match_indices('<').map(|(i, _)| i).collect()
+}
+
+/// One XML-aware mutation of a WordprocessingML part.
+fn mutate_xml(rng: &mut Rng, xml: &str) -> String {
+    let points = splice_points(xml);
+    if points.is_empty() {
+        return format!("{xml}{}", *rng.pick::<&str>(XML_FRAGMENTS));
+    }
+    let at = *rng.pick(&points);
+    let end = *rng.pick(&points);
+    let (lo, hi) = (at.min(end), at.max(end));
+    match rng.below(7) {
+        // Insert a fragment.
+        0 | 1 => format!(
+            "{}{}{}",
+            &xml[..at],
+            *rng.pick::<&str>(XML_FRAGMENTS),
+            &xml[at..]
+        ),
+        // Delete a run of elements (often unbalancing them).
+        2 => format!("{}{}", &xml[..lo], &xml[hi..]),
+        // Duplicate a run of elements.
+        3 if hi - lo < 200_000 => format!("{}{}", &xml[..hi], &xml[lo..]),
+        // Change the numbers in one tag: spans, levels, ids.
+        4 => {
+            let tag_end = xml[at..].find('>').map_or(xml.len(), |i| at + i);
+            let tag = &xml[at..tag_end];
+            let n = *rng.pick(&[
+                "0",
+                "-1",
+                "1",
+                "9",
+                "64",
+                "4294967296",
+                "99999999999999999999",
+                "x",
+            ]);
+            let mut out = String::with_capacity(tag.len());
+            let mut in_digits = false;
+            for c in tag.chars() {
+                if c.is_ascii_digit() {
+                    if !in_digits {
+                        out.push_str(n);
+                    }
+                    in_digits = true;
+                } else {
+                    in_digits = false;
+                    out.push(c);
+                }
+            }
+            format!("{}{}{}", &xml[..at], out, &xml[tag_end..])
+        }
+        // Truncate.
+        5 => xml[..at].to_string(),
+        // Swap two runs of elements.
+        _ => {
+            let mid = *rng.pick(&points);
+            let mut p = [lo, mid, hi];
+            p.sort_unstable();
+            format!(
+                "{}{}{}{}",
+                &xml[..p[0]],
+                &xml[p[1]..p[2]],
+                &xml[p[0]..p[1]],
+                &xml[p[2]..]
+            )
+        }
+    }
+}
+
+fn mutate_docx(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return flip_bytes(rng, bytes);
+    };
+    // Occasionally damage the container itself.
+    if rng.chance(10) {
+        return flip_bytes(rng, bytes);
+    }
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else {
+            continue;
+        };
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        let mut data = Vec::new();
+        if f.read_to_end(&mut data).is_err() {
+            continue;
+        }
+        parts.push((name, data));
+    }
+    let targets = ["word/document.xml", "word/numbering.xml", "word/styles.xml"];
+    let want = if rng.chance(80) {
+        targets[0]
+    } else {
+        *rng.pick(&targets[1..])
+    };
+    for (name, data) in parts.iter_mut() {
+        if name == want
+            && let Ok(xml) = std::str::from_utf8(data)
+        {
+            *data = mutate_xml(rng, xml).into_bytes();
+        }
+    }
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opt = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in &parts {
+        if w.start_file(name.as_str(), opt).is_err() || w.write_all(data).is_err() {
+            return bytes.to_vec();
+        }
+    }
+    w.finish()
+        .map(|c| c.into_inner())
+        .unwrap_or_else(|_| bytes.to_vec())
+}
+
+fn flip_bytes(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    if b.is_empty() {
+        return vec![0xD0, 0xCF];
+    }
+    match rng.below(3) {
+        0 => {
+            for _ in 0..1 + rng.below(8) {
+                let i = rng.below(b.len() as u64) as usize;
+                b[i] = rng.next() as u8;
+            }
+        }
+        1 => b.truncate(rng.below(b.len() as u64) as usize),
+        _ => {
+            let i = rng.below(b.len() as u64) as usize;
+            let chunk = b[i..].iter().take(64).copied().collect::<Vec<_>>();
+            b.splice(i..i, chunk);
+        }
+    }
+    b
+}
+
+const TEXT_FRAGMENTS: &[&str] = &[
+    "\t",
+    "\t\t\t",
+    "\n",
+    "一、总体情况",
+    "三、收到和处理政府信息公开申请情况",
+    "（七）总计",
+    "自然人",
+    "１２",
+    "-3",
+    "9999999999999999999999",
+    "1.5",
+    "无",
+    "—",
+    "\u{3000}",
+    "\r\n",
+    "\u{fffd}",
+    "2024年1月3日",
+    "二〇二四年十三月四十日",
+];
+
+/// Line-level mutations: what text dumps and YAML files get wrong.
+fn mutate_lines(rng: &mut Rng, bytes: &[u8], fragments: &[&str]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    let i = rng.below(lines.len() as u64) as usize;
+    let j = rng.below(lines.len() as u64) as usize;
+    match rng.below(6) {
+        0 => {
+            lines.remove(i);
+        }
+        1 => {
+            let l = lines[i].clone();
+            lines.insert(j, l);
+        }
+        2 => lines.swap(i, j),
+        3 => {
+            let l = &mut lines[i];
+            let cut = l
+                .char_indices()
+                .map(|(k, _)| k)
+                .nth(rng.below(l.chars().count() as u64 + 1) as usize)
+                .unwrap_or(l.len());
+            let fragment = *rng.pick::<&str>(fragments);
+            l.insert_str(cut, fragment);
+        }
+        4 => {
+            // Replace every number on the line.
+            let n = *rng.pick(&["0", "-1", "18446744073709551616", "1e308", "１２"]);
+            let mut out = String::new();
+            let mut in_digits = false;
+            for c in lines[i].chars() {
+                if c.is_ascii_digit() {
+                    if !in_digits {
+                        out.push_str(n);
+                    }
+                    in_digits = true;
+                } else {
+                    in_digits = false;
+                    out.push(c);
+                }
+            }
+            lines[i] = out;
+        }
+        _ => lines.truncate(i),
+    }
+    let mut out = lines.join("\n").into_bytes();
+    if rng.chance(5) {
+        out = flip_bytes(rng, &out);
+    }
+    out
+}
+
+fn mutate_text(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    mutate_lines(rng, bytes, TEXT_FRAGMENTS)
+}
+
+const YAML_FRAGMENTS: &[&str] = &[
+    "&a ",
+    "*a",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    "\"",
+    "'",
+    "!!binary ",
+    "!!str ",
+    "? ",
+    "|",
+    ">-",
+    "\t",
+    "~",
+    "<<: *a",
+    "99999999999999999999999",
+    "-.inf",
+    ".nan",
+    "0x1F",
+    "一、总体情况",
+    "---",
+    "...",
+    "%YAML 1.1",
+];
+
+fn mutate_yaml(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    mutate_lines(rng, bytes, YAML_FRAGMENTS)
+}
+
+/// A random document of the shapes recognition sees: headings, table labels
+/// from the schema, numbers, merged cells (some pointing nowhere sensible).
+fn random_document(rng: &mut Rng) -> Document {
+    let labels: Vec<&str> = [&T2, &T3, &T4]
+        .iter()
+        .flat_map(|s| {
+            s.rows
+                .iter()
+                .map(|r| r.label)
+                .chain(s.columns.iter().map(|c| c.label))
+        })
+        .chain([
+            "一、本年新收政府信息公开申请数量",
+            "申请人情况",
+            "自\n然\n人",
+            "法人或其他组织",
+            "行政复议",
+            "行政诉讼",
+            "未经复议直接起诉",
+            "复议后起诉",
+            "第二十条第（一）项",
+            "信息内容",
+            "本年新制作数量",
+            "",
+        ])
+        .collect();
+    let headings = [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+        "2024年1月3日",
+        "某某县人民政府",
+        "某某县2023年政府信息公开工作年度报告",
+    ];
+    let mut blocks = Vec::new();
+    let mut tables = 0;
+    for b in 0..rng.below(20) {
+        if rng.chance(60) {
+            let text = if rng.chance(50) {
+                rng.pick(&headings).to_string()
+            } else {
+                rng.pick(&labels).to_string()
+            };
+            blocks.push(Block::Paragraph(TextBlock {
+                text,
+                origin: Origin::Paragraph {
+                    index: b as usize + 1,
+                },
+            }));
+            continue;
+        }
+        tables += 1;
+        let rows = rng.below(40) as usize;
+        let width = rng.below(18) as usize;
+        let grid = (0..rows)
+            .map(|r| {
+                (0..width)
+                    .map(|c| {
+                        let text = match rng.below(4) {
+                            0 => rng.pick(&labels).to_string(),
+                            1 => rng
+                                .pick(&["", "无", "—", "１２", "-1", "1.5", "x"])
+                                .to_string(),
+                            _ => rng.below(1000).to_string(),
+                        };
+                        let merged_from = rng.chance(15).then(|| {
+                            (
+                                rng.below(rows as u64 + 3) as usize,
+                                rng.below(width as u64 + 3) as usize,
+                            )
+                        });
+                        GridCell {
+                            text,
+                            merged_from,
+                            origin: Origin::Table {
+                                table_index: tables,
+                                row: r + 1,
+                                column: c + 1,
+                            },
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        blocks.push(Block::Table(GridTable {
+            rows: grid,
+            origin: Origin::Table {
+                table_index: tables,
+                row: 1,
+                column: 1,
+            },
+        }));
+    }
+    Document { blocks }
+}
