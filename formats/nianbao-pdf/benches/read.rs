@@ -1,6 +1,9 @@
 //! Time to read a PDF into the generic document, per file and per page:
 //! `cargo bench -p nianbao-pdf`. Guides only; no timing is asserted anywhere.
 
+// A bench of committed fixtures: a missing or unreadable one should stop it.
+#![allow(clippy::expect_used)]
+
 use divan::Bencher;
 use divan::counter::ItemsCount;
 
