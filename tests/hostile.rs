@@ -44,6 +44,30 @@ fn docx(body: &str) -> Vec<u8> {
     zip(&[("word/document.xml", &document(body))])
 }
 
+/// A one-sheet workbook around this worksheet XML.
+fn xlsx(sheet: &str) -> Vec<u8> {
+    const NS: &str = "http://schemas.openxmlformats.org";
+    let types = format!(
+        r#"<Types xmlns="{NS}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#
+    );
+    let rels = format!(
+        r#"<Relationships xmlns="{NS}/package/2006/relationships"><Relationship Id="rId1" Type="{NS}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+    );
+    let workbook = format!(
+        r#"<workbook xmlns="{NS}/spreadsheetml/2006/main" xmlns:r="{NS}/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let workbook_rels = format!(
+        r#"<Relationships xmlns="{NS}/package/2006/relationships"><Relationship Id="rId1" Type="{NS}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+    );
+    zip(&[
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
 /// Tiny deterministic generator for incompressible-looking numbers.
 fn digits(i: u64) -> u64 {
     i.wrapping_mul(6364136223846793005)
@@ -169,6 +193,49 @@ fn generate(dir: &Path) {
             "</w:tc></w:tr></w:tbl>".repeat(n)
         )),
     );
+    // A workbook of 10^6 numeric cells (1000 × 1000), varied so it is no bomb.
+    let mut sheet = String::with_capacity(24 << 20);
+    sheet.push_str(r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
+    for r in 0..1000u64 {
+        sheet.push_str("<row>");
+        for c in 0..1000u64 {
+            sheet.push_str("<c><v>");
+            sheet.push_str(&digits(r * 1000 + c).to_string());
+            sheet.push_str("</v></c>");
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    put("cells_1e6.xlsx", &xlsx(&sheet));
+    drop(sheet);
+    // 50 MB pages: the seed page with a 37 MB inline image (a real report,
+    // checked), and a 50 MB table of five million cells (refused unparsed).
+    let page = std::fs::read_to_string(root().join("tests/fixtures/portal-utf8.html")).unwrap();
+    let image: String = (0..37u64 << 20)
+        .map(|i| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"[(digits(i) % 32) as usize]))
+        .collect();
+    let with_image = page.replace(
+        "</body>",
+        &format!(r#"<img src="data:image/png;base64,{image}"></body>"#),
+    );
+    assert!(with_image.len() > 37 << 20);
+    put("image_50mb.html", with_image.as_bytes());
+    let mut table = String::with_capacity(52 << 20);
+    table.push_str("<html><body><table>");
+    let mut i = 0u64;
+    while table.len() < 50 << 20 {
+        table.push_str("<tr>");
+        for _ in 0..10 {
+            table.push_str("<td>");
+            table.push_str(&(digits(i) % 100_000).to_string());
+            table.push_str("</td>");
+            i += 1;
+        }
+        table.push_str("</tr>\n");
+    }
+    table.push_str("</table></body></html>");
+    put("table_50mb.html", table.as_bytes());
+    drop(table);
     // YAML: 40,000 aliases of a 10,000-character string (400 MB if expanded).
     let mut yaml = format!("closing:\n  - &s \"{}\"\n", "年".repeat(10_000));
     for _ in 0..40_000 {
@@ -239,6 +306,11 @@ fn the_hostile_corpus_as_one_batch() {
         ("wide_spans.docx", Refused("表格过大")),
         ("nested_tables_1e4.docx", Refused("未识别到年报内容")),
         ("alias_strings.yaml", Refused("YAML")),
+        ("corner_bomb.xls", Refused("范围过大")),
+        ("dimensions_bomb.xls", Refused("范围过大")),
+        ("cells_1e6.xlsx", Refused("非空单元格超过")),
+        ("image_50mb.html", Findings),
+        ("table_50mb.html", Refused("标签超过")),
         ("seed.yaml", Findings),
     ];
     let files = json["files"].as_array().unwrap();

@@ -53,8 +53,55 @@ impl FormatAdapter for HtmlAdapter {
     }
 }
 
+
+/// Elements of one page. A report page has a few thousand (its largest
+/// table ~300 cells, the portal's menus the rest); html5ever keeps every
+/// element in memory, at a few hundred bytes each, so a page is refused
+/// before parsing when it has more than this.
+pub const MAX_ELEMENTS: usize = 200_000;
+
 /// Reads an HTML page from its bytes.
 pub fn read(bytes: &[u8]) -> Result<Document, AdapterError> {
     let text = decode(bytes)?;
+    let elements = count_start_tags(&text, MAX_ELEMENTS + 1);
+    if elements > MAX_ELEMENTS {
+        return Err(AdapterError::new(format!(
+            "网页的标签超过 {MAX_ELEMENTS} 个，不像年报网页，拒绝读取"
+        )));
+    }
     walk::document(&text)
+}
+
+/// Start tags (`<` and a letter) up to `stop`: an upper bound of the elements
+/// the parser will build, as comments and scripts may hold some.
+fn count_start_tags(text: &str, stop: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut n = 0;
+    for at in (0..bytes.len()).filter(|&i| bytes[i] == b'<') {
+        if bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic) {
+            n += 1;
+            if n >= stop {
+                break;
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_too_many_elements_is_refused_before_parsing() {
+        let page = format!(
+            "<html><body><table>{}</table></body></html>",
+            "<tr><td>1</td></tr>".repeat(MAX_ELEMENTS / 2)
+        );
+        let err = read(page.as_bytes()).unwrap_err();
+        assert!(err.message.contains("标签超过"), "{err}");
+        // Less-than signs in text are not tags.
+        assert_eq!(count_start_tags("a < b <= c <1 <p>x</p>", 100), 1);
+        assert_eq!(count_start_tags(&"<p>".repeat(50), 10), 10);
+    }
 }

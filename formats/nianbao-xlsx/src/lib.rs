@@ -13,6 +13,7 @@
 
 mod layout;
 mod value;
+mod xls_guard;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
@@ -23,6 +24,7 @@ use nianbao_core::document::Document;
 
 pub use layout::MAX_GRID_CELLS;
 pub use value::{data_text, number_text};
+pub use xls_guard::MAX_XLS_GRID_CELLS;
 
 /// No report part is anywhere near this; a larger one is refused before calamine inflates it.
 pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
@@ -32,7 +34,7 @@ const MAX_ENTRIES: usize = 10_000;
 /// Deflate reaches ~1000:1 only on degenerate data; sheet XML compresses ~10:1.
 const MAX_RATIO: u64 = 200;
 /// Non-empty cells read from one workbook; a report has a few hundred.
-pub const MAX_CELLS: usize = 1_000_000;
+pub const MAX_CELLS: usize = 200_000;
 
 pub struct XlsxAdapter;
 
@@ -178,6 +180,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
 }
 
 fn read_xls(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
+    if contains_utf16(bytes, "WordDocument") && !contains_utf16(bytes, "Workbook") {
+        return Err(AdapterError::new(
+            "这是 Word 的 .doc 文件，不是 Excel 工作簿",
+        ));
+    }
+    xls_guard::guard_xls(bytes)?;
     let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(calamine::XlsError::Password) => return Err(AdapterError::new(ENCRYPTED)),
