@@ -1,17 +1,18 @@
 //! `cargo xtask fuzz --seconds N`: structure-aware mutation fuzzing on stable
 //! Rust (cargo-fuzz needs nightly, which this project does not use).
 //!
-//! One target per input format present (DOCX, text, YAML) and one for the
-//! recognition step. Each starts from the real fixtures, applies a few
+//! One target per input format (DOCX, XLSX/XLS, HTML, PDF, text, YAML) and one
+//! for the recognition step. Each starts from the real fixtures, applies a few
 //! mutations that know the format (XML elements and attributes that matter
-//! in a report — merges, numbering, tracked changes, fields — YAML anchors and
-//! nesting, text table lines), and runs the whole pipeline: adapter, then
+//! in a report — merges, numbering, tracked changes, fields; sheet cells and
+//! merge ranges; HTML spans, charsets and nesting; PDF objects, streams and
+//! cross-references; YAML anchors and nesting, text table lines), and runs the whole pipeline: adapter, then
 //! recognition, then every national rule. A panic is a finding: its input is
 //! saved under `target/fuzz/<target>/` and the run fails. The slowest input
 //! is reported too, since a hang would show there first.
 //!
 //! ```text
-//! cargo xtask fuzz --seconds 40          # split across the targets (CI smoke)
+//! cargo xtask fuzz --seconds 56          # split across the targets (CI smoke)
 //! cargo xtask fuzz --seconds 600 --seed 7
 //! ```
 
@@ -83,6 +84,21 @@ pub fn run(args: &[String]) -> Result<()> {
             name: "docx",
             seeds: read_all("docx")?,
             mutate: mutate_docx,
+        },
+        Target {
+            name: "xlsx",
+            seeds: [read_all("xlsx")?, read_all("xls")?].concat(),
+            mutate: mutate_xlsx,
+        },
+        Target {
+            name: "html",
+            seeds: read_all("html")?,
+            mutate: mutate_html,
+        },
+        Target {
+            name: "pdf",
+            seeds: read_all("pdf")?,
+            mutate: mutate_pdf,
         },
         Target {
             name: "text",
@@ -200,6 +216,9 @@ fn run_one(target: &str, input: &[u8], doc_seed: u64, rules: &RuleSet) -> bool {
     let path = Path::new("fuzz");
     let parsed = match target {
         "docx" => nianbao_docx::DocxAdapter.read(&Input { path, bytes: input }),
+        "xlsx" => nianbao_xlsx::XlsxAdapter.read(&Input { path, bytes: input }),
+        "html" => nianbao_html::HtmlAdapter.read(&Input { path, bytes: input }),
+        "pdf" => nianbao_pdf::PdfAdapter.read(&Input { path, bytes: input }),
         "text" => nianbao_text::TextAdapter.read(&Input { path, bytes: input }),
         "yaml" => nianbao_yaml::YamlAdapter.read(&Input { path, bytes: input }),
         _ => Ok(Parsed::Document(random_document(&mut Rng::new(doc_seed)))),
@@ -264,11 +283,12 @@ fn splice_points(s: &str) -> Vec<usize> {
     s.match_indices('<').map(|(i, _)| i).collect()
 }
 
-/// One XML-aware mutation of a WordprocessingML part.
-fn mutate_xml(rng: &mut Rng, xml: &str) -> String {
+/// One markup-aware mutation: fragments spliced in at tag boundaries, runs
+/// of elements deleted, duplicated or swapped, numbers in a tag changed.
+fn mutate_xml(rng: &mut Rng, xml: &str, fragments: &[&str]) -> String {
     let points = splice_points(xml);
     if points.is_empty() {
-        return format!("{xml}{}", *rng.pick::<&str>(XML_FRAGMENTS));
+        return format!("{xml}{}", *rng.pick::<&str>(fragments));
     }
     let at = *rng.pick(&points);
     let end = *rng.pick(&points);
@@ -278,7 +298,7 @@ fn mutate_xml(rng: &mut Rng, xml: &str) -> String {
         0 | 1 => format!(
             "{}{}{}",
             &xml[..at],
-            *rng.pick::<&str>(XML_FRAGMENTS),
+            *rng.pick::<&str>(fragments),
             &xml[at..]
         ),
         // Delete a run of elements (often unbalancing them).
@@ -333,6 +353,152 @@ fn mutate_xml(rng: &mut Rng, xml: &str) -> String {
 }
 
 fn mutate_docx(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    mutate_zip(
+        rng,
+        bytes,
+        &["word/document.xml", "word/numbering.xml", "word/styles.xml"],
+        XML_FRAGMENTS,
+    )
+}
+
+/// Fragments that matter to the workbook reader: cells of every type, merge
+/// ranges (some absurd), shared-string indexes out of range.
+const XLSX_FRAGMENTS: &[&str] = &[
+    "<row r=\"1048576\">",
+    "</row>",
+    "<c r=\"XFD1048576\"><v>1</v></c>",
+    "<c r=\"A1\" t=\"s\"><v>999999</v></c>",
+    "<c r=\"B2\" t=\"inlineStr\"><is><t>（七）总计</t></is></c>",
+    "<c r=\"C3\" t=\"str\"><f>SUM(A1:A3)</f><v>１２</v></c>",
+    "<c r=\"D4\" t=\"e\"><v>#DIV/0!</v></c>",
+    "<c r=\"E5\"><v>1.5</v></c>",
+    "<c r=\"F6\"><v>1e308</v></c>",
+    "<c r=\"ZZZZZZ9\"><v>-3</v></c>",
+    "<mergeCells count=\"1\"><mergeCell ref=\"A1:XFD1048576\"/></mergeCells>",
+    "<mergeCell ref=\"B1:A9\"/>",
+    "<si><t>自\n然\n人</t></si>",
+    "<si><r><t>申请人</t></r><r><t>情况</t></r></si>",
+    "<dimension ref=\"A1:XFD1048576\"/>",
+    "<!-- c -->",
+    "\u{feff}",
+];
+
+fn mutate_xlsx(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    if bytes.starts_with(b"PK") {
+        mutate_zip(
+            rng,
+            bytes,
+            &[
+                "xl/worksheets/sheet1.xml",
+                "xl/sharedStrings.xml",
+                "xl/workbook.xml",
+            ],
+            XLSX_FRAGMENTS,
+        )
+    } else {
+        // An OLE2 .xls: no structure worth knowing at this level.
+        flip_bytes(rng, bytes)
+    }
+}
+
+const HTML_FRAGMENTS: &[&str] = &[
+    "<table>",
+    "</table>",
+    "<tr>",
+    "</tr>",
+    "<td>",
+    "</td>",
+    "<td rowspan=\"4294967296\" colspan=\"-2\">1</td>",
+    "<td colspan=\"1000\">２</td>",
+    "<td rowspan=\"65534\">无</td>",
+    "<th>自<br>然<br>人</th>",
+    "<p>一、总体情况</p>",
+    "<div style=\"display:none\">",
+    "</div>",
+    "<script>document.write('<table>')</script>",
+    "<meta charset=\"gbk\">",
+    "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-16\">",
+    "&nbsp;&#0;&#x110000;&amp",
+    "<br>",
+    "<![CDATA[x]]>",
+    "<!-- c",
+    "<table><tr><td><table><tr><td>",
+    "\u{feff}",
+];
+
+fn mutate_html(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    match std::str::from_utf8(bytes) {
+        Ok(page) if !rng.chance(10) => mutate_xml(rng, page, HTML_FRAGMENTS).into_bytes(),
+        // GBK pages, and damage to the encoding itself.
+        _ => flip_bytes(rng, bytes),
+    }
+}
+
+/// PDF syntax spliced in at token boundaries: objects, streams with lying
+/// lengths, references to nowhere or to themselves, broken xref.
+const PDF_FRAGMENTS: &[&[u8]] = &[
+    b" obj ",
+    b" endobj ",
+    b"stream\n",
+    b"\nendstream",
+    b" /Length 99999999 ",
+    b" /Length -1 ",
+    b" 1 0 R ",
+    b" 99999 0 R ",
+    b" /Filter /FlateDecode ",
+    b" /Filter /DCTDecode ",
+    b"<< /Type /Page /Contents 3 0 R >>",
+    b"[ 0 0 1e308 -1e308 ]",
+    b" BT /F1 12 Tf (\xe4\xb8\x80) Tj ET ",
+    b" 0 0 100 100 re f ",
+    b" q q q q q ",
+    b" Q Q Q ",
+    b"xref\n0 1\n",
+    b"trailer << /Root 1 0 R /Size 4294967296 >>",
+    b"%%EOF",
+    b"<FEFF4E00>",
+    b"(\\",
+];
+
+fn mutate_pdf(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    if rng.chance(40) {
+        return flip_bytes(rng, bytes);
+    }
+    let points: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.is_ascii_whitespace())
+        .map(|(i, _)| i)
+        .collect();
+    if points.is_empty() {
+        return flip_bytes(rng, bytes);
+    }
+    let at = *rng.pick(&points);
+    let end = *rng.pick(&points);
+    let (lo, hi) = (at.min(end), at.max(end));
+    match rng.below(4) {
+        0 | 1 => [&bytes[..at], *rng.pick(PDF_FRAGMENTS), &bytes[at..]].concat(),
+        2 if hi - lo < 4096 => [&bytes[..lo], &bytes[hi..]].concat(),
+        _ => {
+            // Change the number after this point: lengths, offsets, counts.
+            let mut b = bytes.to_vec();
+            if let Some(d) = b[at..].iter().position(u8::is_ascii_digit) {
+                let n = *rng.pick(&[&b"0"[..], b"9", b"65535", b"4294967295"]);
+                let i = at + d;
+                let j = b[i..]
+                    .iter()
+                    .position(|c| !c.is_ascii_digit())
+                    .map_or(b.len(), |k| i + k);
+                b.splice(i..j, n.iter().copied());
+            }
+            b
+        }
+    }
+}
+
+/// Mutates one of `parts` (the first most often) inside a zip container, or
+/// now and then the container's bytes.
+fn mutate_zip(rng: &mut Rng, bytes: &[u8], targets: &[&str], fragments: &[&str]) -> Vec<u8> {
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return flip_bytes(rng, bytes);
     };
@@ -352,7 +518,6 @@ fn mutate_docx(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
         }
         parts.push((name, data));
     }
-    let targets = ["word/document.xml", "word/numbering.xml", "word/styles.xml"];
     let want = if rng.chance(80) {
         targets[0]
     } else {
@@ -362,7 +527,7 @@ fn mutate_docx(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
         if name == want
             && let Ok(xml) = std::str::from_utf8(data)
         {
-            *data = mutate_xml(rng, xml).into_bytes();
+            *data = mutate_xml(rng, xml, fragments).into_bytes();
         }
     }
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

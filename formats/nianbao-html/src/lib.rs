@@ -53,7 +53,6 @@ impl FormatAdapter for HtmlAdapter {
     }
 }
 
-
 /// Elements of one page. A report page has a few thousand (its largest
 /// table ~300 cells, the portal's menus the rest); html5ever keeps every
 /// element in memory, at a few hundred bytes each, so a page is refused

@@ -16,7 +16,7 @@ use nianbao_core::recognize::{parse_date, section_heading};
 use crate::SheetCells;
 
 /// Grid positions in one block (rows × columns of its bounding box).
-pub const MAX_GRID_CELLS: u64 = 2_000_000;
+pub const MAX_GRID_CELLS: u64 = 200_000;
 
 /// A grid position of a sheet: its text and, for a merged copy, the top-left cell.
 #[derive(Clone, Default)]

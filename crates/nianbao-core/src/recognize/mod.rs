@@ -36,7 +36,7 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
     let (preamble, sections, closing) = split_sections(paragraphs);
     let mut meta = Meta::default();
     infer_meta(&mut meta, &preamble, &closing);
-    let mut notes = recognizer.notes;
+    let mut notes = recognizer.take_notes();
     for key in TableKey::ALL {
         if !recognizer.tables.contains_key(&key) {
             notes.push(RecognitionNote {

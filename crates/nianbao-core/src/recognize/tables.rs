@@ -80,7 +80,10 @@ pub fn classify(grid: &GridTable) -> Option<TableKey> {
 #[derive(Default)]
 pub struct TableRecognizer {
     pub tables: BTreeMap<TableKey, Table>,
-    pub notes: Vec<RecognitionNote>,
+    /// Read through [`TableRecognizer::take_notes`].
+    notes: Vec<RecognitionNote>,
+    /// Notes past [`MAX_NOTES_PER_KIND`] not kept, per code and table.
+    dropped: BTreeMap<(String, Option<TableKey>), usize>,
     /// The column map of the last table 三 fragment, for continuations.
     last_t3: Option<ColumnMap>,
 }
@@ -93,7 +96,41 @@ struct ColumnMap {
     first_data: usize,
 }
 
+/// Notes of one code for one table that are kept. A damaged file can repeat
+/// a row label thousands of times; a reviewer needs the first few, and the
+/// rules see a bounded model.
+pub const MAX_NOTES_PER_KIND: usize = 20;
+
 impl TableRecognizer {
+    fn push_note(&mut self, note: RecognitionNote) {
+        let same = self
+            .notes
+            .iter()
+            .filter(|n| n.code == note.code && n.table == note.table)
+            .take(MAX_NOTES_PER_KIND)
+            .count();
+        if same < MAX_NOTES_PER_KIND {
+            self.notes.push(note);
+        } else {
+            *self.dropped.entry((note.code, note.table)).or_default() += 1;
+        }
+    }
+
+    /// The notes, with one summary note for each kind that was cut short.
+    pub fn take_notes(&mut self) -> Vec<RecognitionNote> {
+        let mut notes = std::mem::take(&mut self.notes);
+        for ((code, table), n) in std::mem::take(&mut self.dropped) {
+            let place = table.map_or(String::new(), |t| t.schema().label.to_string());
+            notes.push(RecognitionNote {
+                code,
+                table,
+                message: format!("{place}另有 {n} 处同类情况，未逐条列出"),
+                origin: Default::default(),
+            });
+        }
+        notes
+    }
+
     /// Recognises one physical table. `hint` is the section it sits in, if known.
     pub fn add(&mut self, grid: &GridTable, hint: Option<u8>) {
         self.note_old_format(grid);
@@ -124,7 +161,7 @@ impl TableRecognizer {
         {
             let norm = normalize_label(&cell.text);
             if let Some(mark) = OLD_FORMAT_MARKS.iter().find(|m| norm.contains(*m)) {
-                self.notes.push(RecognitionNote {
+                self.push_note(RecognitionNote {
                     code: "old-format".into(),
                     table: None,
                     message: format!("出现 2019 年试行格式的栏目「{mark}」"),
@@ -150,7 +187,7 @@ impl TableRecognizer {
     fn read_t3(&mut self, grid: &GridTable) {
         let map = header_columns(grid, &T3).or_else(|| self.last_t3.clone());
         let Some(map) = map else {
-            self.notes.push(RecognitionNote {
+            self.push_note(RecognitionNote {
                 code: "no-columns".into(),
                 table: Some(TableKey::T3),
                 message: "表三未找到申请人情况的列标题（自然人、商业企业……总计）".into(),
@@ -176,7 +213,7 @@ impl TableRecognizer {
             .map(|c| c.label)
             .collect();
         if !missing.is_empty() {
-            self.notes.push(RecognitionNote {
+            self.push_note(RecognitionNote {
                 code: "missing-column".into(),
                 table: Some(schema.key),
                 message: format!("{}缺少列「{}」", schema.label, missing.join("」「")),
@@ -211,7 +248,7 @@ impl TableRecognizer {
                 .map(|cell| cell.text.split_whitespace().collect::<String>())
                 .find(|t| !t.is_empty())
                 .unwrap_or_else(|| format!("第 {} 列", c + 1));
-            self.notes.push(RecognitionNote {
+            self.push_note(RecognitionNote {
                 code: "extra-column".into(),
                 table: Some(schema.key),
                 message: format!("{}有规定格式之外的数据列「{label}」", schema.label),
@@ -244,7 +281,7 @@ impl TableRecognizer {
                         .iter()
                         .any(|(_, c)| matches!(parse_cell_text(&c.text), Value::Int(_)));
                     if has_numbers && !is_header_row(row, schema) {
-                        self.notes.push(RecognitionNote {
+                        self.push_note(RecognitionNote {
                             code: "unknown-row".into(),
                             table: Some(schema.key),
                             message: format!("{}中有无法识别的数据行「{}」", schema.label, leaf),
@@ -274,7 +311,7 @@ impl TableRecognizer {
         if table.cell(row, col).is_some() {
             let origin = cell.origin.clone();
             let place = key.schema().place(row, col);
-            self.notes.push(RecognitionNote {
+            self.push_note(RecognitionNote {
                 code: "duplicate-row".into(),
                 table: Some(key),
                 message: format!("{place} 出现不止一次，只取第一次的值"),
@@ -295,7 +332,7 @@ impl TableRecognizer {
 
     fn note_label_variant(&mut self, key: TableKey, spec: &RowSpec, leaf: &str, row: &[GridCell]) {
         if strip_numbering(leaf) != strip_numbering(&norm(spec.label)) {
-            self.notes.push(RecognitionNote {
+            self.push_note(RecognitionNote {
                 code: "label-variant".into(),
                 table: Some(key),
                 message: format!("「{leaf}」与规定的「{}」不一致", spec.label),
@@ -362,7 +399,7 @@ impl TableRecognizer {
                 && row.iter().any(|c| !c.text.trim().is_empty())
                 && !is_header_row(row, &T4)
         }) else {
-            self.notes.push(RecognitionNote {
+            self.push_note(RecognitionNote {
                 code: "no-data-row".into(),
                 table: Some(TableKey::T4),
                 message: "表四未找到 15 个数字的数据行".into(),
@@ -435,14 +472,14 @@ impl TableRecognizer {
             })
             .count();
         if numbers > full {
-            self.notes.push(RecognitionNote {
+            self.push_note(RecognitionNote {
                 code: "extra-column".into(),
                 table: Some(TableKey::T4),
                 message: format!("表四数据行有 {numbers} 个数值，规定格式为 {full} 列"),
                 origin: grid.rows[data_row][0].origin.clone(),
             });
         } else if mapped.len() < full {
-            self.notes.push(RecognitionNote {
+            self.push_note(RecognitionNote {
                 code: "missing-column".into(),
                 table: Some(TableKey::T4),
                 message: format!("表四只识别出 {} 列，规定格式为 {full} 列", mapped.len()),
@@ -811,6 +848,28 @@ mod tests {
         );
         let t3 = &rec.tables[&TableKey::T3];
         assert_eq!(t3.cell("new", "total").unwrap().value, Value::Int(1));
+    }
+
+    #[test]
+    fn a_row_repeated_ten_thousand_times_gives_bounded_notes() {
+        let mut rows = seed_t3_rows();
+        let last = rows.last().unwrap().clone();
+        rows.extend(std::iter::repeat_n(last, 10_000));
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, &rows), None);
+        let notes = rec.take_notes();
+        let duplicates: Vec<_> = notes.iter().filter(|n| n.code == "duplicate-row").collect();
+        assert_eq!(duplicates.len(), MAX_NOTES_PER_KIND + 1);
+        // 10,000 repeats of seven cells, twenty listed.
+        let summary = duplicates.last().unwrap();
+        assert_eq!(summary.message, "表三另有 69980 处同类情况，未逐条列出");
+        assert_eq!(summary.table, Some(TableKey::T3));
+        // The first value stands.
+        let t3 = &rec.tables[&TableKey::T3];
+        assert_eq!(
+            t3.cell("carried_forward", "total").unwrap().value,
+            Value::Int(0)
+        );
     }
 
     #[test]
