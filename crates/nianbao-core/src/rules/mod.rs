@@ -174,6 +174,12 @@ pub fn new_engine(limits: &Limits) -> Engine {
         .set_max_variables(1_000)
         .set_max_functions(500)
         .set_max_modules(0)
+        // The engine is shared by every worker thread. Rhai's string interner
+        // sits behind one lock, and a thread that finds it taken sleeps 10 ms
+        // (rhai 1.27, `locked_write`): with two threads the batch ran at 1.1
+        // cores. Interning only saves small allocations; without it the
+        // workers share nothing mutable.
+        .set_max_strings_interned(0)
         .set_strict_variables(true);
     engine.disable_symbol("eval");
     // Scripts must not print into the report output.
