@@ -1,7 +1,5 @@
 //! Running text: section headings, the 落款 (closing), and report metadata.
 
-use unicode_normalization::UnicodeNormalization;
-
 use crate::model::{DateText, Meta, Paragraph, ReporterKind, Section};
 
 const NUMERALS: [char; 6] = ['一', '二', '三', '四', '五', '六'];
@@ -91,7 +89,7 @@ fn is_name_line(text: &str) -> bool {
 
 /// Parses a line that is only a date: 「2024年1月3日」, 「２０２４年１月３日」, 「二〇二四年一月三日」.
 pub fn parse_date(text: &str) -> Option<DateText> {
-    let t: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let t: String = crate::value::nfkc_filtered(text, |c| (!c.is_whitespace()).then_some(c));
     let t = t.replace(['〇', '○', 'O'], "0");
     let (y, rest) = t.split_once('年')?;
     let (m, rest) = rest.split_once('月')?;
@@ -210,7 +208,7 @@ pub fn infer_meta(meta: &mut Meta, preamble: &[Paragraph], closing: &[Paragraph]
 
 /// 「洮南市林业和草原局2023年政府信息公开工作年度报告」 → 「洮南市林业和草原局」.
 fn agency_from_title(title: &str) -> Option<String> {
-    let t: String = title.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let t: String = crate::value::nfkc_filtered(title, |c| (!c.is_whitespace()).then_some(c));
     let digits_at = t.find(|c: char| c.is_ascii_digit())?;
     let name = t[..digits_at].trim_end_matches(['关', '于']);
     (!name.is_empty()).then(|| name.to_string())
@@ -218,7 +216,7 @@ fn agency_from_title(title: &str) -> Option<String> {
 
 /// The first 「YYYY年」 in the text.
 fn year_before_nian(text: &str) -> Option<i32> {
-    let t: String = text.nfkc().collect();
+    let t: String = crate::value::nfkc_filtered(text, Some);
     let idx = t.find('年')?;
     let head = &t[..idx];
     let digits: String = head
@@ -234,7 +232,7 @@ fn year_before_nian(text: &str) -> Option<i32> {
 
 /// 「2023年度，根据……」 or 「本报告……2023年1月1日至12月31日」.
 fn year_of_report_phrase(text: &str) -> Option<i32> {
-    let t: String = text.nfkc().collect();
+    let t: String = crate::value::nfkc_filtered(text, Some);
     let at = t.find("年度")?;
     let head = &t[..at];
     let digits: String = head
@@ -249,7 +247,7 @@ fn year_of_report_phrase(text: &str) -> Option<i32> {
 
 /// The 统计期限 phrase 「2023年1月1日至12月31日」 (also 「自…起至2023年12月31日止」).
 fn find_period(text: &str) -> Option<String> {
-    let t: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let t: String = crate::value::nfkc_filtered(text, |c| (!c.is_whitespace()).then_some(c));
     let at = t.find("年1月1日")?;
     let start = t[..at]
         .char_indices()

@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use regex::{Regex, RegexBuilder};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, Map, Position};
-use unicode_normalization::UnicodeNormalization;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -86,7 +85,9 @@ fn matches(text: &str, pattern: &str) -> Res<Array> {
 
 /// NFKC (full-width digits and letters to half-width) without whitespace.
 pub fn normalize(text: &str) -> String {
-    text.nfkc().filter(|c| !c.is_whitespace()).collect()
+    // Rules normalise every paragraph, often: the fast path of the table
+    // reader skips full NFKC for plain CJK, ASCII and full-width text.
+    crate::value::nfkc_filtered(text, |c| (!c.is_whitespace()).then_some(c))
 }
 
 /// Sentences, split after 。！？； and line breaks, trimmed, empty ones dropped.
@@ -118,10 +119,12 @@ fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
 /// The letters of a text for comparison: no punctuation or spaces, numbers
 /// masked (so 「2022年」 and 「2023年」 compare equal).
 fn letters(text: &str) -> Vec<char> {
-    text.nfkc()
-        .filter(|c| c.is_alphanumeric())
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect()
+    crate::value::nfkc_filtered(text, |c| {
+        c.is_alphanumeric()
+            .then_some(if c.is_ascii_digit() { '0' } else { c })
+    })
+    .chars()
+    .collect()
 }
 
 /// Dice coefficient of character bigrams (0.0–1.0), after [`letters`].
