@@ -96,6 +96,53 @@ fn the_wuwei_pack_limits_the_overview() {
     }
 }
 
+/// `city` in nianbao.toml names a city pack by its folder: the report of a
+/// 白城 agency gets the 武威 pack when the configuration says so.
+#[test]
+fn a_configured_city_selects_its_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = "tests/fixtures/clean/county_department.yaml";
+    let paragraph = "      - 本局坚持以公开为常态、不公开为例外，围绕群众关切，持续深化政务公开，推动教育领域信息公开标准化规范化建设，不断提升公开质量和实效，让群众看得到、听得懂、能监督。\n";
+    let long = std::fs::read_to_string(root().join(clean))
+        .unwrap()
+        .replace(
+            "      - （一）主动公开。",
+            &format!("{}      - （一）主动公开。", paragraph.repeat(12)),
+        )
+        .replace("洮南市", "白城市洮北区");
+    let path = dir.path().join("report.yaml");
+    std::fs::write(&path, long).unwrap();
+    let (_, json) = check_json(&[path.to_str().unwrap()]);
+    assert!(
+        finding(&json, "WW-OVERVIEW").is_none(),
+        "a 白城 agency, no config"
+    );
+    std::fs::write(
+        dir.path().join("nianbao.toml"),
+        "province = \"gansu\"\ncity = \"wuwei\"\n",
+    )
+    .unwrap();
+    let (_, json) = check_json(&[path.to_str().unwrap()]);
+    assert!(finding(&json, "WW-OVERVIEW").is_some(), "{json}");
+    // A city without a pack is allowed and selects none; a province that
+    // does not exist is an error naming the line.
+    std::fs::write(
+        dir.path().join("nianbao.toml"),
+        "province = \"gansu\"\ncity = \"lanzhou\"\n",
+    )
+    .unwrap();
+    let (_, json) = check_json(&[path.to_str().unwrap()]);
+    assert!(finding(&json, "WW-OVERVIEW").is_none());
+    std::fs::write(dir.path().join("nianbao.toml"), "province = \"sichuann\"\n").unwrap();
+    let out = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nianbao.toml:1") && err.contains("sichuann"),
+        "{err}"
+    );
+}
+
 /// 怀化市's earlier internal deadline, through a pack parameter of DAT-DEADLINE.
 #[test]
 fn the_huaihua_pack_moves_the_deadline() {

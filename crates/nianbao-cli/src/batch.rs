@@ -133,6 +133,7 @@ pub fn check_all(
                 let options = CheckOptions {
                     reporter_kind: profile.options.reporter_kind,
                     province: run.province.or(profile.province.as_deref()),
+                    city: run.city.or(profile.city.as_deref()),
                     previous: run.previous,
                 };
                 let r = check_one(registry, &profile.rules, &options, p);

@@ -473,7 +473,20 @@ impl Config {
         };
         for (key, value) in entries(doc.get_ref()) {
             match key.get_ref().as_ref() {
-                "province" => c.province = Some(p.pinyin("province", value)?),
+                "province" => {
+                    let province = p.pinyin("province", value)?;
+                    if !known_provinces().contains(&province.value.as_str()) {
+                        return Err(p.err(
+                            &value.span(),
+                            format!(
+                                "未知的省份「{}」：province 应为省份拼音之一：{}",
+                                province.value,
+                                known_provinces().join("、")
+                            ),
+                        ));
+                    }
+                    c.province = Some(province);
+                }
                 "city" => c.city = Some(p.pinyin("city", value)?),
                 "reporter_kind" => {
                     let s = p.string("reporter_kind", value)?;
@@ -836,6 +849,14 @@ fn nearest(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .map(|d| d.join(FILE_NAME))
         .find(|p| p.is_file())
+}
+
+/// Pinyin of every province, as the region table spells them (`jilin`).
+pub fn known_provinces() -> Vec<&'static str> {
+    (11..=82)
+        .map(|c| nianbao_core::region::pinyin(c * 10_000))
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 #[cfg(test)]

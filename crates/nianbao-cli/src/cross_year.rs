@@ -75,10 +75,7 @@ impl LastYear {
 
 /// `--province` must be a province's pinyin, as the pack folders are named.
 pub fn check_province(p: &str) -> anyhow::Result<()> {
-    let known: Vec<&str> = (11..=82)
-        .map(|c| nianbao_core::region::pinyin(c * 10_000))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let known = crate::config::known_provinces();
     if known.contains(&p) {
         Ok(())
     } else {

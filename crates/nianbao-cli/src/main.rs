@@ -228,6 +228,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             let run_options = nianbao_core::CheckOptions {
                 reporter_kind: None,
                 province: province.as_deref(),
+                city: None,
                 previous: last_year
                     .is_some()
                     .then_some(&lookup as &nianbao_core::check::PreviousLookup),

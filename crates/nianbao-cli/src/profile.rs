@@ -42,6 +42,8 @@ pub struct Profile {
     pub options: CheckOptions<'static>,
     /// The configured province (pinyin), for packs and ambiguous names.
     pub province: Option<String>,
+    /// The configured city (pinyin of its pack folder), for city packs.
+    pub city: Option<String>,
 }
 
 /// The profiles of a run, and which one each file uses.
@@ -149,11 +151,15 @@ impl Profile {
         let province = config
             .as_ref()
             .and_then(|c| c.province.as_ref().map(|p| p.value.clone()));
+        let city = config
+            .as_ref()
+            .and_then(|c| c.city.as_ref().map(|p| p.value.clone()));
         Ok(Profile {
             config,
             rules,
             options,
             province,
+            city,
         })
     }
 

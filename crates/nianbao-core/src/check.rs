@@ -86,6 +86,8 @@ pub struct CheckOptions<'a> {
     /// The province's pinyin (`--province`, configuration): selects the
     /// provincial rule pack and settles agency names found in several provinces.
     pub province: Option<&'a str>,
+    /// The city's pinyin (configuration): selects the city pack of that folder.
+    pub city: Option<&'a str>,
     /// Last year's reports, for the cross-year rules.
     pub previous: Option<&'a PreviousLookup<'a>>,
 }
@@ -195,6 +197,7 @@ pub fn check_file_with(
             let ctx = crate::rules::Context {
                 previous: previous.as_ref(),
                 province: options.province,
+                city: options.city,
             };
             let outcome = rules.check_with(&Arc::new(report), &ctx);
             result.findings = outcome.findings;

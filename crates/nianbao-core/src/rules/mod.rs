@@ -153,6 +153,9 @@ pub struct Context<'a> {
     /// The province's pinyin, when given (`--province`, configuration);
     /// otherwise the one of the agency's region.
     pub province: Option<&'a str>,
+    /// The city pack folder's pinyin (`city` in `nianbao.toml`); otherwise
+    /// the agency's city selects city packs by name.
+    pub city: Option<&'a str>,
 }
 
 /// What running the rules on one report gave.
@@ -353,7 +356,10 @@ impl RuleSet {
     pub fn check_with(&self, report: &Arc<Report>, ctx: &Context<'_>) -> RuleOutcome {
         let region = report.meta.region.as_ref();
         let province = ctx.province.or(region.map(|r| r.province_pinyin.as_str()));
-        let city = region.and_then(|r| r.city.as_deref());
+        let city = match ctx.city {
+            Some(folder) => pack::CityOf::Folder(folder),
+            None => pack::CityOf::Name(region.and_then(|r| r.city.as_deref())),
+        };
         let packs: Vec<&pack::Pack> = self
             .packs
             .iter()
@@ -542,6 +548,7 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         Some((province, None)) => Some(pack::Scope {
             province,
             city: None,
+            city_folder: None,
         }),
         Some((province, Some(folder))) => Some(pack::Scope {
             province,
@@ -551,6 +558,7 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
                     format!("市级规则包 {folder} 中的规则须写明 const CITY = \"…市\";（市的全称）"),
                 )
             })?),
+            city_folder: Some(folder),
         }),
     };
     let meta = RuleMeta {

@@ -26,6 +26,8 @@ pub struct Scope {
     pub province: String,
     /// The city's name (from the pack's `city`), for city packs: 「武威市」.
     pub city: Option<String>,
+    /// The city pack's folder under the province: `wuwei`.
+    pub city_folder: Option<String>,
 }
 
 impl Scope {
@@ -37,10 +39,26 @@ impl Scope {
         }
     }
 
-    pub fn applies_to(&self, province: Option<&str>, city: Option<&str>) -> bool {
+    /// Whether a report of this province and city is in scope. The city is
+    /// the configured one (`city = "wuwei"`, a pack folder) when there is
+    /// one, else the name of the agency's city.
+    pub fn applies_to(&self, province: Option<&str>, city: CityOf<'_>) -> bool {
         province == Some(self.province.as_str())
-            && self.city.as_deref().is_none_or(|c| city == Some(c))
+            && match (&self.city, city) {
+                (None, _) => true,
+                (Some(_), CityOf::Folder(f)) => self.city_folder.as_deref() == Some(f),
+                (Some(c), CityOf::Name(n)) => n == Some(c.as_str()),
+            }
     }
+}
+
+/// The city a report belongs to, as the run knows it.
+#[derive(Debug, Clone, Copy)]
+pub enum CityOf<'a> {
+    /// Configured, as a pack folder name (pinyin).
+    Folder(&'a str),
+    /// The name of the agency's city (「武威市」), if resolved.
+    Name(Option<&'a str>),
 }
 
 /// The folders of a path under `provinces/`: (province, city folder).
@@ -111,7 +129,7 @@ pub fn parse(engine: &Engine, path: &str, text: &str) -> Result<Pack, RuleError>
             "pack.rhai 应放在 provinces/<省拼音>/ 或 provinces/<省拼音>/<市>/ 下".into(),
         ));
     };
-    let city = match (city_folder, text_of("city")) {
+    let city = match (city_folder.as_ref(), text_of("city")) {
         (Some(_), Some(c)) => Some(c),
         (Some(f), None) => {
             return Err(err(
@@ -162,7 +180,11 @@ pub fn parse(engine: &Engine, path: &str, text: &str) -> Result<Pack, RuleError>
         file: path.to_string(),
         name,
         source,
-        scope: Scope { province, city },
+        scope: Scope {
+            province,
+            city,
+            city_folder,
+        },
         severity,
         params,
     })
