@@ -46,6 +46,15 @@ fn pdf_exports_give_the_findings_of_their_sources() {
             "tests/fixtures/fullwidth.pdf",
             "tests/fixtures/fullwidth.docx",
         ),
+        // A row of table 三 broken across a page (its label's last character
+        // on the next page), from LibreOffice with Noto CJK fonts.
+        (
+            "tests/fixtures/numbering.pdf",
+            "tests/fixtures/numbering.docx",
+        ),
+        // Exported with tracked changes shown: deletions struck through,
+        // insertions underlined.
+        ("tests/fixtures/tracked.pdf", "tests/fixtures/tracked.docx"),
     ] {
         let (code, from_pdf) = check_json(&[pdf]);
         let (source_code, from_source) = check_json(&[source]);

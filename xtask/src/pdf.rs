@@ -1,8 +1,11 @@
 //! `cargo xtask pdf`: regenerates the committed PDF fixtures with real tools,
 //! so the PDF adapter is tested on what word processors and scanners write:
 //!
-//! - `seed.pdf`, `fullwidth.pdf`: LibreOffice's PDF export of the DOCX fixtures
-//!   (CJK as Type 1 subsets with `/ToUnicode`, borders as stroked lines);
+//! - `seed.pdf`, `fullwidth.pdf`, `numbering.pdf`, `tracked.pdf`: LibreOffice's
+//!   PDF export of the DOCX fixtures (CJK as Type 1 subsets with `/ToUnicode`,
+//!   borders as stroked lines; tracked changes shown, deletions struck
+//!   through). The fonts installed decide the layout: `numbering.pdf`, made
+//!   with Debian's `fonts-noto-cjk`, breaks a row of table 三 across a page;
 //! - `seed-weasyprint.pdf`: the seed via LibreOffice's HTML export and
 //!   WeasyPrint (Type0 `Identity-H` fonts, borders as filled frames, table 三
 //!   split across a page break);
@@ -46,7 +49,7 @@ pub fn pdf() -> Result<()> {
     let tmp = std::env::temp_dir().join(format!("nianbao-xtask-pdf-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
 
-    for name in ["seed", "fullwidth"] {
+    for name in ["seed", "fullwidth", "numbering", "tracked"] {
         soffice("pdf", &fixtures, &fixtures.join(format!("{name}.docx")))?;
     }
 

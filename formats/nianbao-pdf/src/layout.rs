@@ -4,7 +4,7 @@
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
 
-use crate::interp::{Glyph, Page};
+use crate::interp::{Glyph, Page, Segment};
 use crate::lines::{Line, join, lines};
 use crate::ruling::{LaidCell, Ruled, cells, regions};
 
@@ -27,6 +27,28 @@ impl Item {
     }
 }
 
+/// Whether a line runs through the glyph at mid-height over its whole width:
+/// struck-through text, as a word processor exports a tracked deletion (the
+/// DOCX reader drops `w:del` too). Underlines (tracked insertions) lie below
+/// the baseline and do not count, and neither does text on ruled or squared
+/// paper: a strike is the only line across the glyph's box.
+fn struck(g: &Glyph, horizontal: &[&Segment]) -> bool {
+    if g.w <= 0.0 {
+        return false;
+    }
+    let slack = 0.15 * g.w;
+    let mut across = horizontal.iter().filter(|s| {
+        s.pos > g.y - 0.3 * g.size
+            && s.pos < g.y + g.size
+            && s.lo <= g.x + slack
+            && s.hi >= g.right() - slack
+    });
+    match (across.next(), across.next()) {
+        (Some(s), None) => s.pos > g.y + 0.15 * g.size && s.pos < g.y + 0.5 * g.size,
+        _ => false,
+    }
+}
+
 /// Page numbers and the like: 「- 1 -」, 「第 1 页 共 3 页」, 「1/3」.
 fn is_page_number(text: &str) -> bool {
     let rest: String = text
@@ -40,7 +62,8 @@ fn page_items(page: &Page) -> Vec<Item> {
     let regions = regions(&page.segments);
     let mut in_table: Vec<Vec<Glyph>> = vec![Vec::new(); regions.len()];
     let mut free: Vec<&Glyph> = Vec::new();
-    for g in &page.glyphs {
+    let strikes: Vec<&Segment> = page.segments.iter().filter(|s| s.horizontal).collect();
+    for g in page.glyphs.iter().filter(|g| !struck(g, &strikes)) {
         match regions.iter().position(|r| r.contains(g)) {
             Some(i) => in_table[i].push(g.clone()),
             None => free.push(g),
@@ -267,11 +290,23 @@ pub fn document(pages: &[Page]) -> Document {
                 let dy = prev.y0 - next.y1;
                 let mut next = (**next).clone();
                 next.shift(dy);
+                let glyphs: Vec<Glyph> = glyphs
+                    .iter()
+                    .cloned()
+                    .map(|mut g| {
+                        g.y += dy;
+                        g
+                    })
+                    .collect();
+                if row_continues(prev, prev_glyphs, &next, &glyphs) {
+                    // Word and LibreOffice let a row break across pages; the
+                    // borders drawn at the break do not end the row.
+                    let seam = prev.y0;
+                    prev.drop_lines_at(seam);
+                    next.drop_lines_at(seam);
+                }
                 prev.append(next);
-                prev_glyphs.extend(glyphs.iter().cloned().map(|mut g| {
-                    g.y += dy;
-                    g
-                }));
+                prev_glyphs.extend(glyphs);
                 *prev_page = p;
                 continue;
             }
@@ -342,6 +377,48 @@ pub fn document(pages: &[Page]) -> Document {
     Document { blocks }
 }
 
+/// Whether the first row of `next` (a table continued on the next page, moved
+/// up to join `prev`) is the rest of the last row of `prev`: text only left of
+/// where that row's numbers start, and no digits. A header row repeated at the
+/// top of the page has text over the number columns, so it stays a row.
+fn row_continues(prev: &Ruled, prev_glyphs: &[Glyph], next: &Ruled, glyphs: &[Glyph]) -> bool {
+    let (prev_rows, next_rows) = (prev.row_edges(), next.row_edges());
+    let (Some(&[last_top, seam]), Some(&[_, first_bottom])) = (
+        prev_rows.get(prev_rows.len().saturating_sub(2)..),
+        next_rows.get(..2),
+    ) else {
+        return false;
+    };
+    let in_band = |g: &&Glyph, top: f32, bottom: f32| {
+        let y = g.center().1;
+        y < top && y > bottom
+    };
+    // Where the row's numbers start: the first column whose text is all digits.
+    let Some((xs, _)) = prev.grid() else {
+        return false;
+    };
+    let Some(numbers_from) = xs
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .find_map(|(left, right)| {
+            let mut cell = prev_glyphs
+                .iter()
+                .filter(|g| in_band(g, last_top, seam) && (left..right).contains(&g.center().0))
+                .peekable();
+            (cell.peek().is_some() && cell.all(|g| g.text.chars().all(|c| c.is_ascii_digit())))
+                .then_some(left)
+        })
+    else {
+        return false;
+    };
+    let mut rest = glyphs
+        .iter()
+        .filter(|g| in_band(g, seam, first_bottom))
+        .peekable();
+    rest.peek().is_some()
+        && rest.all(|g| g.right() <= numbers_from && !g.text.chars().any(|c| c.is_ascii_digit()))
+}
+
 fn grid_table(index: usize, laid: Vec<Vec<LaidCell>>) -> GridTable {
     let origin = |r: usize, c: usize| Origin::Table {
         table_index: index,
@@ -378,5 +455,36 @@ mod tests {
         assert!(is_page_number("3/10"));
         assert!(!is_page_number("2024年1月3日"));
         assert!(!is_page_number("一、总体情况"));
+    }
+
+    /// As LibreOffice exports a tracked change: 「2」 deleted, 「1」 inserted.
+    #[test]
+    fn struck_through_glyphs_are_deleted_text_and_underlined_ones_are_not() {
+        let glyph = |text: &str, x: f32| Glyph {
+            text: text.into(),
+            x,
+            y: 693.2,
+            w: 6.0,
+            size: 12.0,
+        };
+        let line = |pos: f32, lo: f32, hi: f32| Segment {
+            horizontal: true,
+            pos,
+            lo,
+            hi,
+        };
+        let strike = line(696.6, 202.8, 208.8);
+        let underline = line(692.1, 208.8, 214.8);
+        let segs = [&strike, &underline];
+        assert!(struck(&glyph("2", 202.8), &segs));
+        assert!(!struck(&glyph("1", 208.8), &segs));
+        // A line over part of a glyph only is not a strike.
+        assert!(!struck(&glyph("3", 205.8), &[&line(696.6, 208.0, 230.0)]));
+        // Squared paper: several lines cross every glyph.
+        let grid: Vec<Segment> = (0..8)
+            .map(|k| line(690.0 + 3.2 * k as f32, 0.0, 500.0))
+            .collect();
+        let grid: Vec<&Segment> = grid.iter().collect();
+        assert!(!struck(&glyph("4", 100.0), &grid));
     }
 }

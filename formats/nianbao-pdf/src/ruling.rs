@@ -67,6 +67,19 @@ impl Ruled {
         self.y1 += dy;
     }
 
+    /// Row edges, top to bottom (snapped).
+    pub fn row_edges(&self) -> Vec<f32> {
+        let mut ys = self.positions(true);
+        ys.reverse();
+        ys
+    }
+
+    /// Drops the horizontal lines at `y` (a page break's border lines).
+    pub fn drop_lines_at(&mut self, y: f32) {
+        self.segments
+            .retain(|s| !(s.horizontal && (s.pos - y).abs() <= SNAP));
+    }
+
     /// Adds a region below this one.
     pub fn append(&mut self, other: Ruled) {
         self.x0 = self.x0.min(other.x0);
