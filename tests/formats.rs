@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{check_json, root, rule_columns};
+use common::{check_json, root, rule_columns, run};
 
 /// What a finding says, without where (locations differ by format by nature).
 fn said(json: &serde_json::Value) -> Vec<String> {
@@ -138,6 +138,51 @@ fn decimal_counts_are_kept_and_reported_integral_floats_are_integers() {
         ],
         "1.5 (typed and from a formula) is reported, 1.0 is not: {json}"
     );
+}
+
+/// Numbers typed as text in a workbook (「 3 」 with spaces, full-width
+/// 「３」, 「—」 for none) are read as a typist meant them, as in DOCX.
+#[test]
+fn numbers_typed_as_text_in_a_workbook_are_numbers() {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = [
+        "",
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "一、本年新收政府信息公开申请数量")
+        .unwrap();
+    let typed = [" 3 ", "３", "—", "0", "0", "0", "１２"];
+    for (c, text) in typed.iter().enumerate() {
+        ws.write_string(1, c as u16 + 1, *text).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("统计表.xlsx");
+    std::fs::write(&f, wb.save_to_buffer().unwrap()).unwrap();
+    let out = run(&["extract", f.to_str().unwrap(), "--to", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let model: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let new = &model["tables"]["t3"]["new"];
+    assert_eq!(new["natural"], 3, "{new}");
+    assert_eq!(new["commercial"], 3, "{new}");
+    assert_eq!(new["total"], 12, "{new}");
+    // 「—」 means none: kept as written, counted as 0 by the rules.
+    assert_eq!(new["research"], "—", "{new}");
 }
 
 #[test]
