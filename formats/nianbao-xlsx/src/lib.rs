@@ -179,7 +179,20 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     Ok(out)
 }
 
+/// calamine's XLS reader indexes record data without checking lengths (a
+/// formula whose length field points past its record, a truncated string):
+/// fuzzing found five such panics in `xls.rs` and `utils.rs`. The BIFF guard
+/// bounds memory; a panic inside calamine is turned into this file's error
+/// here, so a library user gets an error, not an unwind.
 fn read_xls(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
+    std::panic::catch_unwind(|| read_xls_unguarded(bytes)).unwrap_or_else(|_| {
+        Err(AdapterError::new(
+            "XLS 文件已损坏（记录长度与内容不符），无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx",
+        ))
+    })
+}
+
+fn read_xls_unguarded(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     if contains_utf16(bytes, "WordDocument") && !contains_utf16(bytes, "Workbook") {
         return Err(AdapterError::new(
             "这是 Word 的 .doc 文件，不是 Excel 工作簿",

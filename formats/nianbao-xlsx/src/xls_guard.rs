@@ -355,6 +355,18 @@ pub(crate) mod tests {
         assert!(err.message.contains("已损坏"), "{err}");
     }
 
+    /// A FORMULA record whose formula length points past the record: calamine
+    /// slices past the end and panics; the adapter gives an error instead.
+    #[test]
+    fn a_formula_longer_than_its_record_is_an_error_not_a_panic() {
+        let mut d = vec![0u8; 20];
+        d.extend(1000u16.to_le_bytes());
+        let bytes = xls(&[number(0, 0, 1.0), record(FORMULA, &d)]);
+        guard_xls(&bytes).unwrap();
+        let err = crate::read(&bytes).unwrap_err();
+        assert!(err.message.contains("记录长度与内容不符"), "{err}");
+    }
+
     #[test]
     fn junk_in_an_ole2_header_is_damage() {
         let mut bytes = corner_bomb();
