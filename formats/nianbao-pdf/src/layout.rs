@@ -36,17 +36,26 @@ fn struck(g: &Glyph, horizontal: &[&Segment]) -> bool {
     if g.w <= 0.0 {
         return false;
     }
+    // `horizontal` is sorted by height: look only at the lines level with the
+    // glyph, and give up on a band crowded with lines (a drawing, or input
+    // built to make this quadratic).
+    let (bottom, top) = (g.y - 0.3 * g.size, g.y + g.size);
+    let from = horizontal.partition_point(|s| s.pos <= bottom);
+    let band = horizontal[from..].iter().take_while(|s| s.pos < top);
     let slack = 0.15 * g.w;
-    let mut across = horizontal.iter().filter(|s| {
-        s.pos > g.y - 0.3 * g.size
-            && s.pos < g.y + g.size
-            && s.lo <= g.x + slack
-            && s.hi >= g.right() - slack
-    });
-    match (across.next(), across.next()) {
-        (Some(s), None) => s.pos > g.y + 0.15 * g.size && s.pos < g.y + 0.5 * g.size,
-        _ => false,
+    let mut across = None;
+    for (seen, s) in band.enumerate() {
+        if seen >= 16 {
+            return false;
+        }
+        if s.lo <= g.x + slack && s.hi >= g.right() - slack {
+            if across.is_some() {
+                return false;
+            }
+            across = Some(s.pos);
+        }
     }
+    across.is_some_and(|pos| pos > g.y + 0.15 * g.size && pos < g.y + 0.5 * g.size)
 }
 
 /// Page numbers and the like: 「- 1 -」, 「第 1 页 共 3 页」, 「1/3」.
@@ -62,7 +71,8 @@ fn page_items(page: &Page) -> Vec<Item> {
     let regions = regions(&page.segments);
     let mut in_table: Vec<Vec<Glyph>> = vec![Vec::new(); regions.len()];
     let mut free: Vec<&Glyph> = Vec::new();
-    let strikes: Vec<&Segment> = page.segments.iter().filter(|s| s.horizontal).collect();
+    let mut strikes: Vec<&Segment> = page.segments.iter().filter(|s| s.horizontal).collect();
+    strikes.sort_by(|a, b| a.pos.total_cmp(&b.pos));
     for g in page.glyphs.iter().filter(|g| !struck(g, &strikes)) {
         match regions.iter().position(|r| r.contains(g)) {
             Some(i) => in_table[i].push(g.clone()),
@@ -475,7 +485,8 @@ mod tests {
         };
         let strike = line(696.6, 202.8, 208.8);
         let underline = line(692.1, 208.8, 214.8);
-        let segs = [&strike, &underline];
+        // Sorted by height, as page_items passes them.
+        let segs = [&underline, &strike];
         assert!(struck(&glyph("2", 202.8), &segs));
         assert!(!struck(&glyph("1", 208.8), &segs));
         // A line over part of a glyph only is not a strike.
