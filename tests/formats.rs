@@ -88,11 +88,9 @@ fn tables_on_separate_sheets_xlsx_and_xls_give_the_seed_table_findings() {
     }
 }
 
-#[test]
-fn decimal_counts_are_kept_and_reported_integral_floats_are_integers() {
-    use rust_xlsxwriter::{Formula, Workbook};
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
+/// Table 三's applicant header on row 1 and the label of its 新收 row on row 2,
+/// for a worksheet that then fills that row's numbers.
+fn t3_header_and_new_row_label(ws: &mut rust_xlsxwriter::Worksheet) {
     let header = [
         "",
         "自然人",
@@ -108,6 +106,14 @@ fn decimal_counts_are_kept_and_reported_integral_floats_are_integers() {
     }
     ws.write_string(1, 0, "一、本年新收政府信息公开申请数量")
         .unwrap();
+}
+
+#[test]
+fn decimal_counts_are_kept_and_reported_integral_floats_are_integers() {
+    use rust_xlsxwriter::{Formula, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    t3_header_and_new_row_label(ws);
     for c in 1..=7 {
         // 1.0 as a float, as spreadsheets store every number.
         ws.write_number(1, c, if c == 1 || c == 7 { 1.0 } else { 0.0 })
@@ -147,21 +153,7 @@ fn numbers_typed_as_text_in_a_workbook_are_numbers() {
     use rust_xlsxwriter::Workbook;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let header = [
-        "",
-        "自然人",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
-        "法律服务机构",
-        "其他",
-        "总计",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(1, 0, "一、本年新收政府信息公开申请数量")
-        .unwrap();
+    t3_header_and_new_row_label(ws);
     let typed = [" 3 ", "３", "—", "0", "0", "0", "１２"];
     for (c, text) in typed.iter().enumerate() {
         ws.write_string(1, c as u16 + 1, *text).unwrap();

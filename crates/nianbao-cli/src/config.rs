@@ -475,13 +475,14 @@ impl Config {
             match key.get_ref().as_ref() {
                 "province" => {
                     let province = p.pinyin("province", value)?;
-                    if !known_provinces().contains(&province.value.as_str()) {
+                    let known = nianbao_core::region::province_pinyins();
+                    if !known.contains(&province.value.as_str()) {
                         return Err(p.err(
                             &value.span(),
                             format!(
                                 "未知的省份「{}」：province 应为省份拼音之一：{}",
                                 province.value,
-                                known_provinces().join("、")
+                                known.join("、")
                             ),
                         ));
                     }
@@ -849,14 +850,6 @@ fn nearest(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .map(|d| d.join(FILE_NAME))
         .find(|p| p.is_file())
-}
-
-/// Pinyin of every province, as the region table spells them (`jilin`).
-pub fn known_provinces() -> Vec<&'static str> {
-    (11..=82)
-        .map(|c| nianbao_core::region::pinyin(c * 10_000))
-        .filter(|s| !s.is_empty())
-        .collect()
 }
 
 #[cfg(test)]

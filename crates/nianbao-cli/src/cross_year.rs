@@ -75,7 +75,7 @@ impl LastYear {
 
 /// `--province` must be a province's pinyin, as the pack folders are named.
 pub fn check_province(p: &str) -> anyhow::Result<()> {
-    let known = crate::config::known_provinces();
+    let known = nianbao_core::region::province_pinyins();
     if known.contains(&p) {
         Ok(())
     } else {

@@ -243,6 +243,15 @@ fn region_of(code: u32) -> Option<Region> {
     })
 }
 
+/// The pinyin of every province-level division, in code order: what
+/// `--province`, `province = …` and the pack folders may be called.
+pub fn province_pinyins() -> Vec<&'static str> {
+    (11..=82)
+        .map(|c| pinyin(c * 10_000))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// Pinyin of each province-level division, the folder names of rule packs.
 pub fn pinyin(province_code: u32) -> &'static str {
     match province_code / 10_000 {

@@ -82,8 +82,8 @@ pub struct TableRecognizer {
     pub tables: BTreeMap<TableKey, Table>,
     /// Read through [`TableRecognizer::take_notes`].
     notes: Vec<RecognitionNote>,
-    /// Notes past [`MAX_NOTES_PER_KIND`] not kept, per code and table.
-    dropped: BTreeMap<(String, Option<TableKey>), usize>,
+    /// Notes raised so far per code and table, kept or not.
+    raised: BTreeMap<(String, Option<TableKey>), usize>,
     /// The column map of the last table 三 fragment, for continuations.
     last_t3: Option<ColumnMap>,
 }
@@ -103,23 +103,23 @@ pub const MAX_NOTES_PER_KIND: usize = 20;
 
 impl TableRecognizer {
     fn push_note(&mut self, note: RecognitionNote) {
-        let same = self
-            .notes
-            .iter()
-            .filter(|n| n.code == note.code && n.table == note.table)
-            .take(MAX_NOTES_PER_KIND)
-            .count();
-        if same < MAX_NOTES_PER_KIND {
+        let raised = self
+            .raised
+            .entry((note.code.clone(), note.table))
+            .or_default();
+        *raised += 1;
+        if *raised <= MAX_NOTES_PER_KIND {
             self.notes.push(note);
-        } else {
-            *self.dropped.entry((note.code, note.table)).or_default() += 1;
         }
     }
 
     /// The notes, with one summary note for each kind that was cut short.
     pub fn take_notes(&mut self) -> Vec<RecognitionNote> {
         let mut notes = std::mem::take(&mut self.notes);
-        for ((code, table), n) in std::mem::take(&mut self.dropped) {
+        for ((code, table), raised) in std::mem::take(&mut self.raised) {
+            let Some(n) = raised.checked_sub(MAX_NOTES_PER_KIND).filter(|&n| n > 0) else {
+                continue;
+            };
             let place = table.map_or(String::new(), |t| t.schema().label.to_string());
             notes.push(RecognitionNote {
                 code,
