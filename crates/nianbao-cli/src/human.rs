@@ -207,6 +207,9 @@ fn sorted(findings: &[Finding]) -> Vec<&Finding> {
     v
 }
 
+/// Cells of a grouped finding printed before 「等，共 N 处」 (JSON lists all).
+const GROUPED_CELLS_SHOWN: usize = 3;
+
 fn finding(out: &mut String, f: &Finding, style: &Style, suppressed: Option<&Suppression>) {
     let mark = match suppressed {
         Some(Suppression::Baseline) => style.paint("2", "（已接受）"),
@@ -220,8 +223,25 @@ fn finding(out: &mut String, f: &Finding, style: &Style, suppressed: Option<&Sup
         f.rule,
         f.message
     );
-    if let Some(loc) = location(&f.location) {
-        let _ = writeln!(out, "      位置：{loc}");
+    if f.cells.is_empty() {
+        if let Some(loc) = location(&f.location) {
+            let _ = writeln!(out, "      位置：{loc}");
+        }
+    } else {
+        // A grouped finding: the first few cells and how many in all.
+        let shown: Vec<String> = f
+            .cells
+            .iter()
+            .take(GROUPED_CELLS_SHOWN)
+            .filter_map(|c| location(&c.location))
+            .collect();
+        let more = f.cells.len().saturating_sub(GROUPED_CELLS_SHOWN);
+        let tail = if more > 0 {
+            format!(" 等，共 {} 处", f.cells.len())
+        } else {
+            format!("，共 {} 处", f.cells.len())
+        };
+        let _ = writeln!(out, "      位置：{}{tail}", shown.join("；"));
     }
     match (&f.expected, &f.found) {
         (Some(e), Some(x)) => {

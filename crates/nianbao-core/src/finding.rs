@@ -79,12 +79,25 @@ pub struct Location {
     pub cell: Option<CellRef>,
 }
 
+/// One cell of a finding that groups the same problem in many cells of one
+/// table (NUM-BLANK: every blank cell of table 三 in one finding).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingCell {
+    pub location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<serde_json::Value>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
     pub location: Location,
+    /// Every cell of a grouped finding, in the table's order; `location` is
+    /// the first. Empty for a finding about one place.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<FindingCell>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]

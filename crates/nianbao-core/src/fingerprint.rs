@@ -53,13 +53,39 @@ pub fn key(finding: &Finding, agency: Option<&str>, year: Option<i32>) -> String
         loc.row_key.clone().unwrap_or_default(),
         loc.column_key.clone().unwrap_or_default(),
         loc.section.map(|s| s.to_string()).unwrap_or_default(),
-        finding
-            .found
-            .as_ref()
-            .map(normalize_value)
-            .unwrap_or_default(),
+        found_key(finding),
     ];
     parts.join("\u{1f}")
+}
+
+/// The value found; for a finding grouping many cells, the cells' row and
+/// column keys (sorted) after it, so the group keeps its identity when the
+/// document is edited elsewhere and becomes a new finding when a cell is
+/// added to or fixed in it. A single finding's part is as before.
+fn found_key(finding: &Finding) -> String {
+    let mut key = finding
+        .found
+        .as_ref()
+        .map(normalize_value)
+        .unwrap_or_default();
+    if !finding.cells.is_empty() {
+        let mut cells: Vec<String> = finding
+            .cells
+            .iter()
+            .map(|c| {
+                let l = &c.location;
+                format!(
+                    "{}/{}",
+                    l.row_key.as_deref().unwrap_or_default(),
+                    l.column_key.as_deref().unwrap_or_default()
+                )
+            })
+            .collect();
+        cells.sort();
+        key.push('\u{1e}');
+        key.push_str(&cells.join(","));
+    }
+    key
 }
 
 /// 16 lower-case hex digits: FNV-1a (64 bit) of the UTF-8 bytes of [`key`].
@@ -104,6 +130,7 @@ mod tests {
                     column: 1,
                 }),
             },
+            cells: Vec::new(),
             expected: Some(serde_json::json!(line)),
             found: Some(found),
             basis: "b".into(),
@@ -149,6 +176,34 @@ mod tests {
         ] {
             assert_ne!(base, other);
         }
+    }
+
+    #[test]
+    fn a_grouped_finding_is_identified_by_its_cells() {
+        let cell = |row: &str, column: &str| crate::finding::FindingCell {
+            location: Location {
+                row_key: Some(row.into()),
+                column_key: Some(column.into()),
+                ..Location::default()
+            },
+            found: Some(serde_json::json!("")),
+        };
+        let group = |cells: Vec<crate::finding::FindingCell>| {
+            let mut f = finding(1, serde_json::json!(""));
+            f.rule = "NUM-BLANK".into();
+            f.location.row_key = None;
+            f.location.column_key = None;
+            f.cells = cells;
+            fingerprint(&f, Some("甲局"), Some(2023))
+        };
+        let ab = group(vec![cell("new", "natural"), cell("new", "other")]);
+        // Same cells in another order (a re-read), same identity.
+        assert_eq!(
+            ab,
+            group(vec![cell("new", "other"), cell("new", "natural")])
+        );
+        // One cell fixed: a different finding.
+        assert_ne!(ab, group(vec![cell("new", "natural")]));
     }
 
     #[test]

@@ -165,14 +165,56 @@ pub struct Meta {
     pub reporter_kind: Option<ReporterKind>,
     /// The agency's region, resolved from its name (never read from input).
     pub region: Option<crate::region::Region>,
+    /// Where `agency` was read: the input stated it, the title, the intro
+    /// (「本报告由…编制」) or the 落款.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency_source: Option<AgencySource>,
+}
+
+/// Where the agency's name was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgencySource {
+    /// Stated by the input (YAML `meta.agency`).
+    Input,
+    Title,
+    /// 「本报告由…编制」 in the intro, or 「填报单位：…」 above a table.
+    Intro,
+    /// The 落款.
+    Closing,
+}
+
+impl AgencySource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgencySource::Input => "input",
+            AgencySource::Title => "title",
+            AgencySource::Intro => "intro",
+            AgencySource::Closing => "closing",
+        }
+    }
+
+    /// 「标题」, for notes and `extract`.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AgencySource::Input => "输入文件的 meta.agency",
+            AgencySource::Title => "标题",
+            AgencySource::Intro => "引言「本报告由…编制」或「填报单位」",
+            AgencySource::Closing => "落款",
+        }
+    }
 }
 
 /// A note made while recognising the input, for structural rules to report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct RecognitionNote {
     /// A stable code, e.g. `unknown-row`, `label-variant`, `table-missing`.
     pub code: String,
     pub table: Option<TableKey>,
+    /// The official row the note is about, when it is about one row
+    /// (`label-variant`, `duplicate-row`, `old-format` of a row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
     pub message: String,
     pub origin: Origin,
 }
@@ -192,6 +234,11 @@ pub struct Report {
     pub closing: Vec<Paragraph>,
     pub tables: BTreeMap<TableKey, Table>,
     pub notes: Vec<RecognitionNote>,
+    /// The document holds the statistical tables and no prose (a workbook of
+    /// tables 二/三/四): rules about the title, period, sections and text do
+    /// not apply.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tables_only: bool,
 }
 
 impl Report {

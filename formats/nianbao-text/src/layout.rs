@@ -371,6 +371,7 @@ fn note(code: &str, key: TableKey, message: String, line: usize) -> RecognitionN
         table: Some(key),
         message,
         origin: Origin::Line { line },
+        ..Default::default()
     }
 }
 

@@ -18,7 +18,7 @@ use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
 use nianbao_core::model::{
     Cell, Meta, Origin, Paragraph, RecognitionNote, Report, ReporterKind, Section, Table,
 };
-use nianbao_core::recognize::{infer_meta, parse_date, section_heading};
+use nianbao_core::recognize::{infer_meta, is_tables_only, parse_date, section_heading};
 use nianbao_core::schema::TableKey;
 use nianbao_core::value::{Value, parse_cell_text};
 use serde::Deserialize;
@@ -90,6 +90,9 @@ struct YamlNote {
     code: String,
     #[serde(default)]
     table: Option<String>,
+    /// The official row key the note is about.
+    #[serde(default)]
+    row: Option<String>,
     message: String,
 }
 
@@ -253,15 +256,36 @@ impl Ctx {
                     at(format!("未知的表「{t}」（可用 t2、t3、t4）"), &n.referenced)
                 })?),
             };
+            if let (Some(r), Some(t)) = (&n.value.row, table) {
+                if t.schema().row(r).is_none() {
+                    return Err(at(
+                        format!("{}没有行「{r}」", t.schema().label),
+                        &n.referenced,
+                    ));
+                }
+            }
             notes.push(RecognitionNote {
                 code: n.value.code,
                 table,
+                row: n.value.row,
                 message: n.value.message,
                 origin: origin(format!("notes[{i}]"), &n.referenced),
             });
         }
         let mut meta = self.meta(raw.meta)?;
-        infer_meta(&mut meta, &preamble, &closing);
+        let opening = sections
+            .first()
+            .filter(|s| s.number == 1)
+            .map_or(&[][..], |s| &s.paragraphs[..]);
+        infer_meta(&mut meta, &preamble, opening, &closing);
+        // Tables with headings or captions but no prose: a workbook of tables.
+        let prose: Vec<Paragraph> = preamble
+            .iter()
+            .chain(sections.iter().flat_map(|s| &s.paragraphs))
+            .chain(&closing)
+            .cloned()
+            .collect();
+        let tables_only = is_tables_only(!tables.is_empty(), &prose);
         Ok(Report {
             path: String::new(),
             format: "yaml".into(),
@@ -271,6 +295,7 @@ impl Ctx {
             closing,
             tables,
             notes,
+            tables_only,
         })
     }
 
@@ -312,6 +337,7 @@ impl Ctx {
             signed,
             reporter_kind,
             region: None,
+            agency_source: None,
         })
     }
 

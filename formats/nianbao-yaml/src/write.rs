@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use nianbao_core::model::{Paragraph, Report};
+use nianbao_core::model::{AgencySource, Paragraph, Report};
 use nianbao_core::schema::TableKey;
 use nianbao_core::value::Value;
 
@@ -47,7 +47,14 @@ pub fn to_yaml(report: &Report) -> String {
         meta.push(format!("title: {}", quote(t)));
     }
     if let Some(a) = &m.agency {
-        meta.push(format!("agency: {}", quote(a)));
+        // Where recognition found the name, for the reader; reading the
+        // file back takes it as stated.
+        match m.agency_source {
+            Some(src) if src != AgencySource::Input => {
+                meta.push(format!("agency: {}  # 取自{}", quote(a), src.label_zh()))
+            }
+            _ => meta.push(format!("agency: {}", quote(a))),
+        }
     }
     if let Some(y) = m.year {
         meta.push(format!("year: {y}"));
@@ -96,6 +103,9 @@ pub fn to_yaml(report: &Report) -> String {
             let _ = write!(out, "  - {{code: {}", quote(&n.code));
             if let Some(t) = n.table {
                 let _ = write!(out, ", table: {}", t.as_str());
+            }
+            if let Some(r) = &n.row {
+                let _ = write!(out, ", row: {}", quote(r));
             }
             let _ = writeln!(out, ", message: {}}}", quote(&n.message));
         }

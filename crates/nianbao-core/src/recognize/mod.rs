@@ -10,7 +10,7 @@ use crate::model::{Meta, Paragraph, RecognitionNote, Report};
 use crate::schema::TableKey;
 
 pub use tables::{TableRecognizer, classify};
-pub use text::{infer_meta, parse_date, section_heading, split_sections};
+pub use text::{infer_meta, is_tables_only, parse_date, section_heading, split_sections};
 
 /// Recognises a document read by an adapter.
 pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
@@ -33,17 +33,27 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
             Block::Table(grid) => recognizer.add(grid, section),
         }
     }
-    let (preamble, sections, closing) = split_sections(paragraphs);
+    let tables_only = is_tables_only(!recognizer.tables.is_empty(), &paragraphs);
+    let (preamble, sections, closing) = if tables_only {
+        // Sheet captions such as 「三、收到和处理…情况」 are not sections of a report.
+        (paragraphs, Vec::new(), Vec::new())
+    } else {
+        split_sections(paragraphs)
+    };
     let mut meta = Meta::default();
-    infer_meta(&mut meta, &preamble, &closing);
+    let opening = sections
+        .first()
+        .filter(|s| s.number == 1)
+        .map_or(&[][..], |s| &s.paragraphs[..]);
+    infer_meta(&mut meta, &preamble, opening, &closing);
     let mut notes = recognizer.take_notes();
     for key in TableKey::ALL {
-        if !recognizer.tables.contains_key(&key) {
+        if !recognizer.tables.contains_key(&key) && !recognizer.old_format_tables().contains(&key) {
             notes.push(RecognitionNote {
                 code: "table-missing".into(),
                 table: Some(key),
                 message: format!("未识别到{}（{}）", key.schema().label, key.schema().title),
-                origin: Default::default(),
+                ..Default::default()
             });
         }
     }
@@ -56,5 +66,6 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
         closing,
         tables: recognizer.tables,
         notes,
+        tables_only,
     }
 }

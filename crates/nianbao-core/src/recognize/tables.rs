@@ -4,13 +4,11 @@
 //! (「自\n然\n人」), stray spaces and full-width punctuation do not matter.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use crate::document::{GridCell, GridTable};
-#[cfg(test)]
-use crate::model::Origin;
-use crate::model::{Cell, RecognitionNote, Table};
+use crate::model::{Cell, Origin, RecognitionNote, Table};
 use crate::schema::{RowSpec, T2, T3, T4, TableKey, TableSchema};
 use crate::value::{Value, normalize_label, parse_cell_text};
 
@@ -86,6 +84,7 @@ pub struct TableRecognizer {
     raised: BTreeMap<(String, Option<TableKey>), usize>,
     /// The column map of the last table 三 fragment, for continuations.
     last_t3: Option<ColumnMap>,
+    old_format_tables: BTreeSet<TableKey>,
 }
 
 #[derive(Clone)]
@@ -125,7 +124,7 @@ impl TableRecognizer {
                 code,
                 table,
                 message: format!("{place}另有 {n} 处同类情况，未逐条列出"),
-                origin: Default::default(),
+                ..Default::default()
             });
         }
         notes
@@ -133,7 +132,6 @@ impl TableRecognizer {
 
     /// Recognises one physical table. `hint` is the section it sits in, if known.
     pub fn add(&mut self, grid: &GridTable, hint: Option<u8>) {
-        self.note_old_format(grid);
         let kind = classify(grid).or_else(|| {
             // A header-less fragment right after table 三 continues it.
             (self.last_t3.is_some() && self.rows_match(grid, &T3) > 0).then_some(TableKey::T3)
@@ -144,7 +142,13 @@ impl TableRecognizer {
             Some(4) => Some(TableKey::T4),
             _ => None,
         });
+        let old_format = self.note_old_format(grid, kind);
         match kind {
+            // A 2019-format table 二 has other columns (本年新制作数量, 对外公开总数量…):
+            // read into the 2021 keys its numbers would mean something else.
+            Some(TableKey::T2) if old_format => {
+                self.old_format_tables.insert(TableKey::T2);
+            }
             Some(TableKey::T2) => self.read_t2(grid),
             Some(TableKey::T3) => self.read_t3(grid),
             Some(TableKey::T4) => self.read_t4(grid),
@@ -152,7 +156,14 @@ impl TableRecognizer {
         }
     }
 
-    fn note_old_format(&mut self, grid: &GridTable) {
+    /// Tables seen in the 2019 format and left unread.
+    pub fn old_format_tables(&self) -> &BTreeSet<TableKey> {
+        &self.old_format_tables
+    }
+
+    /// Notes each 2019-format label; whether there was one.
+    fn note_old_format(&mut self, grid: &GridTable, kind: Option<TableKey>) -> bool {
+        let mut found = false;
         for cell in grid
             .rows
             .iter()
@@ -161,14 +172,17 @@ impl TableRecognizer {
         {
             let norm = normalize_label(&cell.text);
             if let Some(mark) = OLD_FORMAT_MARKS.iter().find(|m| norm.contains(*m)) {
+                found = true;
                 self.push_note(RecognitionNote {
                     code: "old-format".into(),
-                    table: None,
+                    table: kind,
+                    row: None,
                     message: format!("出现 2019 年试行格式的栏目「{mark}」"),
                     origin: cell.origin.clone(),
                 });
             }
         }
+        found
     }
 
     fn table(&mut self, key: TableKey, grid: &GridTable) -> &mut Table {
@@ -190,6 +204,7 @@ impl TableRecognizer {
             self.push_note(RecognitionNote {
                 code: "no-columns".into(),
                 table: Some(TableKey::T3),
+                row: None,
                 message: "表三未找到申请人情况的列标题（自然人、商业企业……总计）".into(),
                 origin: grid.origin.clone(),
             });
@@ -216,6 +231,7 @@ impl TableRecognizer {
             self.push_note(RecognitionNote {
                 code: "missing-column".into(),
                 table: Some(schema.key),
+                row: None,
                 message: format!("{}缺少列「{}」", schema.label, missing.join("」「")),
                 origin: grid.origin.clone(),
             });
@@ -251,6 +267,7 @@ impl TableRecognizer {
             self.push_note(RecognitionNote {
                 code: "extra-column".into(),
                 table: Some(schema.key),
+                row: None,
                 message: format!("{}有规定格式之外的数据列「{label}」", schema.label),
                 origin: grid.rows[first_row]
                     .get(c)
@@ -259,36 +276,98 @@ impl TableRecognizer {
         }
     }
 
-    /// Reads rows whose columns all come from one header (tables 三).
+    /// Reads the data rows of a table 三 fragment. Each row is given an
+    /// official row by [`align_rows`]: the official order plus the closest
+    /// label, so a typo (「2.其他法律行政止公开」) still lands on its own row and
+    /// two rows never land on one key.
     fn read_rows(&mut self, grid: &GridTable, schema: &'static TableSchema, map: &ColumnMap) {
-        for row in &grid.rows {
-            let leaf = leaf_label(row, map.first_data);
+        let mut rows: Vec<DataRow<'_>> = Vec::new();
+        for (r, row) in grid.rows.iter().enumerate() {
+            let Some((leaf_at, leaf)) = leaf_label_at(row, map.first_data) else {
+                continue;
+            };
             let data: Vec<(&'static str, &GridCell)> = row
                 .iter()
                 .enumerate()
                 .skip(map.first_data)
                 .filter_map(|(c, cell)| Some((map.keys.get(c).copied().flatten()?, cell)))
                 .collect();
-            match match_row(schema, &leaf) {
-                Some(spec) => {
-                    self.note_label_variant(schema.key, spec, &leaf, row);
-                    for (col, cell) in data {
-                        self.put(schema.key, grid, spec.key, col, cell);
-                    }
+            let has_numbers = data
+                .iter()
+                .any(|(_, c)| matches!(parse_cell_text(&c.text), Value::Int(_)));
+            if match_row(schema, &leaf).is_none() && !has_numbers || is_header_row(row, schema) {
+                continue;
+            }
+            rows.push(DataRow {
+                r,
+                leaf,
+                leaf_at,
+                data,
+                has_numbers,
+            });
+        }
+        let filled: Vec<bool> = {
+            let table = self.tables.get(&schema.key);
+            schema
+                .rows
+                .iter()
+                .map(|spec| table.is_some_and(|t| t.has_row(spec.key)))
+                .collect()
+        };
+        let assigned = align_rows(schema, &rows, &filled);
+        let assigned_keys: Vec<&str> = assigned.iter().flatten().map(|s| s.key).collect();
+        for (row, spec) in rows.iter().zip(assigned) {
+            let origin = grid.rows[row.r][row.leaf_at].origin.clone();
+            let Some(spec) = spec else {
+                let taken = |spec: &RowSpec| {
+                    schema.row_index(spec.key).is_some_and(|i| filled[i])
+                        || assigned_keys.contains(&spec.key)
+                };
+                let (code, message) = match match_row(schema, &row.leaf) {
+                    Some(spec) if taken(spec) => (
+                        "duplicate-row",
+                        format!(
+                            "{}「{}」出现不止一次，只取第一次的值",
+                            schema.label, spec.display
+                        ),
+                    ),
+                    Some(_) => (
+                        "unknown-row",
+                        format!(
+                            "{}中「{}」不在规定格式的位置上，未读取",
+                            schema.label, row.leaf
+                        ),
+                    ),
+                    None => (
+                        "unknown-row",
+                        format!("{}中有无法识别的数据行「{}」", schema.label, row.leaf),
+                    ),
+                };
+                if code == "unknown-row" && !row.has_numbers {
+                    continue;
                 }
-                None => {
-                    let has_numbers = data
-                        .iter()
-                        .any(|(_, c)| matches!(parse_cell_text(&c.text), Value::Int(_)));
-                    if has_numbers && !is_header_row(row, schema) {
-                        self.push_note(RecognitionNote {
-                            code: "unknown-row".into(),
-                            table: Some(schema.key),
-                            message: format!("{}中有无法识别的数据行「{}」", schema.label, leaf),
-                            origin: row[0].origin.clone(),
-                        });
-                    }
-                }
+                self.push_note(RecognitionNote {
+                    code: code.into(),
+                    table: Some(schema.key),
+                    row: match_row(schema, &row.leaf).map(|s| s.key.to_string()),
+                    message,
+                    origin,
+                });
+                continue;
+            };
+            if is_unsplit_other_block(&row.leaf) {
+                self.push_note(RecognitionNote {
+                    code: "old-format".into(),
+                    table: Some(schema.key),
+                    row: Some(spec.key.into()),
+                    message: "表三「（六）其他处理」只有一行，没有分为 2021 年格式的三项（逾期不补正、逾期不缴费、其他），按该项合计读取".into(),
+                    origin,
+                });
+            } else {
+                self.note_label_variant(schema.key, spec, &row.leaf, origin);
+            }
+            for (col, cell) in &row.data {
+                self.put(schema.key, grid, spec.key, col, cell);
             }
         }
     }
@@ -314,6 +393,7 @@ impl TableRecognizer {
             self.push_note(RecognitionNote {
                 code: "duplicate-row".into(),
                 table: Some(key),
+                row: None,
                 message: format!("{place} 出现不止一次，只取第一次的值"),
                 origin,
             });
@@ -330,13 +410,14 @@ impl TableRecognizer {
         );
     }
 
-    fn note_label_variant(&mut self, key: TableKey, spec: &RowSpec, leaf: &str, row: &[GridCell]) {
+    fn note_label_variant(&mut self, key: TableKey, spec: &RowSpec, leaf: &str, origin: Origin) {
         if strip_numbering(leaf) != strip_numbering(&norm(spec.label)) {
             self.push_note(RecognitionNote {
                 code: "label-variant".into(),
                 table: Some(key),
+                row: Some(spec.key.into()),
                 message: format!("「{leaf}」与规定的「{}」不一致", spec.label),
-                origin: row[0].origin.clone(),
+                origin,
             });
         }
     }
@@ -402,6 +483,7 @@ impl TableRecognizer {
             self.push_note(RecognitionNote {
                 code: "no-data-row".into(),
                 table: Some(TableKey::T4),
+                row: None,
                 message: "表四未找到 15 个数字的数据行".into(),
                 origin: grid.origin.clone(),
             });
@@ -475,6 +557,7 @@ impl TableRecognizer {
             self.push_note(RecognitionNote {
                 code: "extra-column".into(),
                 table: Some(TableKey::T4),
+                row: None,
                 message: format!("表四数据行有 {numbers} 个数值，规定格式为 {full} 列"),
                 origin: grid.rows[data_row][0].origin.clone(),
             });
@@ -482,6 +565,7 @@ impl TableRecognizer {
             self.push_note(RecognitionNote {
                 code: "missing-column".into(),
                 table: Some(TableKey::T4),
+                row: None,
                 message: format!("表四只识别出 {} 列，规定格式为 {full} 列", mapped.len()),
                 origin: grid.rows[data_row][0].origin.clone(),
             });
@@ -492,6 +576,139 @@ impl TableRecognizer {
             }
         }
     }
+}
+
+/// A row of table 三 with a label and data, before it is given its official row.
+struct DataRow<'g> {
+    /// Row in the grid.
+    r: usize,
+    leaf: String,
+    /// Column of the leaf label cell.
+    leaf_at: usize,
+    data: Vec<(&'static str, &'g GridCell)>,
+    has_numbers: bool,
+}
+
+/// Above this many candidate rows (a damaged file repeating rows), rows are
+/// matched one by one by their keywords instead of aligned.
+const MAX_ALIGNED_ROWS: usize = 1_000;
+
+/// 「（六）其他处理」 as a data row: the 2019 format's single row for the block
+/// that the 2021 format splits in three. It reads as the block's sum.
+fn is_unsplit_other_block(leaf: &str) -> bool {
+    strip_numbering(leaf) == "其他处理"
+}
+
+/// How well a row label fits an official row; `None` when it cannot be that row.
+fn row_score(spec: &RowSpec, leaf: &str) -> Option<f64> {
+    let official = norm(spec.label);
+    let (ours, theirs) = (strip_numbering(leaf), strip_numbering(&official));
+    if ours == theirs {
+        return Some(4.0);
+    }
+    if spec.key == "other_other" && is_unsplit_other_block(leaf) {
+        return Some(3.0);
+    }
+    if spec.keywords.iter().all(|k| leaf.contains(&*norm(k))) {
+        let specificity: usize = spec.keywords.iter().map(|k| k.chars().count()).sum();
+        return Some(2.0 + specificity as f64 * 0.01);
+    }
+    let similarity = bigram_dice(ours, theirs);
+    let same_number = numbering(leaf).is_some() && numbering(leaf) == numbering(&official);
+    (similarity >= 0.5).then_some(similarity + if same_number { 0.25 } else { 0.0 })
+}
+
+/// 「2.」 or 「(六)」 at the start of a label.
+fn numbering(label: &str) -> Option<&str> {
+    let rest = strip_numbering(label);
+    (rest.len() < label.len()).then(|| &label[..label.len() - rest.len()])
+}
+
+/// Dice coefficient of the character bigrams of two labels (0–1).
+fn bigram_dice(a: &str, b: &str) -> f64 {
+    let grams = |s: &str| -> Vec<(char, char)> {
+        let chars: Vec<char> = s.chars().collect();
+        let mut g: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+        g.sort_unstable();
+        g
+    };
+    let (ga, gb) = (grams(a), grams(b));
+    if ga.is_empty() || gb.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < ga.len() && j < gb.len() {
+        match ga[i].cmp(&gb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (ga.len() + gb.len()) as f64
+}
+
+/// Gives each data row its official row, or none: the assignment that keeps
+/// the official order and has the best total fit (dynamic programming over
+/// rows × official rows). `filled` official rows (read from an earlier
+/// fragment) are not given again. Equal fits go to the earlier row.
+fn align_rows(
+    schema: &'static TableSchema,
+    rows: &[DataRow<'_>],
+    filled: &[bool],
+) -> Vec<Option<&'static RowSpec>> {
+    let specs = schema.rows;
+    if rows.len() > MAX_ALIGNED_ROWS {
+        let mut used = filled.to_vec();
+        return rows
+            .iter()
+            .map(|row| {
+                let spec = match_row(schema, &row.leaf)?;
+                let i = schema.row_index(spec.key)?;
+                (!std::mem::replace(&mut used[i], true)).then_some(spec)
+            })
+            .collect();
+    }
+    let (n, m) = (rows.len(), specs.len());
+    let score: Vec<Vec<Option<f64>>> = rows
+        .iter()
+        .map(|row| {
+            specs
+                .iter()
+                .zip(filled)
+                .map(|(spec, &f)| if f { None } else { row_score(spec, &row.leaf) })
+                .collect()
+        })
+        .collect();
+    // best[i][j]: the best total for the first i rows and the first j official rows.
+    let mut best = vec![vec![0.0f64; m + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=m {
+            let mut b = best[i - 1][j].max(best[i][j - 1]);
+            if let Some(s) = score[i - 1][j - 1] {
+                b = b.max(best[i - 1][j - 1] + s);
+            }
+            best[i][j] = b;
+        }
+    }
+    let mut out = vec![None; n];
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        // Prefer leaving the later row out, so a repeated row keeps its first value.
+        if best[i][j] == best[i - 1][j] {
+            i -= 1;
+        } else if best[i][j] == best[i][j - 1] {
+            j -= 1;
+        } else {
+            out[i - 1] = Some(&specs[j - 1]);
+            i -= 1;
+            j -= 1;
+        }
+    }
+    out
 }
 
 /// The header band of table 三: for each column, the lowest header cell that
@@ -505,18 +722,7 @@ fn header_columns(grid: &GridTable, schema: &'static TableSchema) -> Option<Colu
     let width = grid.width();
     let mut keys: Vec<Option<&'static str>> = vec![None; width];
     for (c, key) in keys.iter_mut().enumerate() {
-        *key = grid.rows[..first_row]
-            .iter()
-            .rev()
-            .filter_map(|row| row.get(c))
-            .find_map(|cell| {
-                let h = normalize_label(&cell.text);
-                schema
-                    .columns
-                    .iter()
-                    .find(|k| norm(k.label) == h)
-                    .map(|k| k.key)
-            });
+        *key = header_key(grid, first_row, c, schema);
     }
     // The same key twice (a merged header over a label column): keep the rightmost
     // run's first column, since label columns are on the left.
@@ -537,6 +743,44 @@ fn header_columns(grid: &GridTable, schema: &'static TableSchema) -> Option<Colu
         }
     }
     (seen.len() >= 2).then_some(ColumnMap { keys, first_data })
+}
+
+/// The column key of column `c` from the header band above `first_row`: the
+/// lowest cell that is a column label, or the lowest cells joined when a label
+/// is split over header rows (「商业」 above 「企业」, one character per row).
+fn header_key(
+    grid: &GridTable,
+    first_row: usize,
+    c: usize,
+    schema: &'static TableSchema,
+) -> Option<&'static str> {
+    // The column's header texts bottom up, a vertically merged cell once.
+    let mut texts: Vec<String> = Vec::new();
+    for row in grid.rows[..first_row].iter().rev() {
+        let Some(cell) = row.get(c) else { continue };
+        let h = normalize_label(&cell.text);
+        if !h.is_empty() && texts.last() != Some(&h) {
+            texts.push(h);
+        }
+    }
+    let label_key = |h: &str| {
+        schema
+            .columns
+            .iter()
+            .find(|k| norm(k.label) == h)
+            .map(|k| k.key)
+    };
+    if let Some(key) = texts.iter().find_map(|h| label_key(h)) {
+        return Some(key);
+    }
+    let mut joined = String::new();
+    for h in texts.iter().take(8) {
+        joined.insert_str(0, h);
+        if let Some(key) = label_key(&joined) {
+            return Some(key);
+        }
+    }
+    None
 }
 
 /// When merged header cells were lost (a text dump keeps one cell per merge),
@@ -605,6 +849,17 @@ fn first_text(row: &[GridCell]) -> String {
         .map(|c| normalize_label(&c.text))
         .find(|t| !t.is_empty())
         .unwrap_or_default()
+}
+
+/// The most specific label of a row and its column: the last non-empty label
+/// cell left of the data.
+fn leaf_label_at(row: &[GridCell], first_data: usize) -> Option<(usize, String)> {
+    row[..first_data.min(row.len())]
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(c, cell)| (c, normalize_label(&cell.text)))
+        .find(|(_, t)| !t.is_empty() && parse_cell_text(t).as_f64().is_none())
 }
 
 /// The most specific label of a row: the last non-empty label cell left of the data.
@@ -860,9 +1115,9 @@ mod tests {
         let notes = rec.take_notes();
         let duplicates: Vec<_> = notes.iter().filter(|n| n.code == "duplicate-row").collect();
         assert_eq!(duplicates.len(), MAX_NOTES_PER_KIND + 1);
-        // 10,000 repeats of seven cells, twenty listed.
+        // 10,000 repeated rows, one note each, twenty listed.
         let summary = duplicates.last().unwrap();
-        assert_eq!(summary.message, "表三另有 69980 处同类情况，未逐条列出");
+        assert_eq!(summary.message, "表三另有 9980 处同类情况，未逐条列出");
         assert_eq!(summary.table, Some(TableKey::T3));
         // The first value stands.
         let t3 = &rec.tables[&TableKey::T3];
@@ -1054,5 +1309,151 @@ mod tests {
         rec.add(&GridTable::from_rows(1, &rows), None);
         assert_eq!(rec.notes.len(), 1);
         assert_eq!(rec.notes[0].code, "label-variant");
+    }
+
+    fn notes_of(rec: &mut TableRecognizer) -> Vec<(String, Option<String>, String)> {
+        rec.take_notes()
+            .into_iter()
+            .map(|n| (n.code, n.row, n.message))
+            .collect()
+    }
+
+    /// A real table 三: 「2.其他法律行政止公开」 (a typo) and the 2019 single row
+    /// 「（六）其他处理」 instead of its three sub-rows.
+    #[test]
+    fn a_typo_and_the_unsplit_block_six_each_keep_their_own_row() {
+        let mut rows = seed_t3_rows();
+        rows[8][2] = "2.其他法律行政止公开";
+        rows[8][3] = "2";
+        rows[8][9] = "2";
+        // Rows 23–25 are (六)1–3: one row (六) takes their place, holding 3.
+        rows.drain(23..26);
+        rows.insert(
+            23,
+            vec![
+                "三、本年度办理结果",
+                "（六）其他处理",
+                "（六）其他处理",
+                "3",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "3",
+            ],
+        );
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, &rows), None);
+        let t3 = rec.tables[&TableKey::T3].clone();
+        assert_eq!(
+            t3.cell("withheld_law", "natural").unwrap().value,
+            Value::Int(2)
+        );
+        assert_eq!(
+            t3.cell("other_other", "total").unwrap().value,
+            Value::Int(3)
+        );
+        assert!(!t3.has_row("other_no_correction"));
+        let notes = notes_of(&mut rec);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(notes[0].0, "label-variant");
+        assert_eq!(notes[0].1.as_deref(), Some("withheld_law"));
+        assert!(
+            notes[0].2.contains("2.其他法律行政法规禁止公开"),
+            "{}",
+            notes[0].2
+        );
+        assert_eq!(notes[1].0, "old-format");
+        assert_eq!(notes[1].1.as_deref(), Some("other_other"));
+        // The label note points at the label cell of its row.
+        let rec_notes = {
+            let mut rec = TableRecognizer::default();
+            rec.add(&GridTable::from_rows(2, &rows), None);
+            rec.take_notes()
+        };
+        assert_eq!(
+            rec_notes[0].origin,
+            Origin::Table {
+                table_index: 2,
+                row: 9,
+                column: 3
+            }
+        );
+    }
+
+    #[test]
+    fn header_labels_split_over_two_rows_are_joined() {
+        let mut rows = seed_t3_rows();
+        rows[2] = vec![
+            "",
+            "",
+            "",
+            "自\n然\n人",
+            "商业",
+            "科研",
+            "社会公益",
+            "法律服务",
+            "其他",
+            "总计",
+        ];
+        rows.insert(
+            3,
+            vec![
+                "",
+                "",
+                "",
+                "自\n然\n人",
+                "企业",
+                "机构",
+                "组织",
+                "机构",
+                "其他",
+                "总计",
+            ],
+        );
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, &rows), None);
+        assert!(rec.notes.is_empty(), "{:?}", rec.notes);
+        let t3 = &rec.tables[&TableKey::T3];
+        assert_eq!(t3.cells.len(), 25 * 7);
+        assert_eq!(
+            t3.cell("withheld_third_party", "natural").unwrap().value,
+            Value::Int(1)
+        );
+    }
+
+    #[test]
+    fn rows_out_of_order_or_repeated_are_noted_once_per_row() {
+        let mut rows = seed_t3_rows();
+        let total = rows[26].clone();
+        rows.push(total);
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, &rows), None);
+        let notes = notes_of(&mut rec);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].0, "duplicate-row");
+        assert_eq!(notes[0].1.as_deref(), Some("result_total"));
+    }
+
+    #[test]
+    fn a_2019_table_two_is_noted_and_not_read_into_2021_keys() {
+        let rows = vec![
+            vec!["第二十条第（一）项", "", "", ""],
+            vec![
+                "信息内容",
+                "本年新制作数量",
+                "本年新公开数量",
+                "对外公开总数量",
+            ],
+            vec!["规章", "0", "0", "3"],
+            vec!["规范性文件", "2", "2", "10"],
+        ];
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(1, &rows), Some(2));
+        assert!(!rec.tables.contains_key(&TableKey::T2));
+        assert!(rec.old_format_tables().contains(&TableKey::T2));
+        let notes = notes_of(&mut rec);
+        assert!(notes.iter().all(|n| n.0 == "old-format"), "{notes:?}");
     }
 }

@@ -1,6 +1,6 @@
 //! Running text: section headings, the 落款 (closing), and report metadata.
 
-use crate::model::{DateText, Meta, Paragraph, ReporterKind, Section};
+use crate::model::{AgencySource, DateText, Meta, Paragraph, ReporterKind, Section};
 
 const NUMERALS: [char; 6] = ['一', '二', '三', '四', '五', '六'];
 
@@ -153,32 +153,52 @@ fn chinese_or_arabic(s: &str) -> Option<u64> {
 }
 
 /// Fills the metadata fields the input did not state, from the text.
-pub fn infer_meta(meta: &mut Meta, preamble: &[Paragraph], closing: &[Paragraph]) {
+/// `opening` is the first paragraphs of section 一, where many templates
+/// state the 统计期限.
+pub fn infer_meta(
+    meta: &mut Meta,
+    preamble: &[Paragraph],
+    opening: &[Paragraph],
+    closing: &[Paragraph],
+) {
     if meta.title.is_none() {
-        meta.title = preamble
-            .iter()
-            .map(|p| p.text.trim())
-            .find(|t| t.contains("年度报告") && t.chars().count() <= 80 && !t.ends_with('。'))
-            .map(str::to_string);
+        meta.title = find_title(preamble);
     }
     if meta.signed.is_none() {
         meta.signed = closing.iter().rev().find_map(|p| parse_date(&p.text));
     }
-    if meta.agency.is_none() {
-        meta.agency = meta
+    if meta.agency.is_some() {
+        meta.agency_source.get_or_insert(AgencySource::Input);
+    } else {
+        let found = meta
             .title
             .as_deref()
             .and_then(agency_from_title)
+            .map(|a| (a, AgencySource::Title))
+            .or_else(|| {
+                preamble
+                    .iter()
+                    .chain(opening)
+                    .find_map(|p| agency_from_intro(&p.text))
+                    .map(|a| (a, AgencySource::Intro))
+            })
             .or_else(|| {
                 closing
                     .iter()
                     .map(|p| p.text.trim())
                     .find(|t| !t.is_empty() && parse_date(t).is_none())
-                    .map(str::to_string)
+                    .map(|a| (a.to_string(), AgencySource::Closing))
             });
+        if let Some((agency, source)) = found {
+            meta.agency = Some(agency);
+            meta.agency_source = Some(source);
+        }
     }
     if meta.period.is_none() {
-        meta.period = preamble.iter().find_map(|p| find_period(&p.text));
+        meta.period = preamble
+            .iter()
+            .chain(opening.iter().take(OPENING_PARAGRAPHS))
+            .find_map(|p| find_period(&p.text));
     }
     if meta.year.is_none() {
         meta.year = meta
@@ -206,17 +226,108 @@ pub fn infer_meta(meta: &mut Meta, preamble: &[Paragraph], closing: &[Paragraph]
     }
 }
 
-/// 「洮南市林业和草原局2023年政府信息公开工作年度报告」 → 「洮南市林业和草原局」.
+/// How many paragraphs of section 一 may still state the 统计期限 (the WPS
+/// template puts it first in 一).
+pub const OPENING_PARAGRAPHS: usize = 3;
+
+/// The title, joined when it is set over several lines: 「洪泽区人民政府」 +
+/// 「2023 年政府信息公开工作年度报告」, or 「2025 年上海市人民政府办公厅政府信息公开」 +
+/// 「工作年度报告」. Only the short lines before the first sentence are looked at.
+fn find_title(preamble: &[Paragraph]) -> Option<String> {
+    let is_title =
+        |t: &str| squeeze(t).contains("年度报告") && t.chars().count() <= 80 && !t.ends_with('。');
+    let lines: Vec<&str> = preamble
+        .iter()
+        .map(|p| p.text.trim())
+        .filter(|t| !t.is_empty())
+        .take(12)
+        .collect();
+    let end = lines.iter().position(|t| is_title(t))?;
+    let joined = |start: usize| lines[start..=end].concat();
+    // Prepend the lines above while the title still lacks a year or the
+    // agency before it: a name or year set on its own line.
+    let mut start = end;
+    while start > 0
+        && start + 3 > end
+        && is_title_fragment(lines[start - 1])
+        && !names_agency_and_year(&squeeze(&joined(start)))
+    {
+        start -= 1;
+    }
+    if start < end && !names_agency_and_year(&squeeze(&joined(start))) {
+        // Joining did not make a title: keep the line as it is.
+        start = end;
+    }
+    let title = joined(start);
+    (title.chars().count() <= 80).then_some(title)
+}
+
+/// A line that can be (part of) a title: short, not a sentence, not a date.
+fn is_title_fragment(t: &str) -> bool {
+    t.chars().count() <= 60
+        && !t.contains(['。', '；', '：', ':'])
+        && !t.ends_with('，')
+        && parse_date(t).is_none()
+        && section_heading(t).is_none()
+}
+
+fn squeeze(t: &str) -> String {
+    crate::value::nfkc_filtered(t, |c| (!c.is_whitespace()).then_some(c))
+}
+
+/// Whether a squeezed title names a year and, before or after it, an agency.
+fn names_agency_and_year(t: &str) -> bool {
+    year_before_nian(t).is_some() && agency_from_title(t).is_some()
+}
+
+/// The agency in a title: 「洮南市林业和草原局2023年政府信息公开工作年度报告」 →
+/// 「洮南市林业和草原局」; year first: 「2025年上海市人民政府办公厅政府信息公开工作
+/// 年度报告」 → 「上海市人民政府办公厅」.
 fn agency_from_title(title: &str) -> Option<String> {
-    let t: String = crate::value::nfkc_filtered(title, |c| (!c.is_whitespace()).then_some(c));
+    let t = squeeze(title);
     let digits_at = t.find(|c: char| c.is_ascii_digit())?;
-    let name = t[..digits_at].trim_end_matches(['关', '于']);
-    (!name.is_empty()).then(|| name.to_string())
+    let before = t[..digits_at].trim_end_matches(['关', '于']);
+    if before.chars().count() >= 2 {
+        return Some(before.to_string());
+    }
+    // Year first: the agency sits between 「YYYY年(度)」 and 「政府信息公开…」.
+    let after_year = t[digits_at..].trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = after_year.strip_prefix('年')?;
+    let rest = rest.strip_prefix('度').unwrap_or(rest);
+    let end = rest.rfind("政府信息公开")?;
+    let name = rest[..end].trim_end_matches('的');
+    (name.chars().count() >= 2).then(|| name.to_string())
+}
+
+/// 「本报告由洪泽区人民政府办公室编制」 → 「洪泽区人民政府办公室」; in a workbook
+/// of tables, 「填报单位：某县财政局」.
+fn agency_from_intro(text: &str) -> Option<String> {
+    let t = squeeze(text);
+    if let Some(rest) = t
+        .strip_prefix("填报单位")
+        .map(|r| r.trim_start_matches([':', '：']))
+    {
+        let name: String = rest
+            .chars()
+            .take_while(|c| !matches!(c, '(' | '（' | ',' | '，' | '填'))
+            .collect();
+        let n = name.chars().count();
+        return (2..=40).contains(&n).then_some(name);
+    }
+    let at = t.find("本报告由")? + "本报告由".len();
+    let rest = &t[at..];
+    let end = ["根据", "依据", "按照", "编制", "汇总", "负责"]
+        .iter()
+        .filter_map(|w| rest.find(w))
+        .min()?;
+    let name = rest[..end].trim_end_matches(['，', ',']);
+    let n = name.chars().count();
+    (2..=40).contains(&n).then(|| name.to_string())
 }
 
 /// The first 「YYYY年」 in the text.
 fn year_before_nian(text: &str) -> Option<i32> {
-    let t: String = crate::value::nfkc_filtered(text, Some);
+    let t = squeeze(text);
     let idx = t.find('年')?;
     let head = &t[..idx];
     let digits: String = head
@@ -247,7 +358,7 @@ fn year_of_report_phrase(text: &str) -> Option<i32> {
 
 /// The 统计期限 phrase 「2023年1月1日至12月31日」 (also 「自…起至2023年12月31日止」).
 fn find_period(text: &str) -> Option<String> {
-    let t: String = crate::value::nfkc_filtered(text, |c| (!c.is_whitespace()).then_some(c));
+    let t = squeeze(text).replace("年01月01日", "年1月1日");
     let at = t.find("年1月1日")?;
     let start = t[..at]
         .char_indices()
@@ -261,6 +372,28 @@ fn find_period(text: &str) -> Option<String> {
         return None;
     }
     Some(t[start..at + end + "12月31日".len()].to_string())
+}
+
+/// Whether a document with national tables has no prose around them: a
+/// workbook of tables 二/三/四 with sheet captions, units and a note at most.
+/// Prose is counted in sentences (paragraphs with 「。」), so captions such as
+/// 「三、收到和处理政府信息公开申请情况」 and 「单位：件」 do not count.
+pub fn is_tables_only(has_tables: bool, paragraphs: &[Paragraph]) -> bool {
+    const MAX_PROSE_CHARS: usize = 150;
+    if !has_tables {
+        return false;
+    }
+    let mut prose = 0;
+    for p in paragraphs {
+        let t = p.text.trim();
+        if t.contains('。') && section_heading(t).is_none() {
+            prose += t.chars().count();
+            if prose >= MAX_PROSE_CHARS {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -313,7 +446,7 @@ mod tests {
         assert_eq!(secs[1].paragraphs.len(), 1);
         assert_eq!(closing.len(), 2);
         let mut meta = Meta::default();
-        infer_meta(&mut meta, &pre, &closing);
+        infer_meta(&mut meta, &pre, &[], &closing);
         assert_eq!(meta.agency.as_deref(), Some("洮南市林业和草原局"));
         assert_eq!(meta.year, Some(2023));
         assert_eq!(meta.reporter_kind, Some(ReporterKind::Department));
@@ -326,12 +459,138 @@ mod tests {
             p("白城市人民政府2023年政府信息公开工作年度报告"),
             p("本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。"),
         ];
-        infer_meta(&mut meta, &pre, &[]);
+        infer_meta(&mut meta, &pre, &[], &[]);
         assert_eq!(meta.agency.as_deref(), Some("白城市人民政府"));
         assert_eq!(meta.year, Some(2023));
         assert_eq!(meta.reporter_kind, Some(ReporterKind::Government));
         let mut meta = Meta::default();
-        infer_meta(&mut meta, &[p("统计期限为2023年1月1日至12月31日。")], &[]);
+        infer_meta(
+            &mut meta,
+            &[p("统计期限为2023年1月1日至12月31日。")],
+            &[],
+            &[],
+        );
         assert_eq!(meta.period.as_deref(), Some("2023年1月1日至12月31日"));
+    }
+
+    #[test]
+    fn a_title_over_two_lines_is_joined() {
+        let cases: [(&[&str], &str, &str); 4] = [
+            (
+                &[
+                    "洪泽区人民政府",
+                    "2023 年政府信息公开工作年度报告",
+                    "根据条例，现报告如下。",
+                ],
+                "洪泽区人民政府2023 年政府信息公开工作年度报告",
+                "洪泽区人民政府",
+            ),
+            (
+                &["2025 年上海市人民政府办公厅政府信息公开", "工作年度报告"],
+                "2025 年上海市人民政府办公厅政府信息公开工作年度报告",
+                "上海市人民政府办公厅",
+            ),
+            (
+                &[
+                    "索引号：000014349/2024-00012",
+                    "白城市人民政府2023年政府信息公开工作年度报告",
+                ],
+                "白城市人民政府2023年政府信息公开工作年度报告",
+                "白城市人民政府",
+            ),
+            (
+                &[
+                    "吉林省白城市",
+                    "林业和草原局",
+                    "2023年度政府信息公开工作年度报告",
+                ],
+                "林业和草原局2023年度政府信息公开工作年度报告",
+                "林业和草原局",
+            ),
+        ];
+        for (lines, title, agency) in cases {
+            let pre: Vec<Paragraph> = lines.iter().map(|l| p(l)).collect();
+            let mut meta = Meta::default();
+            infer_meta(&mut meta, &pre, &[], &[]);
+            assert_eq!(meta.title.as_deref(), Some(title), "{lines:?}");
+            assert_eq!(meta.agency.as_deref(), Some(agency), "{lines:?}");
+            assert_eq!(meta.agency_source, Some(AgencySource::Title));
+        }
+        // A year-first title names its year.
+        let mut meta = Meta::default();
+        infer_meta(
+            &mut meta,
+            &[
+                p("2025 年上海市人民政府办公厅政府信息公开"),
+                p("工作年度报告"),
+            ],
+            &[],
+            &[],
+        );
+        assert_eq!(meta.year, Some(2025));
+    }
+
+    #[test]
+    fn the_agency_comes_from_the_intro_then_the_closing() {
+        let mut meta = Meta::default();
+        infer_meta(
+            &mut meta,
+            &[p("本报告由洪泽区交通运输局根据《条例》要求编制。")],
+            &[],
+            &[p("洪泽区交通运输局"), p("2024年1月20日")],
+        );
+        assert_eq!(meta.agency.as_deref(), Some("洪泽区交通运输局"));
+        assert_eq!(meta.agency_source, Some(AgencySource::Intro));
+        let mut meta = Meta::default();
+        infer_meta(
+            &mut meta,
+            &[],
+            &[],
+            &[p("洪泽区交通运输局"), p("2024年1月20日")],
+        );
+        assert_eq!(meta.agency_source, Some(AgencySource::Closing));
+    }
+
+    #[test]
+    fn the_period_is_found_in_the_opening_of_section_one_in_other_words() {
+        for text in [
+            "本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。",
+            "统计期限为 2025 年 1 月 1 日至\n12 月 31 日。",
+            "统计期限从2024年1月1日到2024年12月31日止。",
+            "本报告统计时间段为2024年01月01日至2024年12月31日。",
+        ] {
+            let mut meta = Meta::default();
+            infer_meta(
+                &mut meta,
+                &[p("某局2024年政府信息公开工作年度报告")],
+                &[p(text), p("正文。")],
+                &[],
+            );
+            assert!(meta.period.is_some(), "{text}");
+        }
+        // Deep in the body it is not the report's statement of its period.
+        let mut meta = Meta::default();
+        let body: Vec<Paragraph> = (0..5)
+            .map(|_| p("正文。"))
+            .chain([p("统计期限为2024年1月1日至12月31日。")])
+            .collect();
+        infer_meta(&mut meta, &[], &body, &[]);
+        assert_eq!(meta.period, None);
+    }
+
+    #[test]
+    fn tables_with_captions_only_are_a_tables_only_document() {
+        let captions = [
+            p("二、主动公开政府信息情况"),
+            p("单位：件"),
+            p("填报单位：某县财政局"),
+            p("注：本表数据截至2024年12月31日。"),
+        ];
+        assert!(is_tables_only(true, &captions));
+        assert!(!is_tables_only(false, &captions));
+        let prose = [p(
+            "2024年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开，持续加大主动公开力度，稳妥做好依申请公开工作，不断完善政务公开制度，切实保障人民群众的知情权、参与权、表达权和监督权，各项工作取得明显成效。全年主动公开政府信息一千余条。",
+        )];
+        assert!(!is_tables_only(true, &prose));
     }
 }

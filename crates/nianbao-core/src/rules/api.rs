@@ -263,18 +263,23 @@ pub fn register(engine: &mut Engine) {
             r.report
                 .notes
                 .iter()
-                .map(|n| {
+                .enumerate()
+                .map(|(i, n)| {
                     let mut m = Map::new();
                     m.insert("code".into(), n.code.clone().into());
                     m.insert(
                         "table".into(),
                         n.table.map_or(Dynamic::UNIT, |t| t.as_str().into()),
                     );
+                    m.insert("row".into(), opt_str(&n.row));
                     m.insert("message".into(), n.message.clone().into());
+                    // For `note: n.index` in a finding: located where the note is.
+                    m.insert("index".into(), (i as INT).into());
                     m.into()
                 })
                 .collect()
-        });
+        })
+        .register_get("tables_only", |r: &mut ReportView| r.report.tables_only);
 
     engine
         .register_type_with_name::<TableView>("Table")

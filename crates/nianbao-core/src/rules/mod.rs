@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use rhai::{AST, Dynamic, Engine, EvalAltResult, Map, Position, Scope};
 
-use crate::finding::{CellRef, Finding, Location, RuleError, Severity};
+use crate::finding::{CellRef, Finding, FindingCell, Location, RuleError, Severity};
 use crate::model::{Origin, Report};
 use crate::schema::TableKey;
 
@@ -785,6 +785,8 @@ fn strip_position(s: &str) -> String {
 
 const FINDING_KEYS: &[&str] = &[
     "message",
+    "note",
+    "cells",
     "severity",
     "table",
     "row",
@@ -836,46 +838,46 @@ fn to_finding(
         }
     };
     let message = get_str("message")?.ok_or_else(|| bad("问题缺少 message 字段".into()))?;
-    let mut loc = Location::default();
-    if let Some(t) = get_str("table")? {
-        let key = TableKey::parse(&t).ok_or_else(|| bad(format!("没有表 \"{t}\"")))?;
-        let schema = key.schema();
-        loc.table = Some(t);
-        loc.table_label = Some(schema.label.to_string());
-        let row = get_str("row")?;
-        let column = get_str("column")?;
-        if let Some(r) = &row {
-            let spec = schema
-                .row(r)
-                .ok_or_else(|| bad(format!("{} 没有行 \"{r}\"", schema.label)))?;
-            loc.row = Some(spec.display.to_string());
-            loc.row_key = Some(r.clone());
+    // `note: n.index`: the finding is about a recognition note, located where it was made.
+    let note = match get_int("note")? {
+        None => None,
+        Some(i) => Some(
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| report.notes.get(i))
+                .ok_or_else(|| bad(format!("没有第 {i} 条识别记录（note）")))?,
+        ),
+    };
+    let table = get_str("table")?.or_else(|| note.and_then(|n| n.table).map(|t| t.as_str().into()));
+    let row = get_str("row")?.or_else(|| note.and_then(|n| n.row.clone()));
+    let column = get_str("column")?;
+    let mut loc = match &table {
+        Some(t) => table_location(report, t, row.as_deref(), column.as_deref()).map_err(&bad)?,
+        None => Location::default(),
+    };
+    if let Some(n) = note {
+        if !matches!(n.origin, Origin::Unknown) {
+            loc.cell = None;
+            apply_origin(&mut loc, Some(&n.origin));
         }
-        if let Some(c) = &column {
-            let spec = schema
-                .column(c)
-                .ok_or_else(|| bad(format!("{} 没有列 \"{c}\"", schema.label)))?;
-            loc.column = Some(spec.label.to_string());
-            loc.column_key = Some(c.clone());
-        }
-        let table = report.table(key);
-        let origin = match (table, &row, &column) {
-            (Some(t), Some(r), Some(c)) => t.cell(r, c).map(|c| c.origin.clone()),
-            (Some(t), Some(r), None) => t
-                .cells
-                .iter()
-                .find(|((k, _), _)| k == r)
-                .map(|(_, c)| c.origin.clone()),
-            (Some(t), None, _) => Some(t.origin.clone()),
-            _ => None,
-        };
-        apply_origin(&mut loc, origin.as_ref());
-        loc.section = Some(match key {
-            TableKey::T2 => 2,
-            TableKey::T3 => 3,
-            TableKey::T4 => 4,
-        });
     }
+    let cells = match map.get("cells") {
+        None => Vec::new(),
+        Some(v) if v.is_unit() => Vec::new(),
+        Some(v) => {
+            let t = table
+                .as_deref()
+                .ok_or_else(|| bad("字段 cells 需要同时给出 table".into()))?;
+            let items = v
+                .clone()
+                .try_cast::<rhai::Array>()
+                .ok_or_else(|| bad(format!("字段 cells 应为数组，实为 {}", v.type_name())))?;
+            items
+                .into_iter()
+                .map(|item| finding_cell(report, t, item).map_err(&bad))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
     if let Some(n) = get_int("section")? {
         loc.section = Some(n.clamp(0, 7) as u8);
         if loc.line.is_none() {
@@ -912,9 +914,93 @@ fn to_finding(
         severity,
         message,
         location: loc,
+        cells,
         expected: map.get("expected").and_then(to_json),
         found: map.get("found").and_then(to_json),
         basis: rule.meta.basis.clone(),
+    })
+}
+
+/// The location of a table, a row or a cell of it, by keys.
+fn table_location(
+    report: &Report,
+    table: &str,
+    row: Option<&str>,
+    column: Option<&str>,
+) -> Result<Location, String> {
+    let key = TableKey::parse(table).ok_or_else(|| format!("没有表 \"{table}\""))?;
+    let schema = key.schema();
+    let mut loc = Location {
+        table: Some(table.to_string()),
+        table_label: Some(schema.label.to_string()),
+        ..Location::default()
+    };
+    if let Some(r) = row {
+        let spec = schema
+            .row(r)
+            .ok_or_else(|| format!("{} 没有行 \"{r}\"", schema.label))?;
+        loc.row = Some(spec.display.to_string());
+        loc.row_key = Some(r.to_string());
+    }
+    if let Some(c) = column {
+        let spec = schema
+            .column(c)
+            .ok_or_else(|| format!("{} 没有列 \"{c}\"", schema.label))?;
+        loc.column = Some(spec.label.to_string());
+        loc.column_key = Some(c.to_string());
+    }
+    let origin = match (report.table(key), row, column) {
+        (Some(t), Some(r), Some(c)) => t.cell(r, c).map(|c| c.origin.clone()),
+        (Some(t), Some(r), None) => t
+            .cells
+            .iter()
+            .find(|((k, _), _)| k == r)
+            .map(|(_, c)| c.origin.clone()),
+        (Some(t), None, _) => Some(t.origin.clone()),
+        _ => None,
+    };
+    apply_origin(&mut loc, origin.as_ref());
+    loc.section = Some(match key {
+        TableKey::T2 => 2,
+        TableKey::T3 => 3,
+        TableKey::T4 => 4,
+    });
+    Ok(loc)
+}
+
+/// One entry of a finding's `cells`: `#{ row, column, found }` in its table.
+fn finding_cell(report: &Report, table: &str, item: Dynamic) -> Result<FindingCell, String> {
+    let type_name = item.type_name();
+    let map = item
+        .try_cast::<Map>()
+        .ok_or_else(|| format!("cells 的每一项应为 #{{ row, column, found }}，实为 {type_name}"))?;
+    if let Some(k) = map
+        .keys()
+        .find(|k| !["row", "column", "found"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "cells 中有未知字段 \"{k}\"；可用字段：row、column、found"
+        ));
+    }
+    let text = |k: &str| -> Result<Option<String>, String> {
+        match map.get(k) {
+            None => Ok(None),
+            Some(v) if v.is_unit() => Ok(None),
+            Some(v) => v
+                .clone()
+                .into_string()
+                .map(Some)
+                .map_err(|t| format!("cells 中 {k} 应为字符串，实为 {t}")),
+        }
+    };
+    Ok(FindingCell {
+        location: table_location(
+            report,
+            table,
+            text("row")?.as_deref(),
+            text("column")?.as_deref(),
+        )?,
+        found: map.get("found").and_then(to_json),
     })
 }
 
