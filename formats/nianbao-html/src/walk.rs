@@ -6,7 +6,7 @@ use ego_tree::iter::Edge;
 use nianbao_core::adapter::AdapterError;
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
-use nianbao_core::recognize::{parse_date, section_heading};
+use nianbao_core::recognize::{parse_date, section_heading, title_start};
 use scraper::node::Element;
 use scraper::{Html, Node};
 
@@ -550,6 +550,15 @@ fn trim(mut items: Vec<Item>) -> Vec<Item> {
         .iter()
         .rposition(|i| is_para(i, &is_title))
     {
+        // A title set over several lines: the agency or year on the line above.
+        let above: Vec<&str> = items[..=title]
+            .iter()
+            .map(|i| match i {
+                Item::Paragraph(t) => t.trim(),
+                Item::Table(_) => "",
+            })
+            .collect();
+        let title = title_start(&above, title, title);
         let mut k = 0;
         items.retain(|i| {
             k += 1;

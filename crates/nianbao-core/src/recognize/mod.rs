@@ -10,7 +10,10 @@ use crate::model::{Meta, Paragraph, RecognitionNote, Report};
 use crate::schema::TableKey;
 
 pub use tables::{TableRecognizer, classify};
-pub use text::{infer_meta, is_tables_only, parse_date, section_heading, split_sections};
+pub use text::{
+    infer_meta, is_tables_only, parse_date, section_heading, split_sections, title_span,
+    title_start,
+};
 
 /// Recognises a document read by an adapter.
 pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {

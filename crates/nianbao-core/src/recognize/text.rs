@@ -201,13 +201,24 @@ pub fn infer_meta(
             .find_map(|p| find_period(&p.text));
     }
     if meta.year.is_none() {
-        meta.year = meta
-            .title
-            .as_deref()
-            .and_then(year_before_nian)
-            .or_else(|| meta.period.as_deref().and_then(year_before_nian))
-            .or_else(|| preamble.iter().find_map(|p| year_of_report_phrase(&p.text)))
-            .or_else(|| meta.signed.as_ref().map(|d| d.year - 1));
+        // The year most places agree on, so one mistyped year (in the title,
+        // say) is one DAT-YEAR finding rather than the year of every rule.
+        // On a tie the earlier source wins: title, period, intro, 落款 − 1.
+        let candidates = [
+            meta.title.as_deref().and_then(year_before_nian),
+            meta.period.as_deref().and_then(year_before_nian),
+            preamble.iter().find_map(|p| year_of_report_phrase(&p.text)),
+            meta.signed.as_ref().map(|d| d.year - 1),
+        ];
+        let votes = |y: i32| candidates.iter().filter(|c| **c == Some(y)).count();
+        meta.year = candidates
+            .iter()
+            .flatten()
+            .copied()
+            .fold(None, |best: Option<i32>, y| match best {
+                Some(b) if votes(b) >= votes(y) => Some(b),
+                _ => Some(y),
+            });
     }
     if meta.region.is_none() {
         meta.region = meta
@@ -234,37 +245,65 @@ pub const OPENING_PARAGRAPHS: usize = 3;
 /// 「2023 年政府信息公开工作年度报告」, or 「2025 年上海市人民政府办公厅政府信息公开」 +
 /// 「工作年度报告」. Only the short lines before the first sentence are looked at.
 fn find_title(preamble: &[Paragraph]) -> Option<String> {
-    let is_title =
-        |t: &str| squeeze(t).contains("年度报告") && t.chars().count() <= 80 && !t.ends_with('。');
     let lines: Vec<&str> = preamble
         .iter()
         .map(|p| p.text.trim())
         .filter(|t| !t.is_empty())
         .take(12)
         .collect();
-    let end = lines.iter().position(|t| is_title(t))?;
-    let joined = |start: usize| lines[start..=end].concat();
-    // Prepend the lines above while the title still lacks a year or the
-    // agency before it: a name or year set on its own line.
-    let mut start = end;
+    let (start, end) = title_span(&lines)?;
+    let title = lines[start..=end].concat();
+    (title.chars().count() <= 80).then_some(title)
+}
+
+/// The lines `start..=end` that make the first title among `lines`: the
+/// lines that hold 「…年度报告」 (a wrapped 「年度报」 + 「告」 included), with
+/// the lines above that give its agency or year.
+pub fn title_span(lines: &[&str]) -> Option<(usize, usize)> {
+    for end in 0..lines.len() {
+        let last = lines[end];
+        if last.chars().count() > 80 || last.ends_with('。') {
+            continue;
+        }
+        // The fewest lines ending here that hold 「年度报告」.
+        let mut k = end;
+        loop {
+            if squeeze(&lines[k..=end].concat()).contains("年度报告") {
+                return Some((title_start(lines, k, end), end));
+            }
+            if k == 0 || end - k >= 3 || !is_title_fragment(lines[k - 1]) {
+                break;
+            }
+            k -= 1;
+        }
+    }
+    None
+}
+
+/// Where a title whose 「年度报告」 is in `lines[k..=end]` starts: the lines
+/// above are prepended while the title lacks its year or the agency before it
+/// (a name or a year set on a line of its own), at most three.
+pub fn title_start(lines: &[&str], k: usize, end: usize) -> usize {
+    let joined = |start: usize| squeeze(&lines[start..=end].concat());
+    let mut start = k;
     while start > 0
-        && start + 3 > end
+        && k - start < 3
         && is_title_fragment(lines[start - 1])
-        && !names_agency_and_year(&squeeze(&joined(start)))
+        && !names_agency_and_year(&joined(start))
     {
         start -= 1;
     }
-    if start < end && !names_agency_and_year(&squeeze(&joined(start))) {
-        // Joining did not make a title: keep the line as it is.
-        start = end;
+    if start < k && !names_agency_and_year(&joined(start)) {
+        // Joining did not make a title: keep the lines as they are.
+        return k;
     }
-    let title = joined(start);
-    (title.chars().count() <= 80).then_some(title)
+    start
 }
 
 /// A line that can be (part of) a title: short, not a sentence, not a date.
 fn is_title_fragment(t: &str) -> bool {
-    t.chars().count() <= 60
+    !t.is_empty()
+        && t.chars().count() <= 60
         && !t.contains(['。', '；', '：', ':'])
         && !t.ends_with('，')
         && parse_date(t).is_none()
@@ -475,7 +514,7 @@ mod tests {
 
     #[test]
     fn a_title_over_two_lines_is_joined() {
-        let cases: [(&[&str], &str, &str); 4] = [
+        let cases: [(&[&str], &str, &str); 5] = [
             (
                 &[
                     "洪泽区人民政府",
@@ -506,6 +545,16 @@ mod tests {
                 ],
                 "林业和草原局2023年度政府信息公开工作年度报告",
                 "林业和草原局",
+            ),
+            (
+                &[
+                    "白城市人民政府2023年",
+                    "政府信息公开工作年度报",
+                    "告",
+                    "本报告根据《条例》编制。",
+                ],
+                "白城市人民政府2023年政府信息公开工作年度报告",
+                "白城市人民政府",
             ),
         ];
         for (lines, title, agency) in cases {
