@@ -301,3 +301,31 @@ fn docx_text(bytes: &[u8]) -> String {
         .unwrap();
     s
 }
+
+#[test]
+fn the_single_block_six_row_of_the_2019_format_counts_in_the_sums() {
+    // Extracted and checked again, old-2020 is still clean: （六） holds the block.
+    let out = run(&[
+        "extract",
+        "tests/fixtures/precision/old-2020.docx",
+        "--to",
+        "yaml",
+    ]);
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("old.yaml");
+    std::fs::write(&clean, &yaml).unwrap();
+    let (code, _) = check_json(&["--no-config", clean.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    // Three applications more in （六） and not in （七）总计: the sums see them.
+    let wrong = yaml.replace("other_other: {natural: 0,", "other_other: {natural: 3,");
+    assert_ne!(wrong, yaml);
+    let path = dir.path().join("wrong.yaml");
+    std::fs::write(&path, wrong).unwrap();
+    let (_, json) = check_json(&["--no-config", path.to_str().unwrap()]);
+    let rules: Vec<String> = summary(&json["files"][0]);
+    assert!(
+        rules.contains(&"R3-RESULTSUM error result_total".to_string()),
+        "{rules:?}"
+    );
+}

@@ -59,6 +59,11 @@ pub struct Table {
     pub cells: BTreeMap<(String, String), Cell>,
     /// Where the table itself starts in the input.
     pub origin: Origin,
+    /// Rows absent because another row holds their numbers: the 2019
+    /// format's single 「（六）其他处理」 row is read as `other_other` and holds
+    /// the block, so `other_no_correction` and `other_no_fee` count as 0 in sums.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub absorbed: std::collections::BTreeSet<String>,
 }
 
 impl Table {
@@ -67,6 +72,7 @@ impl Table {
             key,
             cells: BTreeMap::new(),
             origin,
+            absorbed: Default::default(),
         }
     }
 

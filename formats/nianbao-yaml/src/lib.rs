@@ -272,6 +272,19 @@ impl Ctx {
                 origin: origin(format!("notes[{i}]"), &n.referenced),
             });
         }
+        // The 2019 single （六） row, as `extract` writes it: its note says that
+        // `other_other` holds the block.
+        if notes.iter().any(|n| {
+            n.code == "old-format"
+                && n.table == Some(TableKey::T3)
+                && n.row.as_deref() == Some("other_other")
+        }) {
+            if let Some(t3) = tables.get_mut(&TableKey::T3) {
+                for key in nianbao_core::recognize::tables::UNSPLIT_OTHER_ABSORBS {
+                    t3.absorbed.insert(key.to_string());
+                }
+            }
+        }
         let mut meta = self.meta(raw.meta)?;
         let opening = sections
             .first()

@@ -49,6 +49,7 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
         .filter(|s| s.number == 1)
         .map_or(&[][..], |s| &s.paragraphs[..]);
     infer_meta(&mut meta, &preamble, opening, &closing);
+    recognizer.note_missing_rows();
     let mut notes = recognizer.take_notes();
     for key in TableKey::ALL {
         if !recognizer.tables.contains_key(&key) && !recognizer.old_format_tables().contains(&key) {

@@ -156,6 +156,41 @@ impl TableRecognizer {
         }
     }
 
+    /// After every table is read: one note naming the rows table 三 lacks, so
+    /// that the sums depending on them stay silent for a reason the reader
+    /// sees. Rows an earlier note already explains (an unknown or unread row)
+    /// are that note's.
+    pub fn note_missing_rows(&mut self) {
+        let Some(t3) = self.tables.get(&TableKey::T3) else {
+            return;
+        };
+        let explained = self.notes.iter().any(|n| {
+            n.table == Some(TableKey::T3)
+                && ["unknown-row", "cell-count", "duplicate-row", "no-columns"]
+                    .contains(&n.code.as_str())
+        });
+        let missing: Vec<&str> = T3
+            .rows
+            .iter()
+            .filter(|r| !t3.has_row(r.key) && !t3.absorbed.contains(r.key))
+            .map(|r| r.display)
+            .collect();
+        if missing.is_empty() || explained {
+            return;
+        }
+        let origin = t3.origin.clone();
+        self.push_note(RecognitionNote {
+            code: "missing-row".into(),
+            table: Some(TableKey::T3),
+            row: None,
+            message: format!(
+                "表三缺少行「{}」，依赖这些行的勾稽关系未核对",
+                missing.join("」「")
+            ),
+            origin,
+        });
+    }
+
     /// Tables seen in the 2019 format and left unread.
     pub fn old_format_tables(&self) -> &BTreeSet<TableKey> {
         &self.old_format_tables
@@ -356,6 +391,10 @@ impl TableRecognizer {
                 continue;
             };
             if is_unsplit_other_block(&row.leaf) {
+                let table = self.table(schema.key, grid);
+                for key in UNSPLIT_OTHER_ABSORBS {
+                    table.absorbed.insert(key.to_string());
+                }
                 self.push_note(RecognitionNote {
                     code: "old-format".into(),
                     table: Some(schema.key),
@@ -592,6 +631,9 @@ struct DataRow<'g> {
 /// Above this many candidate rows (a damaged file repeating rows), rows are
 /// matched one by one by their keywords instead of aligned.
 const MAX_ALIGNED_ROWS: usize = 1_000;
+
+/// The rows of block （六） that the 2019 single row holds besides `other_other`.
+pub const UNSPLIT_OTHER_ABSORBS: [&str; 2] = ["other_no_correction", "other_no_fee"];
 
 /// 「（六）其他处理」 as a data row: the 2019 format's single row for the block
 /// that the 2021 format splits in three. It reads as the block's sum.
@@ -1455,5 +1497,45 @@ mod tests {
         assert!(rec.old_format_tables().contains(&TableKey::T2));
         let notes = notes_of(&mut rec);
         assert!(notes.iter().all(|n| n.0 == "old-format"), "{notes:?}");
+    }
+
+    #[test]
+    fn missing_rows_of_table_three_are_named_in_one_note() {
+        let mut rows = seed_t3_rows();
+        rows.remove(8); // 2.其他法律行政法规禁止公开
+        rows.remove(8); // 3.危及“三安全一稳定”
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, &rows), None);
+        rec.note_missing_rows();
+        let notes = notes_of(&mut rec);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].0, "missing-row");
+        assert!(
+            notes[0]
+                .2
+                .contains("「（三）2.其他法律行政法规禁止公开」「（三）3.危及“三安全一稳定”」")
+        );
+        // The 2019 single （六） row holds its block: nothing is missing.
+        let mut rows = seed_t3_rows();
+        rows.drain(23..26);
+        rows.insert(
+            23,
+            vec![
+                "三、本年度办理结果",
+                "（六）其他处理",
+                "（六）其他处理",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+            ],
+        );
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, &rows), None);
+        rec.note_missing_rows();
+        assert!(notes_of(&mut rec).iter().all(|n| n.0 != "missing-row"));
     }
 }

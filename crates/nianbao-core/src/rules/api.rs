@@ -124,15 +124,21 @@ impl TableView {
     }
 
     /// Sum of count cells; `()` when any is missing or not a whole number.
+    /// A row whose numbers another row holds ([`crate::model::Table::absorbed`])
+    /// counts as 0.
     fn sum(&self, cells: impl Iterator<Item = Res<(&'static str, &'static str)>>) -> Res<Dynamic> {
-        let table = self.report.table(self.key);
+        let Some(table) = self.report.table(self.key) else {
+            return Ok(Dynamic::UNIT);
+        };
         let mut total: INT = 0;
         for rc in cells {
             let (row, column) = rc?;
-            let Some(n) = table
-                .and_then(|t| t.cell(row, column))
-                .and_then(|c| c.value.as_count())
-            else {
+            let n = match table.cell(row, column) {
+                Some(c) => c.value.as_count(),
+                None if table.absorbed.contains(row) => Some(0),
+                None => None,
+            };
+            let Some(n) = n else {
                 return Ok(Dynamic::UNIT);
             };
             total = total.saturating_add(n);
