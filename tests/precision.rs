@@ -62,7 +62,7 @@ fn summary(file: &serde_json::Value) -> Vec<String> {
 #[test]
 fn every_correct_fixture_of_every_format_gives_no_error_or_warning() {
     let files = correct_fixtures();
-    for ext in ["yaml", "docx", "pdf", "xlsx", "html"] {
+    for ext in ["yaml", "docx", "pdf", "xlsx", "html", "txt"] {
         assert!(
             files.iter().any(|f| f.ends_with(ext)),
             "no correct {ext} fixture in {files:?}"
@@ -90,7 +90,7 @@ fn every_correct_fixture_of_every_format_gives_no_error_or_warning() {
 
 #[test]
 fn each_planted_defect_gives_exactly_its_findings() {
-    let cases: [(&str, &[&str]); 4] = [
+    let cases: [(&str, &[&str]); 6] = [
         // A wrong year in a title over two lines: one DAT-YEAR, and the report's
         // year stays the one the period and 落款 agree on (no deadline cascade).
         (
@@ -105,6 +105,22 @@ fn each_planted_defect_gives_exactly_its_findings() {
         // at their own rows; the sums still use both rows' numbers.
         (
             "tests/fixtures/precision/defect-label-typo.docx",
+            &[
+                "STR-LABEL warning withheld_law",
+                "STR-OLDFORMAT error other_other",
+            ],
+        ),
+        (
+            "tests/fixtures/precision/defect-label-typo.pdf",
+            &[
+                "STR-LABEL warning withheld_law",
+                "STR-OLDFORMAT error other_other",
+            ],
+        ),
+        // The same PDF as `pdftotext -layout` prints it (labels wrapped around
+        // the group labels, 「另」 / 「行制作」).
+        (
+            "tests/fixtures/precision/defect-label-typo-layout.txt",
             &[
                 "STR-LABEL warning withheld_law",
                 "STR-OLDFORMAT error other_other",

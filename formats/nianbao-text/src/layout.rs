@@ -19,6 +19,9 @@
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::{Origin, RecognitionNote};
 use nianbao_core::recognize::section_heading;
+use nianbao_core::recognize::tables::{
+    OLD_FORMAT_MARKS, is_unsplit_other_block, label_coverage, label_similarity,
+};
 use nianbao_core::schema::{T4, TableKey, TableSchema};
 use nianbao_core::value::normalize_label;
 
@@ -208,6 +211,9 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
         let span = &lines[start..=end];
         let grid = match key {
             TableKey::T4 => t4_grid(span, &mut notes),
+            // A 2019-format table 二 has other columns: its lines go to
+            // recognition as they are, which notes the format and reads nothing.
+            TableKey::T2 if is_old_format(span) => lines_grid(span),
             _ => rows_grid(key.schema(), span, &mut notes),
         };
         tables.push((start, end, grid));
@@ -365,6 +371,27 @@ fn has_keywords(keywords: &[String], views: &[String]) -> bool {
         .any(|v| keywords.iter().all(|k| v.contains(k.as_str())))
 }
 
+fn is_old_format(span: &[Line]) -> bool {
+    span.iter().any(|l| {
+        let t = normalize_label(&l.text);
+        OLD_FORMAT_MARKS.iter().any(|m| t.contains(m))
+    })
+}
+
+/// Each line one cell, as printed.
+fn lines_grid(span: &[Line]) -> GridTable {
+    let rows = span
+        .iter()
+        .map(|l| vec![GridCell::new(l.text.trim(), Origin::Line { line: l.no })])
+        .collect();
+    GridTable {
+        rows,
+        origin: Origin::Line {
+            line: span.first().map_or(0, |l| l.no),
+        },
+    }
+}
+
 fn note(code: &str, key: TableKey, message: String, line: usize) -> RecognitionNote {
     RecognitionNote {
         code: code.into(),
@@ -424,6 +451,30 @@ fn rows_grid(
         // (rows come in the official order; missing rows are skipped).
         let found = (next..schema.rows.len())
             .find(|&j| has_keywords(&kw[j], &own_views) || has_keywords(&kw[j], &around_views));
+        // A typo in the label (「2.其他法律行政止公开」) can make the keywords of a
+        // later row match (「其他」): a nearer row whose label it resembles is the
+        // row, and the label as written goes on to recognition, which notes it.
+        // A label wrapped around a group label (「另」 / 「行制作」) can hide the
+        // keywords altogether: the text around the numbers still resembles it.
+        let own_label: String = own.iter().map(|s| s.1.as_str()).collect();
+        let resembles = (next..schema.rows.len().min(next + 3)).find_map(|j| {
+            let official = schema.rows[j].label;
+            if label_similarity(&own_label, official) >= 0.6 {
+                Some((j, true))
+            } else if around_views
+                .iter()
+                .any(|v| label_coverage(v, official) >= 0.75)
+            {
+                Some((j, false))
+            } else {
+                None
+            }
+        });
+        let (found, written) = match (found, resembles) {
+            (Some(k), Some((r, written))) if r < k => (Some(r), written),
+            (None, Some((r, written))) => (Some(r), written),
+            (k, _) => (k, is_unsplit_other_block(&normalize_label(&own_label))),
+        };
         let Some(j) = found else {
             let label: String = own.iter().map(|s| s.1.as_str()).collect();
             notes.push(note(
@@ -475,7 +526,15 @@ fn rows_grid(
             }
         }
         let origin = Origin::Line { line: line.no };
-        let mut row = vec![GridCell::new(spec.label, origin.clone())];
+        // The official label, since a wrapped one is only partly on this line;
+        // the label as written where recognition must see it (a typo, the
+        // 2019 single （六） row).
+        let label = if written {
+            own_label.as_str()
+        } else {
+            spec.label
+        };
+        let mut row = vec![GridCell::new(label, origin.clone())];
         row.extend(
             line.number_segs()
                 .iter()

@@ -37,7 +37,7 @@ fn norm(s: &'static str) -> Cow<'static, str> {
 }
 
 /// Marks of the superseded 2019 试行 format.
-const OLD_FORMAT_MARKS: &[&str] = &[
+pub const OLD_FORMAT_MARKS: &[&str] = &[
     "本年新制作数量",
     "对外公开总数量",
     "其他对外管理服务事项",
@@ -637,7 +637,7 @@ pub const UNSPLIT_OTHER_ABSORBS: [&str; 2] = ["other_no_correction", "other_no_f
 
 /// 「（六）其他处理」 as a data row: the 2019 format's single row for the block
 /// that the 2021 format splits in three. It reads as the block's sum.
-fn is_unsplit_other_block(leaf: &str) -> bool {
+pub fn is_unsplit_other_block(leaf: &str) -> bool {
     strip_numbering(leaf) == "其他处理"
 }
 
@@ -658,6 +658,31 @@ fn row_score(spec: &RowSpec, leaf: &str) -> Option<f64> {
     let similarity = bigram_dice(ours, theirs);
     let same_number = numbering(leaf).is_some() && numbering(leaf) == numbering(&official);
     (similarity >= 0.5).then_some(similarity + if same_number { 0.25 } else { 0.0 })
+}
+
+/// How alike a written row label is to an official one (0–1), numbering
+/// aside: the Dice coefficient of their character bigrams after
+/// [`normalize_label`]. 「2.其他法律行政止公开」 against 「2.其他法律行政法规禁止公开」
+/// is about 0.8.
+pub fn label_similarity(written: &str, official: &str) -> f64 {
+    let (a, b) = (normalize_label(written), normalize_label(official));
+    bigram_dice(strip_numbering(&a), strip_numbering(&b))
+}
+
+/// The share (0–1) of an official label's character bigrams found in a text
+/// that may hold more than the label (a wrapped label with its neighbours).
+pub fn label_coverage(text: &str, official: &str) -> f64 {
+    let (t, o) = (normalize_label(text), normalize_label(official));
+    let grams = |s: &str| -> Vec<(char, char)> {
+        let chars: Vec<char> = s.chars().collect();
+        chars.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let (have, want) = (grams(&t), grams(strip_numbering(&o)));
+    if want.is_empty() {
+        return 0.0;
+    }
+    let found = want.iter().filter(|g| have.contains(g)).count();
+    found as f64 / want.len() as f64
 }
 
 /// 「2.」 or 「(六)」 at the start of a label.
