@@ -651,7 +651,10 @@ fn row_score(spec: &RowSpec, leaf: &str) -> Option<f64> {
     if spec.key == "other_other" && is_unsplit_other_block(leaf) {
         return Some(3.0);
     }
-    if spec.keywords.iter().all(|k| leaf.contains(&*norm(k))) {
+    // 「其他」 names row （六）3 only as a short label: inside a longer one
+    // (「2.其他法律行政法」, wrapped) it says nothing about the row.
+    let generic = spec.keywords == ["其他"] && ours.chars().count() > 6;
+    if !generic && spec.keywords.iter().all(|k| leaf.contains(&*norm(k))) {
         let specificity: usize = spec.keywords.iter().map(|k| k.chars().count()).sum();
         return Some(2.0 + specificity as f64 * 0.01);
     }

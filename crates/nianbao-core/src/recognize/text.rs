@@ -195,10 +195,11 @@ pub fn infer_meta(
         }
     }
     if meta.period.is_none() {
-        meta.period = preamble
-            .iter()
-            .chain(opening.iter().take(OPENING_PARAGRAPHS))
-            .find_map(|p| find_period(&p.text));
+        // Joined, since a reflowed PDF or text dump can break the sentence
+        // into two paragraphs (「…自2023年1月1日起至」 / 「2023年12月31日止。」).
+        let joined = |ps: &[Paragraph]| ps.iter().map(|p| p.text.as_str()).collect::<String>();
+        meta.period = find_period(&joined(preamble))
+            .or_else(|| find_period(&joined(&opening[..opening.len().min(OPENING_PARAGRAPHS)])));
     }
     if meta.year.is_none() {
         // The year most places agree on, so one mistyped year (in the title,
@@ -625,6 +626,25 @@ mod tests {
             .collect();
         infer_meta(&mut meta, &[], &body, &[]);
         assert_eq!(meta.period, None);
+    }
+
+    #[test]
+    fn a_period_broken_over_two_paragraphs_is_found() {
+        let mut meta = Meta::default();
+        infer_meta(
+            &mut meta,
+            &[
+                p("某局2023年政府信息公开工作年度报告"),
+                p("本报告中所列数据的统计期限自2023年1月1日起至"),
+                p("2023年12月31日止。本报告电子版可在门户网站下载。"),
+            ],
+            &[],
+            &[],
+        );
+        assert_eq!(
+            meta.period.as_deref(),
+            Some("2023年1月1日起至2023年12月31日")
+        );
     }
 
     #[test]
