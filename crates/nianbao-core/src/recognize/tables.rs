@@ -676,16 +676,11 @@ pub fn label_similarity(written: &str, official: &str) -> f64 {
 /// that may hold more than the label (a wrapped label with its neighbours).
 pub fn label_coverage(text: &str, official: &str) -> f64 {
     let (t, o) = (normalize_label(text), normalize_label(official));
-    let grams = |s: &str| -> Vec<(char, char)> {
-        let chars: Vec<char> = s.chars().collect();
-        chars.windows(2).map(|w| (w[0], w[1])).collect()
-    };
-    let (have, want) = (grams(&t), grams(strip_numbering(&o)));
+    let want = bigrams(strip_numbering(&o));
     if want.is_empty() {
         return 0.0;
     }
-    let found = want.iter().filter(|g| have.contains(g)).count();
-    found as f64 / want.len() as f64
+    common_bigrams(&bigrams(&t), &want) as f64 / want.len() as f64
 }
 
 /// 「2.」 or 「(六)」 at the start of a label.
@@ -694,21 +689,19 @@ fn numbering(label: &str) -> Option<&str> {
     (rest.len() < label.len()).then(|| &label[..label.len() - rest.len()])
 }
 
-/// Dice coefficient of the character bigrams of two labels (0–1).
-fn bigram_dice(a: &str, b: &str) -> f64 {
-    let grams = |s: &str| -> Vec<(char, char)> {
-        let chars: Vec<char> = s.chars().collect();
-        let mut g: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
-        g.sort_unstable();
-        g
-    };
-    let (ga, gb) = (grams(a), grams(b));
-    if ga.is_empty() || gb.is_empty() {
-        return 0.0;
-    }
+/// The character bigrams of a label, sorted.
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut g: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+    g.sort_unstable();
+    g
+}
+
+/// Bigrams two sorted lists share (a merge walk).
+fn common_bigrams(a: &[(char, char)], b: &[(char, char)]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0);
-    while i < ga.len() && j < gb.len() {
-        match ga[i].cmp(&gb[j]) {
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -718,7 +711,16 @@ fn bigram_dice(a: &str, b: &str) -> f64 {
             }
         }
     }
-    2.0 * common as f64 / (ga.len() + gb.len()) as f64
+    common
+}
+
+/// Dice coefficient of the character bigrams of two labels (0–1).
+fn bigram_dice(a: &str, b: &str) -> f64 {
+    let (ga, gb) = (bigrams(a), bigrams(b));
+    if ga.is_empty() || gb.is_empty() {
+        return 0.0;
+    }
+    2.0 * common_bigrams(&ga, &gb) as f64 / (ga.len() + gb.len()) as f64
 }
 
 /// Gives each data row its official row, or none: the assignment that keeps
