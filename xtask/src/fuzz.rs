@@ -774,5 +774,8 @@ fn random_document(rng: &mut Rng) -> Document {
             },
         }));
     }
-    Document { blocks }
+    Document {
+        blocks,
+        ..Document::default()
+    }
 }

@@ -155,7 +155,10 @@ pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, Adapt
             "DOCX 正文不完整：表格没有结束（文件可能被截断）",
         ));
     }
-    Ok(Document { blocks: p.blocks })
+    Ok(Document {
+        blocks: p.blocks,
+        ..Document::default()
+    })
 }
 
 impl Parser {
