@@ -73,6 +73,22 @@ impl Addresses {
     }
 }
 
+/// A mark to write into a copy of the input (`nianbao annotate`): where it
+/// goes and what it says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Note {
+    /// The cell or paragraph it is about; `None` for the document as a whole
+    /// (the writer marks the first paragraph).
+    pub at: Option<Origin>,
+    /// PDF: the boxes to highlight (the address of `at`).
+    pub boxes: Vec<PageBox>,
+    /// The text, one line per paragraph of the comment.
+    pub lines: Vec<String>,
+}
+
+/// The author named on every comment and note nianbao writes.
+pub const AUTHOR: &str = "nianbao";
+
 /// The A1 address of a 0-based (row, column): `(26, 3)` → `D27`.
 pub fn a1(row: u32, column: u32) -> String {
     let mut letters = Vec::new();
