@@ -231,7 +231,15 @@ pub fn run(o: Options) -> anyhow::Result<i32> {
         results
             .par_iter()
             .zip(pairs.par_iter())
-            .map(|(r, (source, target))| annotate_one(&registry, r, source, target))
+            .map(|(r, (source, target))| {
+                // A panic in a writer is this file's failure, not the batch's.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    annotate_one(&registry, r, source, target)
+                }))
+                .unwrap_or_else(|_| {
+                    Outcome::Failed("内部错误，未能写入批注（请报告此问题）".into())
+                })
+            })
             .collect()
     });
     let mut failed = 0;

@@ -70,6 +70,12 @@ fn by_page(boxes: &[PageBox]) -> BTreeMap<u32, Vec<PageBox>> {
 pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, PdfError> {
     // The same checks as reading: a file that cannot be read is not marked.
     let doc = crate::load(bytes, &Limits::default())?;
+    // An update names the previous cross-reference section; a file whose own
+    // is missing was only read by scanning for objects (viewers repair it
+    // too), and an update of it would point nowhere.
+    if doc.xref_start == 0 {
+        return Err(unrepairable());
+    }
     let pages = doc.get_pages();
     let first_page = *pages.keys().next().ok_or(PdfError::NoPages)?;
     let mut inc = IncrementalDocument::create_from(bytes.to_vec(), doc);
@@ -145,7 +151,18 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, PdfError> {
     let mut out = Vec::with_capacity(bytes.len() + 4096);
     inc.save_to(&mut out)
         .map_err(|e| PdfError::Damaged(e.to_string()))?;
+    // The copy must read as a whole: with a damaged cross-reference table
+    // (an offset that is wrong, repaired when the original was read), the
+    // update can lose the pages.
+    let again = crate::load(&out, &Limits::default()).map_err(|_| unrepairable())?;
+    if again.get_pages().len() != pages.len() {
+        return Err(unrepairable());
+    }
     Ok(out)
+}
+
+fn unrepairable() -> PdfError {
+    PdfError::NoUpdate
 }
 
 /// Appends annotation references to a page's `/Annots` (an array in the

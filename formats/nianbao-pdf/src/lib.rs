@@ -72,6 +72,11 @@ pub enum PdfError {
     Turned,
     #[error("该 PDF 的文字无法解码（字体没有 ToUnicode 映射），无法检查")]
     Undecodable,
+    /// `annotate` only: the file reads (repaired) but an update cannot be appended.
+    #[error(
+        "该 PDF 的交叉引用表有误（阅读器会自行修复），无法在原文件后追加注释；可先用 PDF 软件另存一份再批注"
+    )]
+    NoUpdate,
 }
 
 pub struct PdfAdapter;
