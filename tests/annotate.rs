@@ -1,9 +1,10 @@
 //! `nianbao annotate`: the findings written into copies of the files. The
 //! copies are read back here with the zip crate and plain string handling
 //! (not with nianbao's own readers): one Word comment per finding, around the
-//! cell or paragraph it is about; one highlight and one note per finding in a
-//! PDF, appended as an incremental update. `tests/annotate_docx.sh` (CI)
-//! reads them with python-docx, LibreOffice, qpdf and poppler.
+//! cell or paragraph it is about; a cell note per finding cell in a
+//! workbook; one highlight and one note per finding in a PDF, appended as an
+//! incremental update. `tests/annotate.sh` (CI) reads them with python-docx,
+//! openpyxl, LibreOffice, qpdf and poppler.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -391,5 +392,135 @@ fn accepted_findings_are_not_marked() {
     assert!(
         String::from_utf8_lossy(&run.stdout).contains("无新问题（已接受 23 项，未批注），原样复制"),
         "{run:?}"
+    );
+}
+
+/// The comments part of a worksheet in a workbook copy, found through the
+/// workbook's and the sheet's relationships.
+fn sheet_comments(bytes: &[u8], sheet: &str) -> String {
+    let workbook = part(bytes, "xl/workbook.xml");
+    let at = workbook.find(&format!("name=\"{sheet}\"")).unwrap();
+    let tag = &workbook[at..at + workbook[at..].find("/>").unwrap()];
+    let rid = tag
+        .split("r:id=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let rels = part(bytes, "xl/_rels/workbook.xml.rels");
+    let target = |rels: &str, pick: &dyn Fn(&str) -> bool| -> String {
+        rels.split("<Relationship ")
+            .find(|r| pick(r))
+            .unwrap_or_else(|| panic!("{rels}"))
+            .split("Target=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let sheet_part = format!(
+        "xl/{}",
+        target(&rels, &|r| r.contains(&format!("Id=\"{rid}\"")))
+    );
+    let (dir, file) = sheet_part.rsplit_once('/').unwrap();
+    let sheet_rels = part(bytes, &format!("{dir}/_rels/{file}.rels"));
+    let comments = target(&sheet_rels, &|r| r.contains("relationships/comments\""));
+    let name = comments
+        .strip_prefix("../")
+        .map_or(format!("{dir}/{comments}"), |c| format!("xl/{c}"));
+    part(bytes, &name)
+}
+
+#[test]
+fn a_workbook_gets_a_note_on_each_finding_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = "tests/fixtures/seed-sheets.xlsx";
+    let out = dir.path().join("a.xlsx");
+    let original = std::fs::read(root().join(src)).unwrap();
+    let run = annotate(&[src, "-o", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let copy = std::fs::read(&out).unwrap();
+    let (_, json) = check_json(&[src]);
+    let findings = json["files"][0]["findings"].as_array().unwrap();
+    let mut on_cells = 0;
+    for f in findings {
+        let loc = &f["location"];
+        let (Some(sheet), Some(cell)) = (loc["sheet"].as_str(), loc["cell_ref"].as_str()) else {
+            continue;
+        };
+        let comments = sheet_comments(&copy, sheet);
+        let note = text_between(&comments, &format!("<comment ref=\"{cell}\""), "</comment>");
+        let head = format!(
+            "{} [{}] {}",
+            label(f["severity"].as_str().unwrap()),
+            f["rule"].as_str().unwrap(),
+            f["message"].as_str().unwrap()
+        );
+        assert!(note.contains(&head), "{sheet}!{cell}: {note}");
+        on_cells += 1;
+    }
+    assert!(on_cells >= 4, "{on_cells}");
+    // One note per cell: R3-IDENT and R3-RESULTSUM share 表三!D29.
+    let t3 = sheet_comments(&copy, "表三");
+    assert_eq!(t3.matches("<comment ref=\"D29\"").count(), 1);
+    assert!(t3.contains("R3-IDENT") && t3.contains("R3-RESULTSUM"));
+    // Other entries as they were; the copy checks the same.
+    let (before, after) = (entries(&original), entries(&copy));
+    let mut changed: Vec<&str> = before
+        .iter()
+        .filter(|(name, raw, _)| after.iter().find(|(n, _, _)| n == name).unwrap().1 != *raw)
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    changed.sort();
+    // 表二 and 表三 (sheet1, sheet3) get their <legacyDrawing>; nothing else.
+    assert_eq!(
+        changed,
+        [
+            "[Content_Types].xml",
+            "xl/worksheets/sheet1.xml",
+            "xl/worksheets/sheet3.xml"
+        ]
+    );
+    assert_eq!(
+        after.len(),
+        before.len() + 6,
+        "2 comments, 2 drawings, 2 sheet rels"
+    );
+    let (code, again) = check_json(&[out.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(said(&again), said(&json));
+
+    // Annotating the copy again adds to the notes already there.
+    let twice = dir.path().join("b.xlsx");
+    assert_eq!(
+        annotate(&[out.to_str().unwrap(), "-o", twice.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    let t3_twice = sheet_comments(&std::fs::read(&twice).unwrap(), "表三");
+    assert_eq!(
+        t3_twice.matches("<comment ref=").count(),
+        t3.matches("<comment ref=").count()
+    );
+    assert_eq!(
+        t3_twice.matches("R3-RESULTSUM").count(),
+        2 * t3.matches("R3-RESULTSUM").count()
+    );
+    assert_eq!(t3_twice.matches("<author>nianbao</author>").count(), 1);
+
+    // An .xls file is checked but cannot take notes.
+    let xls = annotate(&[
+        "tests/fixtures/seed-sheets.xls",
+        "-o",
+        dir.path().join("c.xls").to_str().unwrap(),
+    ]);
+    assert_eq!(xls.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&xls.stdout).contains("另存为 .xlsx"),
+        "{xls:?}"
     );
 }

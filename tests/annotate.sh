@@ -7,6 +7,10 @@
 #   copy converts to PDF with LibreOffice, whose export carries one comment
 #   per finding, each level with the text it is on; checking the copy gives
 #   the same findings.
+# - XLSX (tables on separate sheets, a whole report on one sheet): openpyxl
+#   reads a note on the sheet and cell of each finding, holding the number
+#   found; LibreOffice reads the same notes on the same cells (its flat ODS
+#   export); checking the copy gives the same findings.
 # - PDF (seed, numbering — table 三 over a page break —, WeasyPrint): qpdf
 #   --check passes, pdftotext gives the same text, the original is a prefix,
 #   and each highlight's boxes hold the words (pdftotext -bbox) of its cell:
@@ -32,6 +36,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 python3 -c "import docx" 2>/dev/null || python3 -m pip install -q python-docx
+python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -45,6 +50,12 @@ for name in seed numbering fullwidth; do
     --outdir "$tmp/lo" "$tmp/$name.批注.docx" > /dev/null 2>&1
   pdftotext -bbox "$tmp/lo/$name.批注.pdf" "$tmp/lo/$name.bbox.html" 2>/dev/null
   qpdf --json "$tmp/lo/$name.批注.pdf" > "$tmp/lo/$name.qpdf.json"
+done
+for name in seed-sheets seed; do
+  "$bin" check --format json "tests/fixtures/$name.xlsx" > "$tmp/$name.xlsx.json" || true
+  "$bin" annotate -q "tests/fixtures/$name.xlsx" -o "$tmp/$name.批注.xlsx" > /dev/null || [ $? -eq 1 ]
+  "$bin" check --format json "$tmp/$name.批注.xlsx" > "$tmp/$name.xlsx.again.json" || true
+  soffice --headless --convert-to fods --outdir "$tmp/lo" "$tmp/$name.批注.xlsx" > /dev/null 2>&1
 done
 for name in seed numbering seed-weasyprint; do
   "$bin" check --format json "tests/fixtures/$name.pdf" > "$tmp/$name.pdf.json" || true
@@ -175,6 +186,57 @@ for name in ["seed", "numbering", "fullwidth"]:
         row = [w for w in ws if w[0].startswith("（七）总计")]
         ok = bool(row) and abs(((row[0][2] + row[0][4]) / 2) - top) < 14
         check(f"{name}.docx: LibreOffice shows {f['rule']} {f['location']['column']} on row （七）总计 (page {n})", ok, (top, row[:1]))
+
+# ---------- XLSX ----------
+import openpyxl
+import xml.etree.ElementTree as ET
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+def a1(row, col):
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+def lo_notes(fods):
+    """(sheet, A1) → note text, as LibreOffice placed them."""
+    out = {}
+    for t in ET.parse(fods).getroot().iter(f"{TABLE}table"):
+        r = 0
+        for row in t.iter(f"{TABLE}table-row"):
+            c = 0
+            for cell in row:
+                note = cell.find(f"{OFFICE}annotation")
+                if note is not None:
+                    out[(t.get(f"{TABLE}name"), a1(r, c))] = "".join(note.itertext())
+                c += int(cell.get(f"{TABLE}number-columns-repeated", "1"))
+            r += int(row.get(f"{TABLE}number-rows-repeated", "1"))
+    return out
+
+for name in ["seed-sheets", "seed"]:
+    findings = json.loads((tmp / f"{name}.xlsx.json").read_text())["files"][0]["findings"]
+    again = json.loads((tmp / f"{name}.xlsx.again.json").read_text())["files"][0]["findings"]
+    key = lambda fs: [(f["rule"], f["message"], json.dumps(f["location"], sort_keys=True), f["fingerprint"]) for f in fs]
+    check(f"{name}.xlsx: checking the copy gives the same findings", key(again) == key(findings))
+    # Values as last calculated (a total is a formula): cached values.
+    wb = openpyxl.load_workbook(str(tmp / f"{name}.批注.xlsx"), data_only=True)
+    notes = {(ws.title, c.coordinate): (c.value, c.comment.text)
+             for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment}
+    lo = lo_notes(tmp / "lo" / f"{name}.批注.fods")
+    check(f"{name}.xlsx: LibreOffice finds the notes openpyxl finds, on the same cells", set(lo) == set(notes), (sorted(lo), sorted(notes)))
+    for f in findings:
+        loc = f["location"]
+        if "cell_ref" not in loc:
+            continue
+        at = (loc["sheet"], loc["cell_ref"])
+        value, text = notes.get(at, (None, ""))
+        ok = head(f) in text and head(f) in lo.get(at, "")
+        if "cell" in loc and isinstance(f.get("found"), int):
+            ok = ok and str(value) == str(f["found"])
+        check(f"{name}.xlsx: {f['rule']} note on {at[0]}!{at[1]}" + (f" holding {value}" if "cell" in loc else ""), ok, (value, text[:60]))
 
 # ---------- PDF ----------
 for name in ["seed", "numbering", "seed-weasyprint"]:

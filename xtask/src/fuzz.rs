@@ -7,7 +7,7 @@
 //! in a report — merges, numbering, tracked changes, fields; sheet cells and
 //! merge ranges; HTML spans, charsets and nesting; PDF objects, streams and
 //! cross-references; YAML anchors and nesting, text table lines), and runs the whole pipeline: adapter, then
-//! recognition, then every national rule; for DOCX and PDF also
+//! recognition, then every national rule; for DOCX, XLSX and PDF also
 //! `nianbao annotate`'s writer, whose copy must read back as the same text. A
 //! panic is a finding: its input is
 //! saved under `target/fuzz/<target>/` and the run fails. The slowest input
@@ -240,7 +240,7 @@ fn run_one(target: &str, input: &[u8], doc_seed: u64, rules: &RuleSet) -> bool {
     if let Some(e) = outcome.errors.first() {
         panic!("rule {:?} failed: {}", e.rule, e.message);
     }
-    if let Some(doc) = doc.filter(|_| matches!(target, "docx" | "pdf")) {
+    if let Some(doc) = doc.filter(|_| matches!(target, "docx" | "pdf" | "xlsx")) {
         annotate_back(target, input, &doc, &report, &outcome.findings);
     }
     true
@@ -274,14 +274,9 @@ fn annotate_back(
     findings: &[nianbao_core::Finding],
 ) {
     use nianbao_core::address::{Note, place};
-    let note = |at: Option<Origin>| Note {
-        boxes: at
-            .as_ref()
-            .and_then(|o| doc.addresses.get(o))
-            .map(|a| a.boxes.clone())
-            .unwrap_or_default(),
-        at,
-        lines: vec!["错误 [R3-X] <&>\u{1}\"".into(), "依据：".into()],
+    let note = |at: Option<Origin>| {
+        let lines = vec!["错误 [R3-X] <&>\u{1}\"".into(), "依据：".into()];
+        Note::new(at, &doc.addresses, lines)
     };
     let mut notes: Vec<Note> = findings
         .iter()
@@ -299,6 +294,13 @@ fn annotate_back(
                 (copy, read.map_err(|e| e.message))
             }
             // Refused as a whole: a reason must be given.
+            Err(e) => return assert!(!e.message.trim().is_empty(), "empty error message"),
+        },
+        "xlsx" => match nianbao_xlsx::annotate(input, &notes) {
+            Ok(copy) => {
+                let read = nianbao_xlsx::read(&copy);
+                (copy, read.map_err(|e| e.message))
+            }
             Err(e) => return assert!(!e.message.trim().is_empty(), "empty error message"),
         },
         _ => match nianbao_pdf::annotate(input, &notes) {

@@ -1,7 +1,7 @@
 //! `nianbao annotate`: the findings of a check written back into copies of
 //! the files, where the reader works: Word comments on the cells and
-//! paragraphs of a DOCX, highlights and notes on the pages of a PDF. The
-//! originals are never written to.
+//! paragraphs of a DOCX, cell notes in an XLSX, highlights and notes on the
+//! pages of a PDF. The originals are never written to.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -34,7 +34,7 @@ pub struct Options {
 
 /// The formats a copy can be marked in.
 fn can_annotate(format: &str) -> bool {
-    matches!(format, "docx" | "pdf")
+    matches!(format, "docx" | "pdf" | "xlsx")
 }
 
 /// Each file to check, with the path of its annotated copy: `-o FILE` for a
@@ -137,7 +137,7 @@ fn annotate_one(registry: &Registry, r: &FileResult, source: &Path, target: &Pat
     let format = r.format.as_deref().unwrap_or_default();
     if !can_annotate(format) {
         return Outcome::Failed(format!(
-            "{format} 格式不能写入批注（可批注 .docx 和 .pdf）；请用 nianbao check 查看问题"
+            "{format} 格式不能写入批注（可批注 .docx、.pdf 和 .xlsx）；请用 nianbao check 查看问题"
         ));
     }
     let result = (|| -> anyhow::Result<usize> {
@@ -153,21 +153,15 @@ fn annotate_one(registry: &Registry, r: &FileResult, source: &Path, target: &Pat
                 .iter()
                 .map(|f| {
                     let at = address::place(&f.location, &report).or_else(|| whole.clone());
-                    let boxes = at
-                        .as_ref()
-                        .and_then(|o| addresses.get(o))
-                        .map(|a| a.boxes.clone())
-                        .unwrap_or_default();
-                    Note {
-                        at,
-                        boxes,
-                        lines: note_lines(f),
-                    }
+                    Note::new(at, &addresses, note_lines(f))
                 })
                 .collect();
             match format {
                 "docx" => {
                     nianbao_docx::annotate(&bytes, &notes).map_err(|e| anyhow::anyhow!("{e}"))?
+                }
+                "xlsx" => {
+                    nianbao_xlsx::annotate(&bytes, &notes).map_err(|e| anyhow::anyhow!("{e}"))?
                 }
                 _ => nianbao_pdf::annotate(&bytes, &notes).map_err(|e| anyhow::anyhow!("{e}"))?,
             }

@@ -97,7 +97,7 @@ enum Command {
         #[arg(long)]
         show_suppressed: bool,
     },
-    /// 把问题作为批注写入原文件的副本（DOCX：Word 批注；PDF：高亮和注释），原文件不变
+    /// 把问题作为批注写入原文件的副本（DOCX：Word 批注；XLSX：单元格批注；PDF：高亮和注释），原文件不变
     Annotate {
         /// 要检查并批注的文件或目录
         #[arg(required = true)]

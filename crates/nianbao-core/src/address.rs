@@ -82,8 +82,25 @@ pub struct Note {
     pub at: Option<Origin>,
     /// PDF: the boxes to highlight (the address of `at`).
     pub boxes: Vec<PageBox>,
+    /// Workbooks: the sheet and A1 cell of `at`.
+    pub sheet: Option<String>,
+    pub cell_ref: Option<String>,
     /// The text, one line per paragraph of the comment.
     pub lines: Vec<String>,
+}
+
+impl Note {
+    /// A note on `at`, with what `addresses` knows of where that is.
+    pub fn new(at: Option<Origin>, addresses: &Addresses, lines: Vec<String>) -> Note {
+        let address = at.as_ref().and_then(|o| addresses.get(o));
+        Note {
+            boxes: address.map(|a| a.boxes.clone()).unwrap_or_default(),
+            sheet: address.and_then(|a| a.sheet.clone()),
+            cell_ref: address.and_then(|a| a.cell_ref.clone()),
+            at,
+            lines,
+        }
+    }
 }
 
 /// The author named on every comment and note nianbao writes.
