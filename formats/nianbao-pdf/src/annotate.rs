@@ -32,28 +32,29 @@ fn damaged(e: lopdf::Error) -> PdfError {
     PdfError::Damaged(e.to_string())
 }
 
-/// The page's media box, looked up through the page tree (inherited).
-fn media_box(doc: &lopdf::Document, page: ObjectId) -> [f32; 4] {
-    let mut id = page;
-    for _ in 0..32 {
-        let Ok(dict) = doc.get_dictionary(id) else {
-            break;
-        };
-        if let Ok(Object::Array(a)) = dict.get(b"MediaBox").and_then(|o| match o {
-            Object::Reference(r) => doc.get_object(*r),
-            o => Ok(o),
-        }) {
-            let v: Vec<f32> = a.iter().filter_map(|o| o.as_float().ok()).collect();
-            if let [x0, y0, x1, y1] = v[..] {
-                return [x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)];
+/// The visible area of a page: its crop box, else its media box, looked up
+/// through the page tree (both are inherited).
+fn page_box(doc: &lopdf::Document, page: ObjectId) -> [f32; 4] {
+    let lookup = |key: &[u8]| -> Option<[f32; 4]> {
+        let mut id = page;
+        for _ in 0..32 {
+            let dict = doc.get_dictionary(id).ok()?;
+            if let Ok(Object::Array(a)) = dict.get(key).and_then(|o| match o {
+                Object::Reference(r) => doc.get_object(*r),
+                o => Ok(o),
+            }) {
+                let v: Vec<f32> = a.iter().filter_map(|o| o.as_float().ok()).collect();
+                if let [x0, y0, x1, y1] = v[..] {
+                    return Some([x0.min(x1), y0.min(y1), x0.max(x1), y0.max(y1)]);
+                }
             }
+            id = dict.get(b"Parent").and_then(Object::as_reference).ok()?;
         }
-        match dict.get(b"Parent").and_then(Object::as_reference) {
-            Ok(parent) => id = parent,
-            Err(_) => break,
-        }
-    }
-    [0.0, 0.0, 595.0, 842.0]
+        None
+    };
+    lookup(b"CropBox")
+        .or_else(|| lookup(b"MediaBox"))
+        .unwrap_or([0.0, 0.0, 595.0, 842.0])
 }
 
 /// The note's boxes by page, in the order of their pages.
@@ -124,7 +125,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, PdfError> {
         let Some(&page_id) = pages.get(&note_page) else {
             continue;
         };
-        let mb = media_box(inc.get_prev_documents(), page_id);
+        let mb = page_box(inc.get_prev_documents(), page_id);
         let top = top.min(mb[3] - 4.0).max(mb[1] + 24.0);
         let x = (mb[2] - 26.0).max(mb[0]);
         let mut t = Dictionary::new();
