@@ -431,3 +431,127 @@ fn bad_text_exits_2_with_a_clear_message() {
         assert!(msg.contains(says), "{f:?}: {msg}");
     }
 }
+
+/// The findings of one fixture, checked with `--format json`.
+fn findings_of(fixture: &str) -> Vec<serde_json::Value> {
+    let (_, json) = check_json(&[&format!("tests/fixtures/{fixture}")]);
+    json["files"][0]["findings"].as_array().unwrap().clone()
+}
+
+/// Fingerprints, sorted: the same findings must have the same, whatever the
+/// format (pages, sheets, cells and lines do not enter them).
+fn fingerprints(findings: &[serde_json::Value]) -> Vec<String> {
+    let mut v: Vec<String> = findings
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn workbook_findings_name_the_sheet_and_cell_that_holds_the_value() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    for fixture in ["seed-sheets.xlsx", "seed.xlsx"] {
+        let findings = findings_of(fixture);
+        let mut wb: Xlsx<_> = open_workbook(root().join("tests/fixtures").join(fixture)).unwrap();
+        let mut checked = 0;
+        for f in &findings {
+            let loc = &f["location"];
+            if loc["cell"].is_null() {
+                continue;
+            }
+            // Every table finding has an address, and its cell holds the value found.
+            let sheet = loc["sheet"].as_str().unwrap_or_else(|| panic!("{f}"));
+            let cell_ref = loc["cell_ref"].as_str().unwrap();
+            let split = cell_ref.find(|c: char| c.is_ascii_digit()).unwrap();
+            let (letters, digits) = cell_ref.split_at(split);
+            let col = letters
+                .bytes()
+                .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
+                - 1;
+            let row: u32 = digits.parse::<u32>().unwrap() - 1;
+            let range = wb.worksheet_range(sheet).unwrap();
+            let value = match range.get_value((row, col)) {
+                Some(Data::Float(x)) => serde_json::json!(*x as i64),
+                Some(Data::Int(i)) => serde_json::json!(*i),
+                Some(Data::String(s)) => serde_json::json!(s.trim().parse::<i64>().unwrap()),
+                other => panic!("{fixture} {sheet}!{cell_ref}: {other:?}"),
+            };
+            assert_eq!(value, f["found"], "{fixture} {sheet}!{cell_ref}: {f}");
+            checked += 1;
+        }
+        assert!(checked >= 4, "{fixture}: {checked} table findings");
+    }
+    assert_eq!(
+        findings_of("seed-sheets.xlsx")
+            .iter()
+            .find(|f| f["rule"] == "R3-RESULTSUM")
+            .map(|f| (
+                f["location"]["sheet"].clone(),
+                f["location"]["cell_ref"].clone()
+            )),
+        Some((serde_json::json!("表三"), serde_json::json!("D29")))
+    );
+}
+
+#[test]
+fn pdf_findings_name_their_page_and_keep_their_fingerprints() {
+    let docx = findings_of("seed.docx");
+    for (fixture, table_page) in [("seed.pdf", 2), ("numbering.pdf", 4)] {
+        let findings = findings_of(fixture);
+        for f in &findings {
+            let loc = &f["location"];
+            let placed = !loc["cell"].is_null() || !loc["paragraph"].is_null();
+            assert!(!placed || loc["page"].is_u64(), "{fixture}: {f}");
+            if loc["row_key"] == "result_total" {
+                assert_eq!(loc["page"], table_page, "{fixture}: {f}");
+            }
+        }
+        if fixture == "seed.pdf" {
+            assert_eq!(fingerprints(&findings), fingerprints(&docx));
+        }
+    }
+    let out = run(&["check", "tests/fixtures/seed.pdf"]);
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("位置：表三（七）总计·自然人（第 2 页，文档第 2 个表格第 27 行第 4 列）"),
+        "{human}"
+    );
+}
+
+#[test]
+fn html_findings_name_the_source_line() {
+    let source = std::fs::read_to_string(root().join("tests/fixtures/portal-utf8.html")).unwrap();
+    let lines: Vec<&str> = source.lines().collect();
+    let findings = findings_of("portal-utf8.html");
+    let line_of = |f: &serde_json::Value| {
+        let n = f["location"]["line"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{f}")) as usize;
+        lines[n - 1]
+    };
+    let total = findings
+        .iter()
+        .find(|f| f["rule"] == "R3-RESULTSUM")
+        .unwrap();
+    assert!(line_of(total).contains("（七）总计"), "{}", line_of(total));
+    // Paragraph findings: the line where the paragraph's text starts, here
+    // 「（一）组织推动全省政府信息公开工作……」 (the paragraph goes on below).
+    let scope = findings.iter().find(|f| f["rule"] == "TXT-SCOPE").unwrap();
+    assert!(
+        line_of(scope).contains("（一）组织推动全省"),
+        "{}",
+        line_of(scope)
+    );
+    for f in findings
+        .iter()
+        .filter(|f| !f["location"]["paragraph"].is_null())
+    {
+        assert!(line_of(f).contains("<p"), "{f}: {}", line_of(f));
+    }
+    assert_eq!(
+        fingerprints(&findings),
+        fingerprints(&findings_of("portal-gbk.html"))
+    );
+}

@@ -357,6 +357,42 @@ fn the_hostile_corpus_as_one_batch() {
             assert!(text.contains(name), "{name} named in:\n{text}");
         }
     }
+    // `annotate` over the same corpus, under the same cap: every file that
+    // was read is copied (the DOCX with comments), every other one is named
+    // with its reason; nothing panics.
+    let copies = dir.path().join("批注");
+    let annotated = capped(&[
+        "annotate",
+        "-q",
+        "tests/hostile/files",
+        generated.to_str().unwrap(),
+        "--out-dir",
+        copies.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&annotated.stdout);
+    assert_eq!(annotated.status.code(), Some(2), "{text}");
+    assert!(!text.contains("内部错误"), "{text}");
+    assert_eq!(text.lines().count(), expected.len() - 1, "{text}");
+    assert!(
+        copies.join("nested_bomb_and_dotdot.docx").is_file(),
+        "{text}"
+    );
+    for (name, want) in expected {
+        let line = text.lines().find(|l| l.contains(name));
+        match want {
+            Refused(_) => assert!(
+                line.is_some_and(|l| l.contains("未生成批注副本")),
+                "{name}: {line:?}"
+            ),
+            Findings if name.ends_with(".docx") => {
+                assert!(
+                    line.is_some_and(|l| l.contains("条批注")),
+                    "{name}: {line:?}"
+                )
+            }
+            Findings => {}
+        }
+    }
     // Nothing escaped the folder.
     for escaped in ["nianbao_escaped.txt", "nianbao_escaped2.txt"] {
         assert!(!dir.path().join(escaped).exists());

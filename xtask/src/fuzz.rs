@@ -7,7 +7,9 @@
 //! in a report — merges, numbering, tracked changes, fields; sheet cells and
 //! merge ranges; HTML spans, charsets and nesting; PDF objects, streams and
 //! cross-references; YAML anchors and nesting, text table lines), and runs the whole pipeline: adapter, then
-//! recognition, then every national rule. A panic is a finding: its input is
+//! recognition, then every national rule; for DOCX, XLSX and PDF also
+//! `nianbao annotate`'s writer, whose copy must read back as the same text. A
+//! panic is a finding: its input is
 //! saved under `target/fuzz/<target>/` and the run fails. The slowest input
 //! is reported too, since a hang would show there first.
 //!
@@ -223,21 +225,109 @@ fn run_one(target: &str, input: &[u8], doc_seed: u64, rules: &RuleSet) -> bool {
         "yaml" => nianbao_yaml::YamlAdapter.read(&Input { path, bytes: input }),
         _ => Ok(Parsed::Document(random_document(&mut Rng::new(doc_seed)))),
     };
-    let report = match parsed {
-        Ok(Parsed::Document(doc)) => recognize(&doc, "fuzz", target),
-        Ok(Parsed::Report(r)) => *r,
+    let (report, doc) = match parsed {
+        Ok(Parsed::Document(doc)) => (recognize(&doc, "fuzz", target), Some(doc)),
+        Ok(Parsed::Report(r)) => (*r, None),
         Err(e) => {
             // Refusals must say something.
             assert!(!e.message.trim().is_empty(), "empty error message");
             return false;
         }
     };
-    let outcome = rules.check(&Arc::new(report));
+    let report = Arc::new(report);
+    let outcome = rules.check(&report);
     // A national rule failing on a report is an engine bug worth seeing.
     if let Some(e) = outcome.errors.first() {
         panic!("rule {:?} failed: {}", e.rule, e.message);
     }
+    if let Some(doc) = doc.filter(|_| matches!(target, "docx" | "pdf" | "xlsx")) {
+        annotate_back(target, input, &doc, &report, &outcome.findings);
+    }
     true
+}
+
+/// The text of a document's blocks, in order.
+fn texts(doc: &Document) -> Vec<String> {
+    doc.blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(p) => p.text.clone(),
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flatten()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join("|"),
+        })
+        .collect()
+}
+
+/// `nianbao annotate`'s writers on an input that was read: a note per
+/// finding, plus one on every table's first cell and on the document as a
+/// whole; the copy must read back as the same text.
+fn annotate_back(
+    target: &str,
+    input: &[u8],
+    doc: &Document,
+    report: &nianbao_core::Report,
+    findings: &[nianbao_core::Finding],
+) {
+    use nianbao_core::address::{Note, place};
+    let note = |at: Option<Origin>| {
+        let lines = vec!["错误 [R3-X] <&>\u{1}\"".into(), "依据：".into()];
+        Note::new(at, &doc.addresses, lines)
+    };
+    let mut notes: Vec<Note> = findings
+        .iter()
+        .map(|f| note(place(&f.location, report)))
+        .collect();
+    notes.extend(doc.blocks.iter().filter_map(|b| match b {
+        Block::Table(t) => Some(note(Some(t.origin.clone()))),
+        Block::Paragraph(_) => None,
+    }));
+    notes.push(note(None));
+    let (copy, read) = match target {
+        "docx" => match nianbao_docx::annotate(input, &notes) {
+            Ok(copy) => {
+                let read = nianbao_docx::read(&copy);
+                (copy, read.map_err(|e| e.message))
+            }
+            // Refused as a whole: a reason must be given.
+            Err(e) => return assert!(!e.message.trim().is_empty(), "empty error message"),
+        },
+        "xlsx" => match nianbao_xlsx::annotate(input, &notes) {
+            Ok(copy) => {
+                let read = nianbao_xlsx::read(&copy);
+                (copy, read.map_err(|e| e.message))
+            }
+            Err(e) => return assert!(!e.message.trim().is_empty(), "empty error message"),
+        },
+        _ => match nianbao_pdf::annotate(input, &notes) {
+            Ok(copy) => {
+                let read = nianbao_pdf::read(&copy);
+                (copy, read.map_err(|e| e.to_string()))
+            }
+            Err(e) => return assert!(!e.to_string().trim().is_empty(), "empty error message"),
+        },
+    };
+    match read {
+        Ok(again) => assert_eq!(
+            texts(&again),
+            texts(doc),
+            "the annotated copy reads differently"
+        ),
+        Err(e) => panic!(
+            "the annotated copy ({} bytes) cannot be read: {e}",
+            copy.len()
+        ),
+    }
+    if target == "pdf" {
+        assert!(
+            copy.starts_with(input),
+            "the original is not a prefix of the copy"
+        );
+    }
 }
 
 /// Fragments that matter to the DOCX reader, inserted at random element
@@ -774,5 +864,8 @@ fn random_document(rng: &mut Rng) -> Document {
             },
         }));
     }
-    Document { blocks }
+    Document {
+        blocks,
+        ..Document::default()
+    }
 }

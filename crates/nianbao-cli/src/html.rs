@@ -317,10 +317,15 @@ pub fn render(run: &Run) -> String {
 fn finding_row(h: &mut String, r: &FileResult, f: &Finding, by: Option<&Suppression>) {
     let l = &f.location;
     let mut at = Vec::new();
+    if let Some(page) = l.page {
+        at.push(format!("第 {page} 页"));
+    }
     if let Some(line) = l.line {
         at.push(format!("第 {line} 行"));
     }
-    if let Some(c) = &l.cell {
+    if let Some(cell) = crate::human::sheet_cell(l) {
+        at.push(cell);
+    } else if let Some(c) = &l.cell {
         at.push(format!(
             "第 {} 个表格第 {} 行第 {} 列",
             c.table_index, c.row, c.column

@@ -302,7 +302,12 @@ pub fn location(loc: &Location) -> Option<String> {
         }
     }
     let mut at = Vec::new();
-    if let Some(c) = &loc.cell {
+    if let Some(p) = loc.page {
+        at.push(format!("第 {p} 页"));
+    }
+    if let Some(r) = sheet_cell(loc) {
+        at.push(r);
+    } else if let Some(c) = &loc.cell {
         at.push(format!(
             "文档第 {} 个表格第 {} 行第 {} 列",
             c.table_index, c.row, c.column
@@ -315,6 +320,17 @@ pub fn location(loc: &Location) -> Option<String> {
         let _ = write!(s, "（{}）", at.join("，"));
     }
     (!s.is_empty()).then_some(s)
+}
+
+/// 「表三!D27」: the worksheet and cell as Excel writes a reference (the
+/// sheet's name quoted when it has spaces or punctuation).
+pub fn sheet_cell(loc: &Location) -> Option<String> {
+    let (sheet, cell) = (loc.sheet.as_deref()?, loc.cell_ref.as_deref()?);
+    if sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        Some(format!("{sheet}!{cell}"))
+    } else {
+        Some(format!("'{}'!{cell}", sheet.replace('\'', "''")))
+    }
 }
 
 fn rule_error(e: &RuleError) -> String {

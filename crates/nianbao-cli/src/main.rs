@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+mod annotate;
 mod batch;
 mod config;
 mod cross_year;
@@ -95,6 +96,45 @@ enum Command {
         /// 也显示已接受（基线）和已忽略（[[ignore]]）的问题，并加标记
         #[arg(long)]
         show_suppressed: bool,
+    },
+    /// 把问题作为批注写入原文件的副本（DOCX：Word 批注；XLSX：单元格批注；PDF：高亮和注释），原文件不变
+    Annotate {
+        /// 要检查并批注的文件或目录
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// 批注副本的文件名（只批注一个文件时）
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// 批注副本所在目录：文件名不变，保持子目录结构
+        #[arg(long, value_name = "DIR", conflicts_with = "output")]
+        out_dir: Option<PathBuf>,
+        /// 用此目录下的 *.rhai 规则替换内置规则
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// 并行检查的线程数（默认：全部 CPU 核）
+        #[arg(short = 'j', long, value_name = "N")]
+        jobs: Option<usize>,
+        /// 不显示结束时的统计行
+        #[arg(short = 'q', long)]
+        quiet: bool,
+        /// 上一年度的报告（跨年度核对）
+        #[arg(long, value_name = "FILE", conflicts_with = "previous_dir")]
+        previous: Option<PathBuf>,
+        /// 上一年度报告所在目录：按机关名称和年度与本年报告配对
+        #[arg(long, value_name = "DIR")]
+        previous_dir: Option<PathBuf>,
+        /// 省份（拼音，如 jilin）：选用该省规则包
+        #[arg(long, value_name = "PINYIN")]
+        province: Option<String>,
+        /// 使用此配置文件（不再逐级查找 nianbao.toml）
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// 不使用任何 nianbao.toml
+        #[arg(long)]
+        no_config: bool,
+        /// 基线文件：其中已接受的问题不加批注、不计入退出码
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// 规则：列出、说明
     Rules {
@@ -300,6 +340,33 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 code
             })
         }
+        Command::Annotate {
+            paths,
+            output,
+            out_dir,
+            rules,
+            jobs,
+            quiet,
+            previous,
+            previous_dir,
+            province,
+            config,
+            no_config,
+            baseline,
+        } => annotate::run(annotate::Options {
+            paths,
+            output,
+            out_dir,
+            rules,
+            jobs,
+            quiet,
+            previous,
+            previous_dir,
+            province,
+            config,
+            no_config,
+            baseline,
+        }),
         Command::Extract { path, to } => {
             let report = nianbao_core::read_report(&registry::registry(), &path)
                 .map_err(|e| anyhow::anyhow!("{}：{e}", path.display()))?;

@@ -68,6 +68,9 @@ impl Entry {
                     line: None,
                     cell: None,
                     paragraph: None,
+                    page: None,
+                    sheet: None,
+                    cell_ref: None,
                     ..l.clone()
                 }),
             },

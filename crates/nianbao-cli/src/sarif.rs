@@ -181,6 +181,20 @@ fn result(r: &FileResult, index: usize, f: &Finding, rule_index: Option<usize>) 
     if let Some(line) = loc.line {
         physical["region"] = json!({ "startLine": line });
     }
+    // SARIF has no pages or worksheet cells: they go in the property bag.
+    let mut place = Map::new();
+    if let Some(p) = loc.page {
+        place.insert("page".into(), json!(p));
+    }
+    if let Some(s) = &loc.sheet {
+        place.insert("sheet".into(), json!(s));
+    }
+    if let Some(c) = &loc.cell_ref {
+        place.insert("cell_ref".into(), json!(c));
+    }
+    if !place.is_empty() {
+        physical["properties"] = Value::Object(place);
+    }
     let mut location = json!({ "physicalLocation": physical });
     // Logical location: table / row / column, keys in the qualified name,
     // official labels in the display name.
@@ -193,6 +207,9 @@ fn result(r: &FileResult, index: usize, f: &Finding, rule_index: Option<usize>) 
         if let Some(name) = crate::human::location(&nianbao_core::Location {
             line: None,
             cell: None,
+            page: None,
+            sheet: None,
+            cell_ref: None,
             ..loc.clone()
         }) {
             logical.insert("name".into(), json!(name));

@@ -203,6 +203,9 @@ fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
             "段落",
             "行号",
             "单元格",
+            "页",
+            "工作表",
+            "单元格地址",
             "应为",
             "实为",
             "依据",
@@ -254,11 +257,14 @@ fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
                         ),
                     )?;
                 }
-                s.value(row, 17, f.expected.as_ref())?;
-                s.value(row, 18, f.found.as_ref())?;
-                s.text(row, 19, &f.basis)?;
+                s.opt_num(row, 17, l.page.map(f64::from))?;
+                s.text(row, 18, l.sheet.as_deref().unwrap_or(""))?;
+                s.text(row, 19, l.cell_ref.as_deref().unwrap_or(""))?;
+                s.value(row, 20, f.expected.as_ref())?;
+                s.value(row, 21, f.found.as_ref())?;
+                s.text(row, 22, &f.basis)?;
                 if let Some(by) = by {
-                    s.text(row, 20, &suppression_zh(by))?;
+                    s.text(row, 23, &suppression_zh(by))?;
                 }
             }
         }

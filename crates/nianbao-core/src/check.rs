@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::adapter::{AdapterError, Input, Parsed, Registry};
+use crate::address::Addresses;
 use crate::finding::{Finding, RuleError, Suppressed};
 use crate::model::{Report, ReporterKind};
 use crate::recognize::recognize;
@@ -129,6 +130,15 @@ pub fn agency_key(name: &str) -> String {
 
 /// Reads and recognises one file.
 pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError> {
+    read_report_with_addresses(registry, path).map(|(report, _)| report)
+}
+
+/// Reads and recognises one file, keeping the pages, sheets and source lines
+/// of its cells and paragraphs ([`Addresses`]).
+pub fn read_report_with_addresses(
+    registry: &Registry,
+    path: &Path,
+) -> Result<(Report, Addresses), ReadError> {
     let display = path.display().to_string();
     let err = |message: String| ReadError {
         message,
@@ -157,9 +167,9 @@ pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError
         path,
         bytes: &bytes,
     };
-    let mut report = match adapter.read(&input)? {
-        Parsed::Report(r) => *r,
-        Parsed::Document(doc) => recognize(&doc, &display, adapter.name()),
+    let (mut report, addresses) = match adapter.read(&input)? {
+        Parsed::Report(r) => (*r, Addresses::default()),
+        Parsed::Document(doc) => (recognize(&doc, &display, adapter.name()), doc.addresses),
     };
     report.path = display;
     report.format = adapter.name().to_string();
@@ -170,7 +180,7 @@ pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError
                 .into(),
         ));
     }
-    Ok(report)
+    Ok((report, addresses))
 }
 
 /// Checks one file. Never panics on bad input; errors are in the result.
@@ -186,8 +196,8 @@ pub fn check_file_with(
     options: &CheckOptions<'_>,
 ) -> FileResult {
     let mut result = FileResult::empty(path);
-    match read_report(registry, path) {
-        Ok(mut report) => {
+    match read_report_with_addresses(registry, path) {
+        Ok((mut report, addresses)) => {
             options.apply(&mut report);
             result.format = Some(report.format.clone());
             result.agency = report.meta.agency.clone();
@@ -199,7 +209,14 @@ pub fn check_file_with(
                 province: options.province,
                 city: options.city,
             };
-            let outcome = rules.check_with(&Arc::new(report), &ctx);
+            let report = Arc::new(report);
+            let mut outcome = rules.check_with(&report, &ctx);
+            for f in &mut outcome.findings {
+                crate::address::resolve(&mut f.location, &report, &addresses);
+                for c in &mut f.cells {
+                    crate::address::resolve(&mut c.location, &report, &addresses);
+                }
+            }
             result.findings = outcome.findings;
             result.rule_errors = outcome.errors;
         }

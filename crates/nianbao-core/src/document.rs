@@ -2,11 +2,15 @@
 //! cell text in reading order, merges already expanded. Recognising the
 //! national format from it happens once, in [`crate::recognize`].
 
+use crate::address::Addresses;
 use crate::model::Origin;
 
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     pub blocks: Vec<Block>,
+    /// Pages, sheets and source lines of the blocks' origins, where the
+    /// format has them (empty for DOCX, text and YAML).
+    pub addresses: Addresses,
 }
 
 #[derive(Debug, Clone)]

@@ -71,9 +71,18 @@ pub struct Location {
     /// Paragraph number in the whole report, 1-based.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph: Option<usize>,
-    /// Line in the input file (YAML, text).
+    /// Line in the input file (YAML, text, HTML).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// Page of the input, 1-based (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Worksheet of the input (XLSX, XLS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// A1 address of the cell on that worksheet: `D27`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_ref: Option<String>,
     /// Physical cell (DOCX, XLSX, HTML).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<CellRef>,

@@ -4,7 +4,7 @@
 //!
 //! The key is the rule id, the agency and report year, the location keys
 //! (table, row key, column key, section) and a normalised form of the value
-//! found. Paths, lines, paragraph numbers, cell positions and the message
+//! found. Paths, lines, pages, sheets, paragraph numbers, cell positions and the message
 //! (which quotes the expected value) are left out on purpose: they change when
 //! the document is edited elsewhere. Documented in `docs/json.md`.
 
@@ -124,6 +124,9 @@ mod tests {
                 section: Some(3),
                 paragraph: None,
                 line: Some(line),
+                page: Some(line as u32),
+                sheet: Some(format!("表{line}")),
+                cell_ref: Some(format!("D{line}")),
                 cell: Some(CellRef {
                     table_index: line,
                     row: 1,
@@ -145,7 +148,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_cells_messages_and_expected_values_do_not_count() {
+    fn lines_pages_cells_messages_and_expected_values_do_not_count() {
         let a = fingerprint(
             &finding(67, serde_json::json!(0)),
             Some("洮南市林业和草原局"),

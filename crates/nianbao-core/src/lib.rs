@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod adapter;
+pub mod address;
 pub mod check;
 pub mod document;
 pub mod finding;
@@ -16,7 +17,10 @@ pub mod schema;
 pub mod value;
 
 pub use adapter::{AdapterError, FormatAdapter, Input, Parsed, Registry};
-pub use check::{CheckOptions, FileResult, ReadError, check_file, check_file_with, read_report};
+pub use check::{
+    CheckOptions, FileResult, ReadError, check_file, check_file_with, read_report,
+    read_report_with_addresses,
+};
 pub use finding::{Finding, Location, RuleError, Severity, Suppressed, Suppression};
 pub use model::Report;
 pub use rules::{Limits, RuleSet, RuleSource};

@@ -10,7 +10,7 @@ use crate::schema::{TableKey, TableSchema};
 use crate::value::Value;
 
 /// Where a piece of the model came from in the input file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Origin {
     /// A cell of a physical table (all 1-based): the n-th table of the

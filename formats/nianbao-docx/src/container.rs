@@ -15,6 +15,8 @@ const MAX_ENTRIES: usize = 10_000;
 const MAX_RATIO: u64 = 200;
 
 pub struct Parts {
+    /// The main part's name in the zip (`word/document.xml`).
+    pub main: String,
     pub document: String,
     pub numbering: Option<String>,
     /// Read only when there is numbering: styles matter here only for theirs.
@@ -63,6 +65,7 @@ pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
         None => None,
     };
     Ok(Parts {
+        main,
         document,
         numbering,
         styles,
@@ -81,7 +84,7 @@ fn main_part(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<String> {
     Some(target.trim_start_matches('/').to_string())
 }
 
-fn read_entry(
+pub(crate) fn read_entry(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
     name: &str,
     budget: &mut u64,

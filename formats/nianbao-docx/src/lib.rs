@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+mod annotate;
 mod container;
 mod numbering;
 mod styles;
@@ -17,6 +18,7 @@ mod xml;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
 
+pub use annotate::annotate;
 pub use container::{MAX_ENTRY_BYTES, MAX_TOTAL_BYTES};
 
 pub struct DocxAdapter;

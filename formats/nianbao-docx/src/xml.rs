@@ -1,4 +1,8 @@
-//! One streaming pass over the main document part.
+//! One streaming pass over the main document part. When asked, the pass
+//! also records where each paragraph and table cell is in the XML
+//! ([`Anchors`]), so that comments can be written into a copy.
+
+use std::collections::HashMap;
 
 use nianbao_core::adapter::AdapterError;
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
@@ -15,11 +19,48 @@ pub const MAX_CELLS: usize = 200_000;
 /// Paragraphs in one document.
 pub const MAX_PARAGRAPHS: usize = 200_000;
 
-/// A cell as written: its text, how many grid columns it spans, its vMerge.
+/// A cell as written: its text, how many grid columns it spans, its vMerge,
+/// and its number among the document's `w:tc` elements.
 struct RawCell {
     text: String,
     span: usize,
     vmerge: VMerge,
+    id: usize,
+}
+
+/// Where a paragraph is in the XML (byte offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ParaPos {
+    /// Where its content starts: after the start tag and its `w:pPr`.
+    pub content: usize,
+    /// Where `</w:p>` starts; for an empty element `<w:p/>`, where its `/>` starts.
+    pub end: usize,
+    /// Written as the empty element `<w:p/>`.
+    pub empty: bool,
+}
+
+/// Where the paragraphs and cells of the generic document are in the XML.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    /// Body paragraphs, by the index of their origin (`Origin::Paragraph`).
+    pub paragraphs: HashMap<usize, ParaPos>,
+    /// Grid positions (table index, row, column; 1-based as the origins):
+    /// the first and last paragraph of the `w:tc` that shows it.
+    pub cells: HashMap<(usize, usize, usize), (ParaPos, ParaPos)>,
+    /// The first paragraph of the body.
+    pub first: Option<ParaPos>,
+    /// The largest comment id the document uses.
+    pub max_comment_id: Option<u64>,
+}
+
+/// What the pass records for [`Anchors`].
+#[derive(Default)]
+struct Recorder {
+    /// Content starts of the open `w:p` elements, innermost last.
+    open: Vec<usize>,
+    /// Paragraphs of each `w:tc`, by its id.
+    cell_paras: Vec<Vec<ParaPos>>,
+    anchors: Anchors,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -76,6 +117,12 @@ struct Parser {
     paragraphs_left: usize,
     /// A limit was passed: reading stops with this error.
     error: Option<AdapterError>,
+    /// `w:tc` elements read so far.
+    raw_cells: usize,
+    /// Byte offsets of the event being handled: where it starts and ends.
+    at: (usize, usize),
+    /// Records anchors when asked for.
+    rec: Option<Box<Recorder>>,
 }
 
 use crate::numbering::attr;
@@ -100,6 +147,22 @@ fn predefined(name: &str) -> Option<char> {
 }
 
 pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, AdapterError> {
+    parse(xml, numbering, false).map(|(doc, _)| doc)
+}
+
+/// [`parse_document`], also recording where paragraphs and cells are.
+pub fn parse_with_anchors(
+    xml: &str,
+    numbering: Numbering,
+) -> Result<(Document, Anchors), AdapterError> {
+    parse(xml, numbering, true).map(|(doc, a)| (doc, a.unwrap_or_default()))
+}
+
+fn parse(
+    xml: &str,
+    numbering: Numbering,
+    record: bool,
+) -> Result<(Document, Option<Anchors>), AdapterError> {
     let mut p = Parser {
         numbering,
         blocks: Vec::new(),
@@ -117,6 +180,9 @@ pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, Adapt
         cells_left: MAX_CELLS,
         paragraphs_left: MAX_PARAGRAPHS,
         error: None,
+        raw_cells: 0,
+        at: (0, 0),
+        rec: record.then(Box::default),
     };
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(false);
@@ -125,6 +191,7 @@ pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, Adapt
         let event = reader.read_event().map_err(|e| {
             AdapterError::new(format!("DOCX 正文 XML 格式错误（第 {pos} 字节附近）：{e}"))
         })?;
+        p.at = (pos as usize, reader.buffer_position() as usize);
         match event {
             Event::Start(e) => p.start(&e, false),
             Event::Empty(e) => p.start(&e, true),
@@ -155,7 +222,13 @@ pub fn parse_document(xml: &str, numbering: Numbering) -> Result<Document, Adapt
             "DOCX 正文不完整：表格没有结束（文件可能被截断）",
         ));
     }
-    Ok(Document { blocks: p.blocks })
+    Ok((
+        Document {
+            blocks: p.blocks,
+            ..Document::default()
+        },
+        p.rec.map(|r| r.anchors),
+    ))
 }
 
 impl Parser {
@@ -168,6 +241,17 @@ impl Parser {
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
         let name = e.name();
         let name = name.as_ref();
+        if let Some(rec) = self.rec.as_mut() {
+            if matches!(
+                name,
+                "w:commentRangeStart" | "w:commentRangeEnd" | "w:commentReference"
+            ) {
+                if let Some(id) = attr(e, "w:id").and_then(|v| v.parse::<u64>().ok()) {
+                    let max = &mut rec.anchors.max_comment_id;
+                    *max = Some(max.map_or(id, |m| m.max(id)));
+                }
+            }
+        }
         if self.skip_depth > 0 {
             if !empty && skipped(name) {
                 self.skip_depth += 1;
@@ -189,6 +273,9 @@ impl Parser {
         match name {
             _ if !empty && skipped(name) => self.skip_depth = 1,
             "w:p" if !empty => {
+                if let Some(rec) = self.rec.as_mut() {
+                    rec.open.push(self.at.1);
+                }
                 self.para = Some(Para {
                     text: std::mem::take(&mut self.carry),
                     ..Para::default()
@@ -196,12 +283,21 @@ impl Parser {
             }
             "w:p" => {
                 let text = std::mem::take(&mut self.carry);
-                self.end_paragraph(Para {
-                    text,
-                    ..Para::default()
-                })
+                let pos = ParaPos {
+                    content: self.at.1.saturating_sub(2),
+                    end: self.at.1.saturating_sub(2),
+                    empty: true,
+                };
+                self.end_paragraph_at(
+                    Para {
+                        text,
+                        ..Para::default()
+                    },
+                    pos,
+                )
             }
             "w:pPr" if !empty => self.in_ppr = true,
+            "w:pPr" => self.after_ppr(),
             "w:trPr" if !empty => self.in_trpr = true,
             "w:pStyle" => {
                 if let Some(p) = self.para.as_mut() {
@@ -240,11 +336,17 @@ impl Parser {
                     return;
                 }
                 self.cells_left -= 1;
+                let id = self.raw_cells;
+                self.raw_cells += 1;
+                if let Some(rec) = self.rec.as_mut() {
+                    rec.cell_paras.push(Vec::new());
+                }
                 if let Some(t) = self.tables.last_mut() {
                     t.cell = Some(RawCell {
                         text: String::new(),
                         span: 1,
                         vmerge: VMerge::None,
+                        id,
                     });
                 }
             }
@@ -278,11 +380,20 @@ impl Parser {
         }
         match name {
             "w:t" => self.in_text = false,
-            "w:pPr" => self.in_ppr = false,
+            "w:pPr" => {
+                self.in_ppr = false;
+                self.after_ppr();
+            }
             "w:trPr" => self.in_trpr = false,
             "w:p" => {
+                let content = self.rec.as_mut().and_then(|r| r.open.pop());
                 if let Some(para) = self.para.take() {
-                    self.end_paragraph(para);
+                    let pos = ParaPos {
+                        content: content.unwrap_or(self.at.0),
+                        end: self.at.0,
+                        empty: false,
+                    };
+                    self.end_paragraph_at(para, pos);
                 }
             }
             "w:tc" => {
@@ -313,7 +424,11 @@ impl Parser {
                         return;
                     }
                     self.cells_left = (self.cells_left + raw).saturating_sub(expanded);
-                    let grid = expand(t);
+                    let index = t.index;
+                    let (grid, ids) = expand(t);
+                    if let Some(rec) = self.rec.as_mut() {
+                        rec.place_cells(index, &ids);
+                    }
                     if self.tables.is_empty() {
                         self.blocks.push(Block::Table(grid));
                         for nested in self.finished_nested.drain(..) {
@@ -325,6 +440,38 @@ impl Parser {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The paragraph's properties end here: its content starts after them.
+    fn after_ppr(&mut self) {
+        if let Some(last) = self.rec.as_mut().and_then(|r| r.open.last_mut()) {
+            *last = self.at.1;
+        }
+    }
+
+    /// Ends a paragraph found at `pos`, noting where it is when recording.
+    fn end_paragraph_at(&mut self, para: Para, pos: ParaPos) {
+        let cell = self
+            .tables
+            .last()
+            .and_then(|t| t.cell.as_ref())
+            .map(|c| c.id);
+        let body = self.tables.is_empty();
+        let before = self.paragraph_count;
+        self.end_paragraph(para);
+        let Some(rec) = self.rec.as_mut() else {
+            return;
+        };
+        if let Some(id) = cell {
+            if let Some(list) = rec.cell_paras.get_mut(id) {
+                list.push(pos);
+            }
+        } else if body {
+            rec.anchors.first.get_or_insert(pos);
+            if self.paragraph_count > before {
+                rec.anchors.paragraphs.insert(self.paragraph_count, pos);
+            }
         }
     }
 
@@ -401,12 +548,33 @@ fn grid_width(t: &TableState) -> usize {
         .unwrap_or(0)
 }
 
-/// Expands spans and vertical merges into a rectangular grid.
-fn expand(t: TableState) -> GridTable {
+impl Recorder {
+    /// Notes, for every grid position of table `index`, the paragraphs of
+    /// the `w:tc` that shows it (`ids`: the grid of `w:tc` ids).
+    fn place_cells(&mut self, index: usize, ids: &[Vec<Option<usize>>]) {
+        for (r, row) in ids.iter().enumerate() {
+            for (c, id) in row.iter().enumerate() {
+                let paras = id.and_then(|id| self.cell_paras.get(id));
+                if let Some((first, last)) = paras.and_then(|p| p.first().zip(p.last())) {
+                    self.anchors
+                        .cells
+                        .insert((index, r + 1, c + 1), (*first, *last));
+                }
+            }
+        }
+    }
+}
+
+/// Expands spans and vertical merges into a rectangular grid; also the grid
+/// of the `w:tc` ids that show each position (a continued vertical merge
+/// shows the cell where the merge starts).
+fn expand(t: TableState) -> (GridTable, Vec<Vec<Option<usize>>>) {
     let index = t.index;
     let width = grid_width(&t);
     let mut grid: Vec<Vec<GridCell>> = Vec::with_capacity(t.rows.len());
+    let mut ids: Vec<Vec<Option<usize>>> = Vec::with_capacity(t.rows.len());
     for (r, row) in t.rows.into_iter().enumerate() {
+        let mut row_ids: Vec<Option<usize>> = Vec::with_capacity(width);
         let origin = |c: usize| Origin::Table {
             table_index: index,
             row: r + 1,
@@ -424,6 +592,13 @@ fn expand(t: TableState) -> GridTable {
                 Some((from, text)) => (Some(from), text),
                 None => (None, raw.text),
             };
+            let id = match merged_from {
+                Some((fr, fc)) => ids.get(fr).and_then(|row| row.get(fc)).copied().flatten(),
+                None => Some(raw.id),
+            };
+            for _ in 0..raw.span {
+                row_ids.push(id);
+            }
             for i in 0..raw.span {
                 cells.push(GridCell {
                     text: text.clone(),
@@ -439,15 +614,20 @@ fn expand(t: TableState) -> GridTable {
         while cells.len() < width {
             let c = cells.len();
             cells.push(GridCell::new("", origin(c)));
+            row_ids.push(None);
         }
         grid.push(cells);
+        ids.push(row_ids);
     }
-    GridTable {
-        rows: grid,
-        origin: Origin::Table {
-            table_index: index,
-            row: 1,
-            column: 1,
+    (
+        GridTable {
+            rows: grid,
+            origin: Origin::Table {
+                table_index: index,
+                row: 1,
+                column: 1,
+            },
         },
-    }
+        ids,
+    )
 }

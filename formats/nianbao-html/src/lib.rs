@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 mod decode;
+mod lines;
 mod walk;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};

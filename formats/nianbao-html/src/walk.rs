@@ -4,13 +4,15 @@
 use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use nianbao_core::adapter::AdapterError;
+use nianbao_core::address::{Address, Addresses};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
 use nianbao_core::recognize::{parse_date, section_heading, title_start};
+use scraper::Node;
 use scraper::node::Element;
-use scraper::{Html, Node};
 
 use crate::MAX_TABLE_CELLS;
+use crate::lines::Lines;
 
 /// Elements whose content is never report text.
 const SKIPPED_TAGS: &[&str] = &[
@@ -193,15 +195,18 @@ fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// A cell holding this much text is a layout container, not a data cell.
 const MAX_DATA_CELL_CHARS: usize = 300;
 
+/// A paragraph (with its source line) or a table (with its cells' lines).
 enum Item {
-    Paragraph(String),
-    Table(GridTable),
+    Paragraph(String, Option<usize>),
+    Table(GridTable, Vec<(Origin, usize)>),
 }
 
 #[derive(Default)]
 struct Walker {
     items: Vec<Item>,
     buf: String,
+    /// The source line where the buffered text starts.
+    line: Option<usize>,
     chars: usize,
     link_chars: usize,
     links: usize,
@@ -209,7 +214,13 @@ struct Walker {
 }
 
 impl Walker {
-    fn text(&mut self, t: &str) {
+    fn text(&mut self, t: &str, line: Option<usize>) {
+        if self.line.is_none() {
+            // The line of the first character that is not space.
+            if let Some(at) = t.find(|c| !is_space(c)) {
+                self.line = line.map(|l| l + t[..at].matches('\n').count());
+            }
+        }
         self.buf.push_str(t);
         let n = t.chars().filter(|c| !is_space(*c)).count();
         self.chars += n;
@@ -221,13 +232,14 @@ impl Walker {
     fn flush(&mut self) {
         let text = collapse(&self.buf);
         let only_links = self.chars > 0 && self.link_chars == self.chars;
+        let line = self.line.take();
         self.buf.clear();
         self.chars = 0;
         self.link_chars = 0;
         if text.is_empty() || only_links || is_boilerplate(&text) {
             return;
         }
-        self.items.push(Item::Paragraph(text));
+        self.items.push(Item::Paragraph(text, line));
     }
 }
 
@@ -238,7 +250,7 @@ pub fn document(text: &str) -> Result<Document, AdapterError> {
             "网页的标签嵌套超过 {MAX_DEPTH} 层（约 {depth} 层），不像年报网页，拒绝读取"
         )));
     }
-    let html = Html::parse_document(text);
+    let (html, lines) = crate::lines::parse(text);
     let mut w = Walker::default();
     let mut skip: Option<ego_tree::NodeId> = None;
     for edge in html.tree.root().traverse() {
@@ -248,7 +260,7 @@ pub fn document(text: &str) -> Result<Document, AdapterError> {
                     continue;
                 }
                 match node.value() {
-                    Node::Text(t) => w.text(t),
+                    Node::Text(t) => w.text(t, lines.get(&node.id()).copied()),
                     Node::Element(el) => {
                         let name = el.name();
                         if is_skipped(el) {
@@ -256,13 +268,16 @@ pub fn document(text: &str) -> Result<Document, AdapterError> {
                             continue;
                         }
                         if name == "table" {
-                            if let Some((caption, grid)) = data_table(node, w.tables + 1)? {
+                            if let Some((caption, grid, cell_lines)) =
+                                data_table(node, w.tables + 1, &lines)?
+                            {
                                 w.flush();
                                 if let Some(c) = caption {
-                                    w.items.push(Item::Paragraph(c));
+                                    let line = lines.get(&node.id()).copied();
+                                    w.items.push(Item::Paragraph(c, line));
                                 }
                                 w.tables += 1;
-                                w.items.push(Item::Table(grid));
+                                w.items.push(Item::Table(grid, cell_lines));
                                 skip = Some(node.id());
                                 continue;
                             }
@@ -414,12 +429,17 @@ fn span(el: &Element, attr: &str, max: usize) -> usize {
         .map_or(1, |n| n.min(max))
 }
 
+/// A data table: its caption, its grid, and the source line of each grid
+/// position (the line of the `<td>` that covers it).
+type DataTable = (Option<String>, GridTable, Vec<(Origin, usize)>);
+
 /// A table without nested tables, at least two columns wide and without
 /// cells of running text, as a grid (with its caption); `None` for a layout table.
 fn data_table(
     table: NodeRef<'_, Node>,
     table_index: usize,
-) -> Result<Option<(Option<String>, GridTable)>, AdapterError> {
+    lines: &Lines,
+) -> Result<Option<DataTable>, AdapterError> {
     if table
         .descendants()
         .skip(1)
@@ -445,6 +465,7 @@ fn data_table(
     let n_rows = trs.len();
     let mut grid: Vec<Vec<Option<GridCell>>> = vec![Vec::new(); n_rows];
     let mut placed = 0usize;
+    let mut cell_lines = Vec::new();
     for (r, tr) in trs.iter().enumerate() {
         let mut col = 0;
         for (node, el) in elements(*tr).filter(|(_, e)| matches!(e.name(), "td" | "th")) {
@@ -453,6 +474,7 @@ fn data_table(
                 return Ok(None);
             }
             let colspan = span(el, "colspan", 1000).max(1);
+            let line = lines.get(&node.id()).copied();
             // rowspan="0" reaches to the end of the table.
             let rowspan = match span(el, "rowspan", 65534) {
                 0 => n_rows - r,
@@ -476,14 +498,18 @@ fn data_table(
                     let merged_from = (dr, dc) != (0, 0);
                     // A later cell never overwrites an earlier span (overlapping spans).
                     if row[col + dc].is_none() {
+                        let origin = Origin::Table {
+                            table_index,
+                            row: r + dr + 1,
+                            column: col + dc + 1,
+                        };
+                        if let Some(line) = line {
+                            cell_lines.push((origin.clone(), line));
+                        }
                         row[col + dc] = Some(GridCell {
                             text: text.clone(),
                             merged_from: merged_from.then_some((r, col)),
-                            origin: Origin::Table {
-                                table_index,
-                                row: r + dr + 1,
-                                column: col + dc + 1,
-                            },
+                            origin,
                         });
                     }
                 }
@@ -525,6 +551,7 @@ fn data_table(
                 column: 1,
             },
         },
+        cell_lines,
     )))
 }
 
@@ -539,10 +566,10 @@ fn is_title(text: &str) -> bool {
 /// one before the first section heading and table) and after the
 /// 落款 date (the first date line after the last section heading).
 fn trim(mut items: Vec<Item>) -> Vec<Item> {
-    let is_para = |i: &Item, f: &dyn Fn(&str) -> bool| matches!(i, Item::Paragraph(t) if f(t));
+    let is_para = |i: &Item, f: &dyn Fn(&str) -> bool| matches!(i, Item::Paragraph(t, _) if f(t));
     let body_start = items
         .iter()
-        .position(|i| matches!(i, Item::Table(_)) || is_para(i, &|t| section_heading(t).is_some()))
+        .position(|i| matches!(i, Item::Table(..)) || is_para(i, &|t| section_heading(t).is_some()))
         .unwrap_or(items.len());
     // The last title line before the body: site chrome above the article can
     // hold 「政府信息公开年度报告」 as a column heading, the article title is last.
@@ -554,15 +581,15 @@ fn trim(mut items: Vec<Item>) -> Vec<Item> {
         let above: Vec<&str> = items[..=title]
             .iter()
             .map(|i| match i {
-                Item::Paragraph(t) => t.trim(),
-                Item::Table(_) => "",
+                Item::Paragraph(t, _) => t.trim(),
+                Item::Table(..) => "",
             })
             .collect();
         let title = title_start(&above, title, title);
         let mut k = 0;
         items.retain(|i| {
             k += 1;
-            k > title || matches!(i, Item::Table(_))
+            k > title || matches!(i, Item::Table(..))
         });
     }
     let last_heading = items
@@ -576,7 +603,7 @@ fn trim(mut items: Vec<Item>) -> Vec<Item> {
             let mut k = 0;
             items.retain(|i| {
                 k += 1;
-                k <= h + date + 1 || matches!(i, Item::Table(_))
+                k <= h + date + 1 || matches!(i, Item::Table(..))
             });
         }
     }
@@ -585,20 +612,36 @@ fn trim(mut items: Vec<Item>) -> Vec<Item> {
 
 fn finish(items: Vec<Item>) -> Document {
     let mut index = 0;
+    let mut addresses = Addresses::default();
+    let mut at = |origin: &Origin, line: usize| {
+        addresses.insert(
+            origin.clone(),
+            Address {
+                line: Some(line),
+                ..Address::default()
+            },
+        )
+    };
     let blocks = items
         .into_iter()
         .map(|i| match i {
-            Item::Paragraph(text) => {
+            Item::Paragraph(text, line) => {
                 index += 1;
-                Block::Paragraph(TextBlock {
-                    text,
-                    origin: Origin::Paragraph { index },
-                })
+                let origin = Origin::Paragraph { index };
+                if let Some(line) = line {
+                    at(&origin, line);
+                }
+                Block::Paragraph(TextBlock { text, origin })
             }
-            Item::Table(t) => Block::Table(t),
+            Item::Table(t, lines) => {
+                for (origin, line) in &lines {
+                    at(origin, *line);
+                }
+                Block::Table(t)
+            }
         })
         .collect();
-    Document { blocks }
+    Document { blocks, addresses }
 }
 
 #[cfg(test)]
@@ -627,6 +670,27 @@ mod tests {
                 _ => None,
             })
             .unwrap()
+    }
+
+    #[test]
+    fn paragraphs_and_cells_know_their_source_line() {
+        let doc = document(
+            "<html><body>\n<p>一、总体情况</p>\n<p>\n　　本机关\n全年</p>\n<table>\n<tr><td>规章</td>\n<td rowspan=2>3</td></tr><tr><td>x</td></tr>\n</table></body></html>",
+        )
+        .unwrap();
+        let line = |o: Origin| doc.addresses.get(&o).and_then(|a| a.line);
+        assert_eq!(line(Origin::Paragraph { index: 1 }), Some(2));
+        // The first character that is not space (U+3000 is text here).
+        assert_eq!(line(Origin::Paragraph { index: 2 }), Some(4));
+        let cell = |row, column| Origin::Table {
+            table_index: 1,
+            row,
+            column,
+        };
+        assert_eq!(line(cell(1, 1)), Some(7));
+        assert_eq!(line(cell(1, 2)), Some(8));
+        // A row-spanning cell: its copies have the line of its <td>.
+        assert_eq!(line(cell(2, 2)), Some(8));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Pages → the generic document: tables from ruling lines (joined across page
 //! breaks), the remaining lines into paragraphs in reading order.
 
+use nianbao_core::address::{Address, Addresses, PageBox};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
 
@@ -13,8 +14,8 @@ enum Item {
     Line(Line),
     Table(Box<Ruled>, Vec<Glyph>),
     /// A table without ruling lines, already laid out (see [`crate::aligned`]),
-    /// and its top.
-    Aligned(Vec<Vec<String>>, f32),
+    /// and its box (`x0, y0, x1, y1`).
+    Aligned(Vec<Vec<String>>, [f32; 4]),
 }
 
 impl Item {
@@ -22,7 +23,7 @@ impl Item {
         match self {
             Item::Line(l) => l.top(),
             Item::Table(r, _) => r.y1,
-            Item::Aligned(_, top) => *top,
+            Item::Aligned(_, rect) => rect[3],
         }
     }
 }
@@ -84,7 +85,8 @@ fn page_items(page: &Page) -> Vec<Item> {
         .filter(|l| band(l, page) == 0 || !is_page_number(&l.text))
         .map(Item::Line)
         .collect();
-    for (r, g) in regions.into_iter().zip(in_table) {
+    for (mut r, g) in regions.into_iter().zip(in_table) {
+        r.on_page(page.number as u32);
         items.push(Item::Table(Box::new(r), g));
     }
     items.sort_by(|a, b| b.top().total_cmp(&a.top()));
@@ -203,11 +205,25 @@ fn measures(pages: &[Vec<Item>]) -> Measures {
     Measures { left, right, pitch }
 }
 
+/// The box a line of text takes on its page: baseline to ascent, and a
+/// little below for descenders.
+fn line_box(line: &Line, page: u32) -> PageBox {
+    PageBox {
+        page,
+        x0: line.x0,
+        y0: line.y - 0.2 * line.size,
+        x1: line.x1,
+        y1: line.y + 0.9 * line.size,
+    }
+}
+
 /// Builds paragraphs from lines.
 struct Paragraphs<'m> {
     m: &'m Measures,
     text: String,
     last: Option<(Line, usize)>,
+    /// The boxes of the paragraph's lines so far.
+    boxes: Vec<PageBox>,
 }
 
 impl Paragraphs<'_> {
@@ -250,9 +266,23 @@ fn find_aligned(items: &mut Vec<Item>, left: f32) {
     let mut run: Vec<Line> = Vec::new();
     let flush = |run: &mut Vec<Line>, items: &mut Vec<Item>| {
         let found = crate::aligned::tables(run, left, heading);
-        let tops: Vec<f32> = found
+        // Each table's box: the lines it was made of.
+        let tops: Vec<[f32; 4]> = found
             .iter()
-            .map(|f| run.get(f.first).map_or(0.0, Line::top))
+            .map(|f| {
+                run.get(f.first..=f.last)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|l| line_box(l, 0))
+                    .fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |a, b| {
+                        [
+                            a[0].min(b.x0),
+                            a[1].min(b.y0),
+                            a[2].max(b.x1),
+                            a[3].max(b.y1),
+                        ]
+                    })
+            })
             .collect();
         let mut lines = std::mem::take(run).into_iter().enumerate();
         for (f, top) in found.into_iter().zip(tops) {
@@ -325,49 +355,63 @@ pub fn document(pages: &[Page]) -> Document {
     }
 
     let mut blocks = Vec::new();
+    let mut addresses = Addresses::default();
     let mut paragraphs = 0;
     let mut tables = 0;
     let mut para = Paragraphs {
         m: &m,
         text: String::new(),
         last: None,
+        boxes: Vec::new(),
     };
-    let mut flush = |para: &mut Paragraphs<'_>, blocks: &mut Vec<Block>| {
-        let text = std::mem::take(&mut para.text);
-        para.last = None;
-        if !text.trim().is_empty() {
-            paragraphs += 1;
-            blocks.push(Block::Paragraph(TextBlock {
-                text: text.trim().to_string(),
-                origin: Origin::Paragraph { index: paragraphs },
-            }));
-        }
-    };
+    let mut flush =
+        |para: &mut Paragraphs<'_>, blocks: &mut Vec<Block>, addresses: &mut Addresses| {
+            let text = std::mem::take(&mut para.text);
+            let boxes = std::mem::take(&mut para.boxes);
+            para.last = None;
+            if !text.trim().is_empty() {
+                paragraphs += 1;
+                let origin = Origin::Paragraph { index: paragraphs };
+                addresses.insert(origin.clone(), at(boxes));
+                blocks.push(Block::Paragraph(TextBlock {
+                    text: text.trim().to_string(),
+                    origin,
+                }));
+            }
+        };
+    let number = |p: usize| pages.get(p).map_or(p + 1, |page| page.number) as u32;
     for (item, page) in items {
         match item {
             Item::Line(line) => {
                 if para.starts_new(&line, page) {
-                    flush(&mut para, &mut blocks);
+                    flush(&mut para, &mut blocks, &mut addresses);
                 }
                 join(&mut para.text, &line.text);
+                para.boxes.push(line_box(&line, number(page)));
                 para.last = Some((line, page));
             }
             Item::Table(region, glyphs) => {
-                flush(&mut para, &mut blocks);
+                flush(&mut para, &mut blocks, &mut addresses);
                 let refs: Vec<&Glyph> = glyphs.iter().collect();
                 let laid = cells(&region, &refs);
                 if laid.is_empty() {
                     continue;
                 }
                 tables += 1;
-                blocks.push(Block::Table(grid_table(tables, laid)));
+                let table = grid_table(tables, laid, |rect| region.page_boxes(rect));
+                blocks.push(Block::Table(table.grid));
+                for (origin, address) in table.addresses {
+                    addresses.insert(origin, address);
+                }
             }
-            Item::Aligned(rows, _) => {
-                flush(&mut para, &mut blocks);
+            Item::Aligned(rows, rect) => {
+                flush(&mut para, &mut blocks, &mut addresses);
                 if rows.is_empty() {
                     continue;
                 }
                 tables += 1;
+                // Without lines there are no cell boxes: every cell is
+                // placed on the table's box.
                 let laid = rows
                     .into_iter()
                     .map(|r| {
@@ -375,16 +419,39 @@ pub fn document(pages: &[Page]) -> Document {
                             .map(|text| LaidCell {
                                 text,
                                 merged_from: None,
+                                rect: Some(rect),
                             })
                             .collect()
                     })
                     .collect();
-                blocks.push(Block::Table(grid_table(tables, laid)));
+                let page = number(page);
+                let table = grid_table(tables, laid, |[x0, y0, x1, y1]| {
+                    vec![PageBox {
+                        page,
+                        x0,
+                        y0,
+                        x1,
+                        y1,
+                    }]
+                });
+                blocks.push(Block::Table(table.grid));
+                for (origin, address) in table.addresses {
+                    addresses.insert(origin, address);
+                }
             }
         }
     }
-    flush(&mut para, &mut blocks);
-    Document { blocks }
+    flush(&mut para, &mut blocks, &mut addresses);
+    Document { blocks, addresses }
+}
+
+/// The address of something drawn in `boxes`: its first page, and the boxes.
+fn at(boxes: Vec<PageBox>) -> Address {
+    Address {
+        page: boxes.first().map(|b| b.page),
+        boxes,
+        ..Address::default()
+    }
 }
 
 /// Whether the first row of `next` (a table continued on the next page, moved
@@ -429,28 +496,49 @@ fn row_continues(prev: &Ruled, prev_glyphs: &[Glyph], next: &Ruled, glyphs: &[Gl
         && rest.all(|g| g.right() <= numbers_from && !g.text.chars().any(|c| c.is_ascii_digit()))
 }
 
-fn grid_table(index: usize, laid: Vec<Vec<LaidCell>>) -> GridTable {
+/// A grid table and the page boxes of its cells.
+struct Laid {
+    grid: GridTable,
+    addresses: Vec<(Origin, Address)>,
+}
+
+/// The grid of table `index`; `boxes` places a cell's rectangle on the pages.
+fn grid_table(
+    index: usize,
+    laid: Vec<Vec<LaidCell>>,
+    boxes: impl Fn([f32; 4]) -> Vec<PageBox>,
+) -> Laid {
     let origin = |r: usize, c: usize| Origin::Table {
         table_index: index,
         row: r + 1,
         column: c + 1,
     };
-    GridTable {
-        rows: laid
-            .into_iter()
-            .enumerate()
-            .map(|(r, row)| {
-                row.into_iter()
-                    .enumerate()
-                    .map(|(c, cell)| GridCell {
+    let mut addresses = Vec::new();
+    let rows = laid
+        .into_iter()
+        .enumerate()
+        .map(|(r, row)| {
+            row.into_iter()
+                .enumerate()
+                .map(|(c, cell)| {
+                    if let Some(rect) = cell.rect {
+                        addresses.push((origin(r, c), at(boxes(rect))));
+                    }
+                    GridCell {
                         text: cell.text,
                         merged_from: cell.merged_from,
                         origin: origin(r, c),
-                    })
-                    .collect()
-            })
-            .collect(),
-        origin: origin(0, 0),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Laid {
+        grid: GridTable {
+            rows,
+            origin: origin(0, 0),
+        },
+        addresses,
     }
 }
 

@@ -13,6 +13,7 @@
 //! does no OCR.
 
 mod aligned;
+mod annotate;
 mod font;
 mod interp;
 mod layout;
@@ -24,6 +25,8 @@ mod unify;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
 use nianbao_core::document::Document;
+
+pub use annotate::annotate;
 
 /// Bounds that keep time and memory proportionate on any input.
 #[derive(Debug, Clone)]
@@ -69,6 +72,11 @@ pub enum PdfError {
     Turned,
     #[error("该 PDF 的文字无法解码（字体没有 ToUnicode 映射），无法检查")]
     Undecodable,
+    /// `annotate` only: the file reads (repaired) but an update cannot be appended.
+    #[error(
+        "该 PDF 的交叉引用表有误（阅读器会自行修复），无法在原文件后追加注释；可先用 PDF 软件另存一份再批注"
+    )]
+    NoUpdate,
 }
 
 pub struct PdfAdapter;
@@ -111,6 +119,37 @@ fn load_error(e: lopdf::Error) -> PdfError {
 
 /// Reads a PDF: pages → characters and lines → paragraphs and tables.
 pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
+    let doc = load(bytes, limits)?;
+    let pages = doc.get_pages();
+    let mut interp = interp::Interpreter::new(&doc, limits);
+    let mut read = Vec::with_capacity(pages.len());
+    for (i, id) in pages.values().enumerate() {
+        read.push(interp.page(i + 1, *id)?);
+    }
+    let (mut shown, mut unknown) = (0usize, 0usize);
+    for g in read.iter().flat_map(|p| &p.glyphs) {
+        if !g.text.trim().is_empty() {
+            shown += 1;
+            if g.text.contains('\u{fffd}') {
+                unknown += 1;
+            }
+        }
+    }
+    if shown == 0 {
+        if read.iter().any(|p| p.turned > 0) {
+            return Err(PdfError::Turned);
+        }
+        return Err(PdfError::NoText);
+    }
+    if unknown * 2 > shown {
+        return Err(PdfError::Undecodable);
+    }
+    Ok(layout::document(&read))
+}
+
+/// Parses the file's objects with lopdf, refusing what cannot be read: not a
+/// PDF, cut short, too many pages, an open password, no pages.
+fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document, PdfError> {
     if !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
         return Err(PdfError::NotPdf);
     }
@@ -147,28 +186,5 @@ pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
             max: limits.max_pages,
         });
     }
-    let mut interp = interp::Interpreter::new(&doc, limits);
-    let mut read = Vec::with_capacity(pages.len());
-    for (i, id) in pages.values().enumerate() {
-        read.push(interp.page(i + 1, *id)?);
-    }
-    let (mut shown, mut unknown) = (0usize, 0usize);
-    for g in read.iter().flat_map(|p| &p.glyphs) {
-        if !g.text.trim().is_empty() {
-            shown += 1;
-            if g.text.contains('\u{fffd}') {
-                unknown += 1;
-            }
-        }
-    }
-    if shown == 0 {
-        if read.iter().any(|p| p.turned > 0) {
-            return Err(PdfError::Turned);
-        }
-        return Err(PdfError::NoText);
-    }
-    if unknown * 2 > shown {
-        return Err(PdfError::Undecodable);
-    }
-    Ok(layout::document(&read))
+    Ok(doc)
 }

@@ -23,6 +23,19 @@ pub struct Ruled {
     pub y0: f32,
     pub x1: f32,
     pub y1: f32,
+    /// Which page each vertical stretch of the region came from (one band
+    /// per page of a table joined across page breaks).
+    pub bands: Vec<Band>,
+}
+
+/// A vertical stretch of a (joined) region: from `bottom` to `top` in the
+/// region's coordinates, drawn on `page` shifted up by `dy`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub page: u32,
+    pub dy: f32,
+    pub top: f32,
+    pub bottom: f32,
 }
 
 impl Ruled {
@@ -33,6 +46,7 @@ impl Ruled {
             y0: f32::MAX,
             x1: f32::MIN,
             y1: f32::MIN,
+            bands: Vec::new(),
         };
         for s in &r.segments {
             let (x0, x1, y0, y1) = if s.horizontal {
@@ -53,8 +67,42 @@ impl Ruled {
         cx >= self.x0 - 1.0 && cx <= self.x1 + 1.0 && cy >= self.y0 - 1.0 && cy <= self.y1 + 1.0
     }
 
+    /// Records that the region, as it is now, is drawn on `page`.
+    pub fn on_page(&mut self, page: u32) {
+        self.bands = vec![Band {
+            page,
+            dy: 0.0,
+            top: self.y1,
+            bottom: self.y0,
+        }];
+    }
+
+    /// A rectangle of the region (`x0, y0, x1, y1`) as boxes on the pages it
+    /// was drawn on: one per page it reaches.
+    pub fn page_boxes(&self, rect: [f32; 4]) -> Vec<nianbao_core::address::PageBox> {
+        let [x0, y0, x1, y1] = rect;
+        self.bands
+            .iter()
+            .filter_map(|b| {
+                let (lo, hi) = (y0.max(b.bottom), y1.min(b.top));
+                (hi - lo > 0.5).then_some(nianbao_core::address::PageBox {
+                    page: b.page,
+                    x0,
+                    y0: lo - b.dy,
+                    x1,
+                    y1: hi - b.dy,
+                })
+            })
+            .collect()
+    }
+
     /// Moves the region (and nothing else) vertically by `dy`.
     pub fn shift(&mut self, dy: f32) {
+        for b in &mut self.bands {
+            b.dy += dy;
+            b.top += dy;
+            b.bottom += dy;
+        }
         for s in &mut self.segments {
             if s.horizontal {
                 s.pos += dy;
@@ -87,6 +135,7 @@ impl Ruled {
         self.y0 = self.y0.min(other.y0);
         self.y1 = self.y1.max(other.y1);
         self.segments.extend(other.segments);
+        self.bands.extend(other.bands);
     }
 
     fn positions(&self, horizontal: bool) -> Vec<f32> {
@@ -236,12 +285,15 @@ pub fn regions(segments: &[Segment]) -> Vec<Ruled> {
     out
 }
 
-/// A table cell as laid out: its text and the grid position it was merged into.
+/// A table cell as laid out: its text, the grid position it was merged
+/// into, and the box of the (merged) cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaidCell {
     pub text: String,
     /// (row, column) of the top-left position of the merged cell; `None` for that position itself.
     pub merged_from: Option<(usize, usize)>,
+    /// `x0, y0, x1, y1` of the whole merged cell, in the region's coordinates.
+    pub rect: Option<[f32; 4]>,
 }
 
 /// Builds the cell grid of a ruled region and fills it with the glyphs inside.
@@ -298,11 +350,14 @@ fn fill(region: &Ruled, xs: &[f32], ys: &[f32], glyphs: &[&Glyph]) -> Vec<Vec<La
     }
     // The top-left grid position of every merged cell (roots are the smallest index).
     let mut top_left: Vec<(usize, usize)> = vec![(usize::MAX, usize::MAX); rows * cols];
+    let mut bottom_right: Vec<(usize, usize)> = vec![(0, 0); rows * cols];
     for r in 0..rows {
         for c in 0..cols {
             let root = find(&mut parent, idx(r, c));
             let tl = &mut top_left[root];
             *tl = (tl.0.min(r), tl.1.min(c));
+            let br = &mut bottom_right[root];
+            *br = (br.0.max(r), br.1.max(c));
         }
     }
     // Glyphs to the merged cell they sit in.
@@ -329,10 +384,11 @@ fn fill(region: &Ruled, xs: &[f32], ys: &[f32], glyphs: &[&Glyph]) -> Vec<Vec<La
                     s
                 })
                 .clone();
-            let tl = top_left[root];
+            let (tl, br) = (top_left[root], bottom_right[root]);
             row.push(LaidCell {
                 text,
                 merged_from: (tl != (r, c)).then_some(tl),
+                rect: Some([xs[tl.1], ys[br.0 + 1], xs[br.1 + 1], ys[tl.0]]),
             });
         }
         grid.push(row);

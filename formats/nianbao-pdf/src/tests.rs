@@ -379,3 +379,78 @@ fn a_dense_grid_is_a_drawing_not_a_table() {
     assert!(tables(&doc).is_empty());
     assert_eq!(paragraphs(&doc), ["坐标纸"]);
 }
+
+/// A table over a page break (numbering.pdf, as LibreOffice exports it):
+/// table 三 goes on from page 3 to page 4 and the label of row （六）1. is
+/// broken between them. Each cell's boxes are on the pages its glyphs are
+/// on, in that page's coordinates, and hold those glyphs.
+#[test]
+fn cells_of_a_table_over_a_page_break_are_boxed_on_their_own_pages() {
+    use nianbao_core::model::Origin;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/numbering.pdf"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let doc = read(&bytes).unwrap();
+    let pdf = Pdf::load_mem(&bytes).unwrap();
+    let limits = crate::Limits::default();
+    let mut interp = crate::interp::Interpreter::new(&pdf, &limits);
+    let pages: Vec<crate::interp::Page> = pdf
+        .get_pages()
+        .values()
+        .enumerate()
+        .map(|(i, id)| interp.page(i + 1, *id).unwrap())
+        .collect();
+    // Glyphs whose centre is in a box of `origin`, page by page.
+    let inside = |origin: &Origin| -> Vec<(u32, String)> {
+        let address = doc.addresses.get(origin).unwrap();
+        address
+            .boxes
+            .iter()
+            .map(|b| {
+                let text: String = pages[b.page as usize - 1]
+                    .glyphs
+                    .iter()
+                    .filter(|g| {
+                        let (x, y) = g.center();
+                        b.contains(x, y, 0.0)
+                    })
+                    .map(|g| g.text.as_str())
+                    .collect();
+                (b.page, text)
+            })
+            .collect()
+    };
+    let mut broken = None;
+    let mut checked = 0;
+    for block in &doc.blocks {
+        let Block::Table(t) = block else { continue };
+        for row in &t.rows {
+            for cell in row.iter().filter(|c| c.merged_from.is_none()) {
+                let parts = inside(&cell.origin);
+                let text: String = parts.iter().map(|(_, t)| t.as_str()).collect();
+                let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+                assert_eq!(
+                    strip(&text),
+                    strip(&cell.text),
+                    "{:?}: {parts:?}",
+                    cell.origin
+                );
+                checked += 1;
+                if cell.text.contains("逾期不补正") {
+                    broken = Some(parts);
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "{checked} cells");
+    let broken = broken.unwrap();
+    assert_eq!(
+        broken.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+        [3, 4],
+        "{broken:?}"
+    );
+    assert!(broken[0].1.ends_with("公开申"), "{broken:?}");
+    assert_eq!(broken[1].1, "请");
+}

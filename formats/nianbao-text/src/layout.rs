@@ -273,7 +273,13 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
         }
     }
     flush(&mut para, &mut blocks);
-    (Document { blocks }, notes)
+    (
+        Document {
+            blocks,
+            ..Document::default()
+        },
+        notes,
+    )
 }
 
 fn flush(para: &mut Option<(usize, String, usize)>, blocks: &mut Vec<Block>) {

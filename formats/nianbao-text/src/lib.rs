@@ -186,7 +186,10 @@ pub fn parse(text: &str) -> Document {
     if let Some(t) = table.take() {
         blocks.push(Block::Table(t.finish()));
     }
-    Document { blocks }
+    Document {
+        blocks,
+        ..Document::default()
+    }
 }
 
 #[cfg(test)]

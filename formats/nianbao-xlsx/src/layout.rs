@@ -9,6 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use nianbao_core::adapter::AdapterError;
+use nianbao_core::address::{Address, Addresses, a1};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
 use nianbao_core::recognize::{parse_date, section_heading};
@@ -28,6 +29,24 @@ struct Slot {
 struct Counters {
     table: usize,
     paragraph: usize,
+    /// The sheet being read, and the sheet and A1 address of every cell and
+    /// paragraph so far.
+    sheet: String,
+    addresses: Addresses,
+}
+
+impl Counters {
+    /// Records that `origin` is the sheet cell at 0-based `(row, column)`.
+    fn place(&mut self, origin: &Origin, (row, column): (u32, u32)) {
+        self.addresses.insert(
+            origin.clone(),
+            Address {
+                sheet: Some(self.sheet.clone()),
+                cell_ref: Some(a1(row, column)),
+                ..Address::default()
+            },
+        );
+    }
 }
 
 pub fn document(sheets: &[SheetCells]) -> Result<Document, AdapterError> {
@@ -35,11 +54,17 @@ pub fn document(sheets: &[SheetCells]) -> Result<Document, AdapterError> {
     let mut n = Counters {
         table: 0,
         paragraph: 0,
+        sheet: String::new(),
+        addresses: Addresses::default(),
     };
     for sheet in sheets {
+        n.sheet.clone_from(&sheet.name);
         sheet_blocks(sheet, &mut n, &mut blocks)?;
     }
-    Ok(Document { blocks })
+    Ok(Document {
+        blocks,
+        addresses: n.addresses,
+    })
 }
 
 fn sheet_blocks(
@@ -118,15 +143,22 @@ fn too_big(sheet: &SheetCells) -> AdapterError {
     ))
 }
 
-/// The row's text when all its non-empty positions are one cell that starts in this row.
-fn single(row: &[Slot], r: u32) -> Option<&str> {
-    let mut found: Option<&str> = None;
-    for slot in row.iter().filter(|s| !s.text.trim().is_empty()) {
+/// A row of one cell: its text and its sheet position.
+type Single<'a> = Option<(&'a str, (u32, u32))>;
+
+/// The row's text and sheet position when all its non-empty positions are
+/// one cell that starts in this row (`r`; the row's first column is `left`).
+fn single(row: &[Slot], r: u32, left: u32) -> Single<'_> {
+    let mut found: Single<'_> = None;
+    for (c, slot) in row.iter().enumerate() {
+        if slot.text.trim().is_empty() {
+            continue;
+        }
         match slot.merged_from {
             Some((fr, _)) if fr != r => return None,
             Some(_) => {}
             None if found.is_some() => return None,
-            None => found = Some(&slot.text),
+            None => found = Some((&slot.text, (r, left + c as u32))),
         }
     }
     found
@@ -147,10 +179,10 @@ fn block_to_document(
     n: &mut Counters,
     out: &mut Vec<Block>,
 ) {
-    let singles: Vec<Option<&str>> = grid
+    let singles: Vec<Single<'_>> = grid
         .iter()
         .enumerate()
-        .map(|(i, row)| single(row, top + i as u32))
+        .map(|(i, row)| single(row, top + i as u32, left))
         .collect();
     let mut start = 0;
     for i in 0..=grid.len() {
@@ -158,13 +190,13 @@ fn block_to_document(
             .get(i)
             .copied()
             .flatten()
-            .filter(|t| section_heading(t).is_some());
+            .filter(|(t, _)| section_heading(t).is_some());
         if i < grid.len() && heading.is_none() {
             continue;
         }
         piece(grid, &singles, start, i, top, left, n, out);
-        if let Some(text) = heading {
-            paragraph(text, n, out);
+        if let Some(single) = heading {
+            paragraph(single, n, out);
         }
         start = i + 1;
     }
@@ -175,7 +207,7 @@ fn block_to_document(
 #[allow(clippy::too_many_arguments)]
 fn piece(
     grid: &[Vec<Slot>],
-    singles: &[Option<&str>],
+    singles: &[Single<'_>],
     a: usize,
     b: usize,
     top: u32,
@@ -187,15 +219,17 @@ fn piece(
         return;
     }
     if singles[a..b].iter().all(Option::is_some) {
-        for text in singles[a..b].iter().flatten() {
-            paragraph(text, n, out);
+        for single in singles[a..b].iter().flatten() {
+            paragraph(*single, n, out);
         }
         return;
     }
-    let prose = |i: usize| singles[i].is_some_and(is_prose);
+    let prose = |i: usize| singles[i].is_some_and(|(t, _)| is_prose(t));
     let mut first = a;
     while first < b && prose(first) {
-        paragraph(singles[first].unwrap_or_default(), n, out);
+        if let Some(single) = singles[first] {
+            paragraph(single, n, out);
+        }
         first += 1;
     }
     let mut last = b;
@@ -205,20 +239,22 @@ fn piece(
     if first < last {
         out.push(Block::Table(table(grid, first, last, top, left, n)));
     }
-    for text in singles[last..b].iter().flatten() {
-        paragraph(text, n, out);
+    for single in singles[last..b].iter().flatten() {
+        paragraph(*single, n, out);
     }
 }
 
-fn paragraph(text: &str, n: &mut Counters, out: &mut Vec<Block>) {
+fn paragraph((text, at): (&str, (u32, u32)), n: &mut Counters, out: &mut Vec<Block>) {
     let text = text.trim();
     if text.is_empty() {
         return;
     }
     n.paragraph += 1;
+    let origin = Origin::Paragraph { index: n.paragraph };
+    n.place(&origin, at);
     out.push(Block::Paragraph(TextBlock {
         text: text.to_string(),
-        origin: Origin::Paragraph { index: n.paragraph },
+        origin,
     }));
 }
 
@@ -255,15 +291,24 @@ fn table(
             row[c0..c1]
                 .iter()
                 .enumerate()
-                .map(|(c, slot)| GridCell {
-                    text: slot.text.clone(),
-                    // A merge reaching in from outside this grid: this copy stands alone.
-                    merged_from: slot.merged_from.and_then(inside),
-                    origin: Origin::Table {
+                .map(|(c, slot)| {
+                    let origin = Origin::Table {
                         table_index,
                         row: r + 1,
                         column: c + 1,
-                    },
+                    };
+                    // A merged copy is addressed by the merged cell's
+                    // top-left cell, where its value is.
+                    let at = slot
+                        .merged_from
+                        .unwrap_or((row0 + r as u32, col0 + c as u32));
+                    n.place(&origin, at);
+                    GridCell {
+                        text: slot.text.clone(),
+                        // A merge reaching in from outside this grid: this copy stands alone.
+                        merged_from: slot.merged_from.and_then(inside),
+                        origin,
+                    }
                 })
                 .collect()
         })

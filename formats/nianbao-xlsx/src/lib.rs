@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+mod annotate;
 mod layout;
 mod value;
 mod xls_guard;
@@ -22,6 +23,7 @@ use calamine::{Dimensions, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
 use nianbao_core::document::Document;
 
+pub use annotate::annotate;
 pub use layout::MAX_GRID_CELLS;
 pub use value::{data_text, number_text};
 pub use xls_guard::MAX_XLS_GRID_CELLS;

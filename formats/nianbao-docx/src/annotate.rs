@@ -1,0 +1,441 @@
+//! Word comments written into a copy of a DOCX (`nianbao annotate`).
+//!
+//! Only four parts change: the main document part gets
+//! `w:commentRangeStart`/`w:commentRangeEnd` around each marked cell or
+//! paragraph and a `w:commentReference` run at its end; the comments part
+//! (`word/comments.xml`) gets one `w:comment` per note, after any comments the
+//! file already has (ids above the largest in use); the main part's
+//! relationships and `[Content_Types].xml` name the comments part when they
+//! did not. Every other entry of the zip is copied as it was, compressed
+//! bytes and all (`ZipWriter::raw_copy_file`).
+
+use std::collections::HashMap;
+use std::io::{Cursor, Write};
+
+use nianbao_core::adapter::AdapterError;
+use nianbao_core::address::{AUTHOR, Note};
+use nianbao_core::model::Origin;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use crate::container;
+use crate::numbering::{Numbering, attr};
+use crate::styles::Styles;
+use crate::xml::{Anchors, ParaPos, parse_with_anchors};
+
+const COMMENTS_TYPE: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
+const COMMENTS_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+fn err(message: impl Into<String>) -> AdapterError {
+    AdapterError::new(message)
+}
+
+/// Escapes text for XML content and attributes; drops the control
+/// characters XML 1.0 cannot hold.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' => out.push(' '),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `word/document.xml` → (`word/`, `word/_rels/document.xml.rels`).
+fn rels_of(part: &str) -> (String, String) {
+    match part.rfind('/') {
+        Some(i) => (
+            part[..=i].to_string(),
+            format!("{}_rels/{}.rels", &part[..=i], &part[i + 1..]),
+        ),
+        None => (String::new(), format!("_rels/{part}.rels")),
+    }
+}
+
+/// Resolves a relationship target against the folder of the part.
+fn resolve(dir: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// The relationships of a part: (Id, Type, Target) of each.
+fn relationships(xml: &str) -> Result<Vec<(String, String, String)>, AdapterError> {
+    let mut r = Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match r
+            .read_event()
+            .map_err(|e| err(format!("DOCX 的关系文件格式错误：{e}")))?
+        {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                out.push((
+                    attr(&e, "Id").unwrap_or_default(),
+                    attr(&e, "Type").unwrap_or_default(),
+                    attr(&e, "Target").unwrap_or_default(),
+                ));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The largest `w:id` of the comments in a comments part.
+fn max_comment_id(xml: &str) -> Result<Option<u64>, AdapterError> {
+    let mut r = Reader::from_str(xml);
+    let mut max: Option<u64> = None;
+    loop {
+        match r
+            .read_event()
+            .map_err(|e| err(format!("DOCX 的批注部分格式错误：{e}")))?
+        {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "w:comment" => {
+                if let Some(id) = attr(&e, "w:id").and_then(|v| v.parse::<u64>().ok()) {
+                    max = Some(max.map_or(id, |m| m.max(id)));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(max)
+}
+
+/// Inserts `text` before the last occurrence of `closing` (`</w:comments>`).
+fn insert_before_close(xml: &str, closing: &str, text: &str) -> Option<String> {
+    let at = xml.rfind(closing)?;
+    let mut out = String::with_capacity(xml.len() + text.len());
+    out.push_str(&xml[..at]);
+    out.push_str(text);
+    out.push_str(&xml[at..]);
+    Some(out)
+}
+
+/// Where a note's comment starts and ends.
+fn place(anchors: &Anchors, at: Option<&Origin>) -> Option<(ParaPos, ParaPos)> {
+    let found = match at {
+        Some(Origin::Table {
+            table_index,
+            row,
+            column,
+        }) => anchors.cells.get(&(*table_index, *row, *column)).copied(),
+        Some(Origin::Paragraph { index }) => anchors.paragraphs.get(index).map(|p| (*p, *p)),
+        _ => None,
+    };
+    found.or(anchors.first.map(|p| (p, p)))
+}
+
+/// The main part with the comment marks written in: for each paragraph
+/// touched, the range starts that open in it and the range ends (with their
+/// reference runs) that close in it.
+fn mark_document(xml: &str, marks: &[(ParaPos, ParaPos, u64)]) -> String {
+    let mut starts: HashMap<ParaPos, Vec<u64>> = HashMap::new();
+    let mut ends: HashMap<ParaPos, Vec<u64>> = HashMap::new();
+    for (first, last, id) in marks {
+        starts.entry(*first).or_default().push(*id);
+        ends.entry(*last).or_default().push(*id);
+    }
+    let start_tags = |ids: &[u64]| -> String {
+        ids.iter()
+            .map(|id| format!("<w:commentRangeStart w:id=\"{id}\"/>"))
+            .collect()
+    };
+    let end_tags = |ids: &[u64]| -> String {
+        ids.iter()
+            .map(|id| {
+                format!(
+                    "<w:commentRangeEnd w:id=\"{id}\"/><w:r><w:commentReference w:id=\"{id}\"/></w:r>"
+                )
+            })
+            .collect()
+    };
+    // (offset, bytes replaced, text): never overlapping, applied in order.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut paras: Vec<ParaPos> = starts.keys().chain(ends.keys()).copied().collect();
+    paras.sort_by_key(|p| (p.content, p.end));
+    paras.dedup();
+    for p in paras {
+        let s = starts
+            .get(&p)
+            .map(|ids| start_tags(ids))
+            .unwrap_or_default();
+        let e = ends.get(&p).map(|ids| end_tags(ids)).unwrap_or_default();
+        if p.empty {
+            // <w:p/> → <w:p>…</w:p>
+            edits.push((p.end, 2, format!(">{s}{e}</w:p>")));
+        } else {
+            if !s.is_empty() {
+                edits.push((p.content, 0, s));
+            }
+            if !e.is_empty() {
+                edits.push((p.end, 0, e));
+            }
+        }
+    }
+    edits.sort_by_key(|(at, _, _)| *at);
+    let mut out = String::with_capacity(xml.len() + edits.iter().map(|e| e.2.len()).sum::<usize>());
+    let mut from = 0;
+    for (at, remove, text) in edits {
+        if at < from || at + remove > xml.len() || !xml.is_char_boundary(at) {
+            continue;
+        }
+        out.push_str(&xml[from..at]);
+        out.push_str(&text);
+        from = at + remove;
+    }
+    out.push_str(&xml[from..]);
+    out
+}
+
+/// One `w:comment` element.
+fn comment(id: u64, lines: &[String]) -> String {
+    let mut c = format!("<w:comment w:id=\"{id}\" w:author=\"{AUTHOR}\" w:initials=\"NB\">");
+    for (i, line) in lines.iter().enumerate() {
+        c.push_str("<w:p>");
+        if i == 0 {
+            c.push_str("<w:r><w:annotationRef/></w:r>");
+        }
+        c.push_str("<w:r><w:t xml:space=\"preserve\">");
+        c.push_str(&esc(line));
+        c.push_str("</w:t></w:r></w:p>");
+    }
+    c.push_str("</w:comment>");
+    c
+}
+
+/// A copy of the DOCX `bytes` with one Word comment per note, on the cell or
+/// paragraph the note is about (the first paragraph when it is about none, or
+/// when the place cannot be found). The original bytes are not changed.
+pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
+    let parts = container::open(bytes)?;
+    let styles = match &parts.styles {
+        Some(xml) => Styles::parse(xml)?,
+        None => Styles::default(),
+    };
+    let numbering = match &parts.numbering {
+        Some(xml) => Numbering::parse(xml, styles)?,
+        None => Numbering::default(),
+    };
+    let (_, anchors) = parse_with_anchors(&parts.document, numbering)?;
+
+    let mut zip = ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| err(format!("DOCX 文件已损坏，无法解压：{e}")))?;
+    let mut budget = container::MAX_TOTAL_BYTES;
+    let (dir, rels_name) = rels_of(&parts.main);
+    let rels = container::read_entry(&mut zip, &rels_name, &mut budget)?;
+    let types = container::read_entry(&mut zip, "[Content_Types].xml", &mut budget)?
+        .ok_or_else(|| err("DOCX 中缺少 [Content_Types].xml"))?;
+    let related = match &rels {
+        Some(xml) => relationships(xml)?,
+        None => Vec::new(),
+    };
+    let existing = related
+        .iter()
+        .find(|(_, t, _)| t == COMMENTS_TYPE)
+        .map(|(_, _, target)| resolve(&dir, target));
+    let old_comments = match &existing {
+        Some(name) => container::read_entry(&mut zip, name, &mut budget)?,
+        None => None,
+    };
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.to_string())
+        .collect();
+    // A new comments part: word/comments.xml, unless an unrelated entry has that name.
+    let comments_name = existing.clone().unwrap_or_else(|| {
+        let mut name = format!("{dir}comments.xml");
+        let mut n = 1;
+        while names.contains(&name) {
+            name = format!("{dir}comments{n}.xml");
+            n += 1;
+        }
+        name
+    });
+
+    let used = [
+        anchors.max_comment_id,
+        old_comments
+            .as_deref()
+            .map(max_comment_id)
+            .transpose()?
+            .flatten(),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    let first_id = used.map_or(0, |m| m.saturating_add(1));
+    let mut marks = Vec::with_capacity(notes.len());
+    let mut elements = String::new();
+    for (k, note) in notes.iter().enumerate() {
+        let id = first_id.saturating_add(k as u64);
+        let (first, last) = place(&anchors, note.at.as_ref())
+            .ok_or_else(|| err("DOCX 正文中没有段落，无法加批注"))?;
+        marks.push((first, last, id));
+        elements.push_str(&comment(id, &note.lines));
+    }
+    let document = mark_document(&parts.document, &marks);
+    let comments = match &old_comments {
+        Some(xml) => insert_before_close(xml, "</w:comments>", &elements)
+            .ok_or_else(|| err("DOCX 的批注部分格式不符（没有 </w:comments>），无法追加批注"))?,
+        None => format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<w:comments xmlns:w=\"{W_NS}\">{elements}</w:comments>"
+        ),
+    };
+    let new_rels = if existing.is_some() {
+        None
+    } else {
+        let ids: Vec<&str> = related.iter().map(|(id, _, _)| id.as_str()).collect();
+        let mut n = 1;
+        let mut id = "rIdNianbaoComments".to_string();
+        while ids.contains(&id.as_str()) {
+            id = format!("rIdNianbaoComments{n}");
+            n += 1;
+        }
+        let target = comments_name
+            .strip_prefix(dir.as_str())
+            .map_or_else(|| format!("/{comments_name}"), str::to_string);
+        let rel =
+            format!("<Relationship Id=\"{id}\" Type=\"{COMMENTS_TYPE}\" Target=\"{target}\"/>");
+        Some(match &rels {
+            Some(xml) => insert_before_close(xml, "</Relationships>", &rel)
+                .ok_or_else(|| err("DOCX 的关系文件格式不符（没有 </Relationships>）"))?,
+            None => format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">{rel}</Relationships>"
+            ),
+        })
+    };
+    let part_name = format!("/{comments_name}");
+    let new_types = if types.contains(&format!("PartName=\"{part_name}\"")) {
+        None
+    } else {
+        let o =
+            format!("<Override PartName=\"{part_name}\" ContentType=\"{COMMENTS_CONTENT_TYPE}\"/>");
+        Some(
+            insert_before_close(&types, "</Types>", &o)
+                .ok_or_else(|| err("DOCX 的 [Content_Types].xml 格式不符（没有 </Types>）"))?,
+        )
+    };
+
+    let mut replaced: HashMap<&str, &str> = HashMap::new();
+    replaced.insert(parts.main.as_str(), document.as_str());
+    replaced.insert(comments_name.as_str(), comments.as_str());
+    if let Some(r) = &new_rels {
+        replaced.insert(rels_name.as_str(), r.as_str());
+    }
+    if let Some(t) = &new_types {
+        replaced.insert("[Content_Types].xml", t.as_str());
+    }
+    write_zip(&mut zip, &replaced)
+}
+
+/// The zip again: entries in `replaced` rewritten (deflated, same time
+/// stamp), new ones appended, every other entry copied raw.
+fn write_zip(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    replaced: &HashMap<&str, &str>,
+) -> Result<Vec<u8>, AdapterError> {
+    let bad = |e: zip::result::ZipError| err(format!("无法写出批注后的 DOCX：{e}"));
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut written: Vec<&str> = Vec::new();
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(bad)?;
+        let name = file.name().map_err(bad)?.to_string();
+        match replaced.get_key_value(name.as_str()) {
+            Some((key, text)) => {
+                let options = SimpleFileOptions::default()
+                    .compression_method(CompressionMethod::Deflated)
+                    .last_modified_time(file.last_modified().unwrap_or_default());
+                drop(file);
+                out.start_file(name.as_str(), options).map_err(bad)?;
+                out.write_all(text.as_bytes())
+                    .map_err(|e| err(format!("无法写出批注后的 DOCX：{e}")))?;
+                written.push(key);
+            }
+            None => out.raw_copy_file(file).map_err(bad)?,
+        }
+    }
+    let mut new: Vec<(&&str, &&str)> = replaced
+        .iter()
+        .filter(|(k, _)| !written.contains(k))
+        .collect();
+    new.sort();
+    for (name, text) in new {
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        out.start_file(*name, options).map_err(bad)?;
+        out.write_all(text.as_bytes())
+            .map_err(|e| err(format!("无法写出批注后的 DOCX：{e}")))?;
+    }
+    Ok(out.finish().map_err(bad)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relationship_targets_resolve_against_the_part_folder() {
+        assert_eq!(
+            rels_of("word/document.xml").1,
+            "word/_rels/document.xml.rels"
+        );
+        assert_eq!(rels_of("document.xml").1, "_rels/document.xml.rels");
+        assert_eq!(resolve("word/", "comments.xml"), "word/comments.xml");
+        assert_eq!(resolve("word/", "/word/c.xml"), "word/c.xml");
+        assert_eq!(resolve("word/sub/", "../comments.xml"), "word/comments.xml");
+    }
+
+    #[test]
+    fn marks_go_after_the_paragraph_properties_and_before_its_end() {
+        let xml = "<w:body><w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>甲</w:t></w:r></w:p><w:p/></w:body>";
+        let numbering = Numbering::default();
+        let (_, anchors) = parse_with_anchors(xml, numbering).unwrap();
+        let p1 = anchors.paragraphs[&1];
+        let p2 = anchors.paragraphs[&2];
+        assert!(p2.empty);
+        let out = mark_document(xml, &[(p1, p1, 7), (p2, p2, 8), (p1, p1, 9)]);
+        assert_eq!(
+            out,
+            "<w:body><w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>\
+             <w:commentRangeStart w:id=\"7\"/><w:commentRangeStart w:id=\"9\"/>\
+             <w:r><w:t>甲</w:t></w:r>\
+             <w:commentRangeEnd w:id=\"7\"/><w:r><w:commentReference w:id=\"7\"/></w:r>\
+             <w:commentRangeEnd w:id=\"9\"/><w:r><w:commentReference w:id=\"9\"/></w:r></w:p>\
+             <w:p><w:commentRangeStart w:id=\"8\"/><w:commentRangeEnd w:id=\"8\"/>\
+             <w:r><w:commentReference w:id=\"8\"/></w:r></w:p></w:body>"
+        );
+    }
+
+    #[test]
+    fn comment_text_is_escaped() {
+        let c = comment(3, &["a<b & \"c\"\u{1}".into(), "第二行".into()]);
+        assert!(c.contains("a&lt;b &amp; &quot;c&quot;</w:t>"), "{c}");
+        assert!(c.contains("w:id=\"3\" w:author=\"nianbao\""), "{c}");
+        assert_eq!(c.matches("<w:p>").count(), 2);
+    }
+}
