@@ -345,3 +345,39 @@ fn the_single_block_six_row_of_the_2019_format_counts_in_the_sums() {
         "{rules:?}"
     );
 }
+
+#[test]
+fn sums_over_rows_stay_silent_when_a_row_of_numbers_could_not_be_placed() {
+    let clean =
+        std::fs::read_to_string(root().join("tests/fixtures/clean/city_government.yaml")).unwrap();
+    // The numbers of （三）2 went to a row recognition could not place: its
+    // cells are blank, so the column sums would be wrong by that row.
+    let lost = clean.replace(
+        "withheld_law: {natural: 2, commercial: 0, research: 0, public_interest: 0, legal_service: 0, other: 0, total: 2}",
+        "withheld_law: {natural: \"\", commercial: \"\", research: \"\", public_interest: \"\", legal_service: \"\", other: \"\", total: \"\"}",
+    );
+    assert_ne!(lost, clean);
+    let with_note = lost.replacen(
+        "tables:",
+        "notes:\n  - {code: unknown-row, table: t3, message: \"表三中有无法识别的数据行「2.其他法律行政法」；跨行的合计因此未核对\"}\ntables:",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let check = |name: &str, yaml: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, yaml).unwrap();
+        let (_, json) = check_json(&["--no-config", path.to_str().unwrap()]);
+        summary(&json["files"][0])
+    };
+    // Without the note the blank row is taken as zeros: R3-RESULTSUM fires.
+    assert!(
+        check("lost.yaml", &lost)
+            .iter()
+            .any(|s| s.starts_with("R3-RESULTSUM"))
+    );
+    // With it, one finding says why, and nothing depends on the lost row.
+    assert_eq!(
+        check("noted.yaml", &with_note),
+        ["NUM-BLANK warning withheld_law", "STR-COLUMNS error -"]
+    );
+}

@@ -64,6 +64,11 @@ pub struct Table {
     /// the block, so `other_no_correction` and `other_no_fee` count as 0 in sums.
     #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub absorbed: std::collections::BTreeSet<String>,
+    /// A row holding numbers could not be placed (an unknown row, a text row
+    /// whose numbers did not fit its columns): sums over several rows would
+    /// be wrong, so they are unknown, and the note's rule says why, once.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
 }
 
 impl Table {
@@ -73,6 +78,7 @@ impl Table {
             cells: BTreeMap::new(),
             origin,
             absorbed: Default::default(),
+            incomplete: false,
         }
     }
 

@@ -52,7 +52,7 @@ impl FormatAdapter for TextAdapter {
         }
         // Notes of rows that could not be placed go with the recognised report.
         let mut report = recognize(&doc, &input.path.display().to_string(), self.name());
-        report.notes.extend(notes);
+        nianbao_core::recognize::add_notes(&mut report, notes);
         Ok(Parsed::Report(Box::new(report)))
     }
 }

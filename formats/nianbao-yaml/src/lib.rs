@@ -299,7 +299,7 @@ impl Ctx {
             .cloned()
             .collect();
         let tables_only = is_tables_only(!tables.is_empty(), &prose);
-        Ok(Report {
+        let mut report = Report {
             path: String::new(),
             format: "yaml".into(),
             meta,
@@ -307,9 +307,12 @@ impl Ctx {
             sections,
             closing,
             tables,
-            notes,
+            notes: Vec::new(),
             tables_only,
-        })
+        };
+        // As recognition does: a row that could not be placed marks its table.
+        nianbao_core::recognize::add_notes(&mut report, notes);
+        Ok(report)
     }
 
     fn meta(&self, m: YamlMeta) -> Result<Meta, AdapterError> {

@@ -61,7 +61,7 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
             });
         }
     }
-    Report {
+    let mut report = Report {
         path: path.to_string(),
         format: format.to_string(),
         meta,
@@ -69,7 +69,23 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
         sections,
         closing,
         tables: recognizer.tables,
-        notes,
+        notes: Vec::new(),
         tables_only,
+    };
+    add_notes(&mut report, notes);
+    report
+}
+
+/// Adds recognition notes (recognition's own, or an adapter's such as the
+/// text reader's `cell-count`) to a report. A table with a row of numbers
+/// that could not be placed is marked `incomplete`.
+pub fn add_notes(report: &mut Report, notes: Vec<RecognitionNote>) {
+    for n in &notes {
+        if matches!(n.code.as_str(), "unknown-row" | "cell-count") {
+            if let Some(t) = n.table.and_then(|k| report.tables.get_mut(&k)) {
+                t.incomplete = true;
+            }
+        }
     }
+    report.notes.extend(notes);
 }

@@ -95,6 +95,22 @@ struct ColumnMap {
     first_data: usize,
 }
 
+impl ColumnMap {
+    /// The same data columns, in the same order, as the last columns of a
+    /// grid `width` wide.
+    fn right_aligned(&self, width: usize) -> ColumnMap {
+        let data: Vec<&'static str> = self.keys.iter().flatten().copied().collect();
+        let first_data = width.saturating_sub(data.len());
+        let mut keys = vec![None; width];
+        for (i, k) in data.into_iter().enumerate() {
+            if let Some(slot) = keys.get_mut(first_data + i) {
+                *slot = Some(k);
+            }
+        }
+        ColumnMap { keys, first_data }
+    }
+}
+
 /// Notes of one code for one table that are kept. A damaged file can repeat
 /// a row label thousands of times; a reviewer needs the first few, and the
 /// rules see a bounded model.
@@ -234,7 +250,18 @@ impl TableRecognizer {
     }
 
     fn read_t3(&mut self, grid: &GridTable) {
-        let map = header_columns(grid, &T3).or_else(|| self.last_t3.clone());
+        let width = grid.width();
+        let map = header_columns(grid, &T3).or_else(|| {
+            self.last_t3.as_ref().map(|m| {
+                if m.keys.len() == width {
+                    m.clone()
+                } else {
+                    // A fragment after a page break laid out with other column
+                    // widths: its data are still the rightmost columns.
+                    m.right_aligned(width)
+                }
+            })
+        });
         let Some(map) = map else {
             self.push_note(RecognitionNote {
                 code: "no-columns".into(),
@@ -375,7 +402,10 @@ impl TableRecognizer {
                     ),
                     None => (
                         "unknown-row",
-                        format!("{}中有无法识别的数据行「{}」", schema.label, row.leaf),
+                        format!(
+                            "{}中有无法识别的数据行「{}」；跨行的合计因此未核对",
+                            schema.label, row.leaf
+                        ),
                     ),
                 };
                 if code == "unknown-row" && !row.has_numbers {
@@ -450,7 +480,12 @@ impl TableRecognizer {
     }
 
     fn note_label_variant(&mut self, key: TableKey, spec: &RowSpec, leaf: &str, origin: Origin) {
-        if strip_numbering(leaf) != strip_numbering(&norm(spec.label)) {
+        let (ours, official) = (strip_numbering(leaf), norm(spec.label));
+        let theirs = strip_numbering(&official);
+        // A label cut short by its cell's wrapping or a page break (the start or
+        // the end of the official one) is not an altered label.
+        let cut = ours.chars().count() >= 6 && (theirs.starts_with(ours) || theirs.ends_with(ours));
+        if ours != theirs && !cut {
             self.push_note(RecognitionNote {
                 code: "label-variant".into(),
                 table: Some(key),
@@ -1374,6 +1409,17 @@ mod tests {
     }
 
     #[test]
+    fn a_label_cut_short_by_wrapping_is_not_an_altered_label() {
+        let mut rows = seed_t3_rows();
+        rows[23][2] = "1.申请人无正当理由逾期不补正、行政机关不再处理其政";
+        rows[24][2] = "要求缴纳费用、行政机关不再处理其政府信息公开申请";
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(1, &rows), None);
+        assert!(rec.notes.is_empty(), "{:?}", rec.notes);
+        assert_eq!(rec.tables[&TableKey::T3].cells.len(), 25 * 7);
+    }
+
+    #[test]
     fn altered_labels_are_noted() {
         let mut rows = seed_t3_rows();
         rows[6][2] = "（二）部分公开（区分处理的，只计这一情况，不计其他情形）";
@@ -1567,5 +1613,23 @@ mod tests {
         rec.add(&GridTable::from_rows(2, &rows), None);
         rec.note_missing_rows();
         assert!(notes_of(&mut rec).iter().all(|n| n.0 != "missing-row"));
+    }
+
+    #[test]
+    fn a_fragment_with_another_width_after_a_page_break_is_read_from_the_right() {
+        let rows = seed_t3_rows();
+        let (head, tail) = rows.split_at(10);
+        // The continuation lost one label column (another layout on the new page).
+        let tail: Vec<Vec<&str>> = tail.iter().map(|r| r[1..].to_vec()).collect();
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(2, head), Some(3));
+        rec.add(&GridTable::from_rows(3, &tail), Some(3));
+        let t3 = &rec.tables[&TableKey::T3];
+        assert_eq!(t3.cells.len(), 25 * 7, "{:?}", rec.notes);
+        assert_eq!(t3.cell("new", "total").unwrap().value, Value::Int(1));
+        assert_eq!(
+            t3.cell("carried_forward", "natural").unwrap().value,
+            Value::Int(0)
+        );
     }
 }

@@ -351,6 +351,11 @@ pub fn register(engine: &mut Engine) {
             |t: &mut TableView, rows: Array, col: &str| -> Res<Dynamic> {
                 let col = t.column_key(col)?;
                 let rows = keys_of(&rows)?;
+                // Over several rows, a row whose numbers could not be placed
+                // makes the sum unknown.
+                if rows.len() > 1 && t.report.table(t.key).is_some_and(|t| t.incomplete) {
+                    return Ok(Dynamic::UNIT);
+                }
                 let view = t.clone();
                 t.sum(rows.iter().map(|r| Ok((view.row_key(r)?, col))))
             },
