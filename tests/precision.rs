@@ -90,7 +90,7 @@ fn every_correct_fixture_of_every_format_gives_no_error_or_warning() {
 
 #[test]
 fn each_planted_defect_gives_exactly_its_findings() {
-    let cases: [(&str, &[&str]); 6] = [
+    let cases: [(&str, &[&str]); 10] = [
         // A wrong year in a title over two lines: one DAT-YEAR, and the report's
         // year stays the one the period and 落款 agree on (no deadline cascade).
         (
@@ -124,6 +124,39 @@ fn each_planted_defect_gives_exactly_its_findings() {
             &[
                 "STR-LABEL warning withheld_law",
                 "STR-OLDFORMAT error other_other",
+            ],
+        ),
+        // One number wrong in each layout: the rules that see it, nothing else.
+        // (A wrong row total breaks its row's sum and the column's sum.)
+        (
+            "tests/fixtures/precision/defect-tables-only-rowsum.xlsx",
+            &[
+                "R3-RESULTSUM error result_total",
+                "R3-ROWSUM error withheld_law",
+                "STR-SECTION info -",
+            ],
+        ),
+        (
+            "tests/fixtures/precision/defect-split-headers-rowsum.docx",
+            &[
+                "R3-RESULTSUM error result_total",
+                "R3-ROWSUM error disclosed",
+            ],
+        ),
+        (
+            "tests/fixtures/precision/defect-split-headers-rowsum.pdf",
+            &[
+                "R3-RESULTSUM error result_total",
+                "R3-ROWSUM error disclosed",
+            ],
+        ),
+        // The text's 「行政复议N件」 now disagrees with table 四's total too.
+        (
+            "tests/fixtures/precision/defect-old-2020-review-total.docx",
+            &[
+                "R4-BLOCKSUM error review",
+                "STR-OLDFORMAT info -",
+                "TXT-NUMBERS warning -",
             ],
         ),
         // Zeros left blank: one finding per table, not one per cell.
