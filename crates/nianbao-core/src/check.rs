@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -54,6 +55,25 @@ pub struct FileResult {
     /// Findings taken out of `findings` by a baseline or an `[[ignore]]`
     /// (filled by the caller after checking; empty from [`check_file`]).
     pub suppressed: Vec<Suppressed>,
+    /// Where the time went (`nianbao check --timings`).
+    #[serde(skip)]
+    pub timings: Timings,
+}
+
+/// Time spent on one file, step by step (`nianbao check --timings`).
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Reading the file and the adapter's parse (bytes → document). An
+    /// adapter that recognises the report itself (plain text read as
+    /// `pdftotext -layout`) counts that here too.
+    pub read: Duration,
+    /// Recognition: sections, metadata and the national tables.
+    pub recognize: Duration,
+    /// Each rule that ran, by id, in the order run.
+    pub rules: Vec<(String, Duration)>,
+    /// Building the report's shared text data (sentences, number mentions…),
+    /// done once for all rules on first use and not counted in any rule.
+    pub shared: Duration,
 }
 
 impl FileResult {
@@ -69,6 +89,7 @@ impl FileResult {
             year: None,
             previous: None,
             suppressed: Vec::new(),
+            timings: Timings::default(),
         }
     }
 }
@@ -129,6 +150,16 @@ pub fn agency_key(name: &str) -> String {
 
 /// Reads and recognises one file.
 pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError> {
+    read_report_timed(registry, path, &mut Timings::default())
+}
+
+/// [`read_report`], adding the time spent reading and recognising to `timings`.
+pub fn read_report_timed(
+    registry: &Registry,
+    path: &Path,
+    timings: &mut Timings,
+) -> Result<Report, ReadError> {
+    let started = Instant::now();
     let display = path.display().to_string();
     let err = |message: String| ReadError {
         message,
@@ -157,9 +188,16 @@ pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError
         path,
         bytes: &bytes,
     };
-    let mut report = match adapter.read(&input)? {
+    let parsed = adapter.read(&input);
+    timings.read += started.elapsed();
+    let mut report = match parsed? {
         Parsed::Report(r) => *r,
-        Parsed::Document(doc) => recognize(&doc, &display, adapter.name()),
+        Parsed::Document(doc) => {
+            let started = Instant::now();
+            let report = recognize(&doc, &display, adapter.name());
+            timings.recognize += started.elapsed();
+            report
+        }
     };
     report.path = display;
     report.format = adapter.name().to_string();
@@ -186,7 +224,7 @@ pub fn check_file_with(
     options: &CheckOptions<'_>,
 ) -> FileResult {
     let mut result = FileResult::empty(path);
-    match read_report(registry, path) {
+    match read_report_timed(registry, path, &mut result.timings) {
         Ok(mut report) => {
             options.apply(&mut report);
             result.format = Some(report.format.clone());
@@ -202,6 +240,8 @@ pub fn check_file_with(
             let outcome = rules.check_with(&Arc::new(report), &ctx);
             result.findings = outcome.findings;
             result.rule_errors = outcome.errors;
+            result.timings.rules = outcome.timings;
+            result.timings.shared = outcome.shared;
         }
         Err(e) => result.read_error = Some(e),
     }

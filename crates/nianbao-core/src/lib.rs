@@ -16,7 +16,10 @@ pub mod schema;
 pub mod value;
 
 pub use adapter::{AdapterError, FormatAdapter, Input, Parsed, Registry};
-pub use check::{CheckOptions, FileResult, ReadError, check_file, check_file_with, read_report};
+pub use check::{
+    CheckOptions, FileResult, ReadError, Timings, check_file, check_file_with, read_report,
+    read_report_timed,
+};
 pub use finding::{Finding, Location, RuleError, Severity, Suppressed, Suppression};
 pub use model::Report;
 pub use rules::{Limits, RuleSet, RuleSource};
