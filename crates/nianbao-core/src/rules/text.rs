@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use regex::{Regex, RegexBuilder};
-use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, Map, Position};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -32,7 +32,7 @@ thread_local! {
     static BIGRAMS: RefCell<HashMap<String, Rc<[u64]>>> = RefCell::new(HashMap::new());
 }
 
-fn compiled(pattern: &str) -> Res<Rc<Regex>> {
+pub(crate) fn compiled(pattern: &str) -> Res<Rc<Regex>> {
     if pattern.len() > MAX_PATTERN {
         return fail(format!("正则表达式过长（{} 字节）", pattern.len()));
     }
@@ -56,31 +56,67 @@ fn compiled(pattern: &str) -> Res<Rc<Regex>> {
     Ok(re)
 }
 
-/// Char offset of a byte offset.
-fn char_at(text: &str, byte: usize) -> INT {
-    text[..byte].chars().count() as INT
+/// Char offsets of byte offsets met in increasing order, counting each
+/// stretch of text once (a text with many matches is not recounted from
+/// its start for each).
+struct CharOffsets<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl CharOffsets<'_> {
+    fn at(&mut self, byte: usize) -> INT {
+        if byte < self.byte {
+            (self.byte, self.chars) = (0, 0);
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars as INT
+    }
+}
+
+/// Every match of `re` in `text` as `#{text, start, end, groups}`, plus the
+/// given extra fields.
+pub(crate) fn match_maps(re: &Regex, text: &str, extra: &[(&str, INT)], out: &mut Array) {
+    let mut offsets = CharOffsets {
+        text,
+        byte: 0,
+        chars: 0,
+    };
+    for caps in re.captures_iter(text).take(10_000) {
+        let Some(whole) = caps.get(0) else { continue };
+        let mut m = Map::new();
+        m.insert("text".into(), whole.as_str().into());
+        m.insert("start".into(), offsets.at(whole.start()).into());
+        m.insert("end".into(), offsets.at(whole.end()).into());
+        let groups: Array = caps
+            .iter()
+            .skip(1)
+            .map(|g| g.map_or(Dynamic::UNIT, |g| g.as_str().into()))
+            .collect();
+        m.insert("groups".into(), groups.into());
+        for (k, v) in extra {
+            m.insert((*k).into(), (*v).into());
+        }
+        out.push(Dynamic::from(m));
+    }
 }
 
 fn matches(text: &str, pattern: &str) -> Res<Array> {
     let re = compiled(pattern)?;
-    Ok(re
-        .captures_iter(text)
-        .take(10_000)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            let mut m = Map::new();
-            m.insert("text".into(), whole.as_str().into());
-            m.insert("start".into(), char_at(text, whole.start()).into());
-            m.insert("end".into(), char_at(text, whole.end()).into());
-            let groups: Array = caps
-                .iter()
-                .skip(1)
-                .map(|g| g.map_or(Dynamic::UNIT, |g| g.as_str().into()))
-                .collect();
-            m.insert("groups".into(), groups.into());
-            Some(Dynamic::from(m))
-        })
-        .collect())
+    let mut out = Array::new();
+    match_maps(&re, text, &[], &mut out);
+    Ok(out)
+}
+
+/// Characters other than punctuation (`\p{P}`), digits and whitespace.
+pub fn letter_count(text: &str) -> usize {
+    thread_local! {
+        static SKIP: Option<Regex> = Regex::new(r"[\p{P}\d\s]").ok();
+    }
+    let skipped = SKIP.with(|re| re.as_ref().map_or(0, |re| re.find_iter(text).count()));
+    text.chars().count() - skipped
 }
 
 /// NFKC (full-width digits and letters to half-width) without whitespace.
@@ -120,8 +156,11 @@ fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
 /// masked (so 「2022年」 and 「2023年」 compare equal).
 fn letters(text: &str) -> Vec<char> {
     crate::value::nfkc_filtered(text, |c| {
-        c.is_alphanumeric()
-            .then_some(if c.is_ascii_digit() { '0' } else { c })
+        // Most letters are ASCII or common ideographs: no Unicode table lookup.
+        let letter = c.is_ascii_alphanumeric()
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || (!c.is_ascii() && c.is_alphanumeric());
+        letter.then_some(if c.is_ascii_digit() { '0' } else { c })
     })
     .chars()
     .collect()
@@ -204,22 +243,88 @@ pub fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f
             (l.len().saturating_sub(1), counted)
         })
         .collect();
+    let compare = |i: usize, j: usize| -> Option<f64> {
+        let ((la, a), (lb, b)) = (&grams[i], &grams[j]);
+        let total = (la + lb) as f64;
+        // Even a full overlap of the shorter one could not reach it.
+        if *la == 0 || *lb == 0 || 2.0 * (*la).min(*lb) as f64 / total < threshold {
+            return None;
+        }
+        let sim = 2.0 * f64::from(common_count(a, b)) / total;
+        (sim >= threshold).then_some(sim)
+    };
     let mut out = Vec::new();
-    for j in 0..grams.len() {
-        for i in 0..j {
-            let ((la, a), (lb, b)) = (&grams[i], &grams[j]);
-            let total = (la + lb) as f64;
-            // Even a full overlap of the shorter one could not reach it.
-            if *la == 0 || *lb == 0 || 2.0 * (*la).min(*lb) as f64 / total < threshold {
-                continue;
+    if threshold <= 0.0 || threshold > 1.0 || texts.len() < 16 {
+        for j in 0..grams.len() {
+            for i in 0..j {
+                if let Some(sim) = compare(i, j) {
+                    out.push((i, j, sim));
+                }
             }
-            let sim = 2.0 * f64::from(common_count(a, b)) / total;
-            if sim >= threshold {
-                out.push((i, j, sim));
-            }
+        }
+        return out;
+    }
+    for (i, j) in candidate_pairs(&grams, threshold) {
+        if let Some(sim) = compare(i, j) {
+            out.push((i, j, sim));
         }
     }
     out
+}
+
+/// The pairs `(i, j)`, `i < j`, sorted by `j` then `i`, that may reach the
+/// threshold: those whose prefixes share a bigram (prefix filtering, as in
+/// the AllPairs similarity join). Each text is a set of tokens (a bigram and
+/// its occurrence number, so multisets work), ordered rarest first over all
+/// texts. Dice ≥ t needs an overlap of at least t·l/(2−t) tokens for a text
+/// of l tokens, whatever the other text, and two sets sharing at least α
+/// tokens share one among the first l − α + 1 of each: pairs whose prefixes
+/// share nothing cannot reach the threshold and are never compared.
+fn candidate_pairs(grams: &[(usize, Vec<(u64, u32)>)], threshold: f64) -> Vec<(usize, usize)> {
+    let mut ids: HashMap<(u64, u32), u32> = HashMap::new();
+    let tokens: Vec<Vec<u32>> = grams
+        .iter()
+        .map(|(_, counted)| {
+            let mut t = Vec::new();
+            for &(g, n) in counted {
+                for k in 0..n {
+                    let next = ids.len() as u32;
+                    t.push(*ids.entry((g, k)).or_insert(next));
+                }
+            }
+            t
+        })
+        .collect();
+    let mut frequency = vec![0u32; ids.len()];
+    for t in &tokens {
+        for &id in t {
+            frequency[id as usize] += 1;
+        }
+    }
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+    for (i, mut t) in tokens.into_iter().enumerate() {
+        t.sort_unstable_by_key(|&id| (frequency[id as usize], id));
+        let l = t.len();
+        // Floor, not ceil: a longer prefix is never wrong, only slower.
+        let overlap = ((threshold * l as f64 / (2.0 - threshold)) - 1e-9)
+            .floor()
+            .max(0.0) as usize;
+        let prefix = (l + 1).saturating_sub(overlap.max(1)).min(l);
+        for &id in &t[..prefix] {
+            postings[id as usize].push(i as u32);
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for list in &postings {
+        for (b, &j) in list.iter().enumerate() {
+            for &i in &list[..b] {
+                pairs.push((j as usize, i as usize));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs.into_iter().map(|(j, i)| (i, j)).collect()
 }
 
 /// Size of the multiset intersection of two sorted (bigram, count) lists.
@@ -327,9 +432,13 @@ pub fn register(engine: &mut Engine) {
                 .collect::<Vec<_>>()
                 .join(sep)
         })
-        .register_fn("normalize", normalize)
+        // A paragraph's own text is answered from the report's shared data.
+        .register_fn("normalize", |text: &str| -> ImmutableString {
+            super::derived::normalized_of(text).unwrap_or_else(|| normalize(text).into())
+        })
         .register_fn("sentences", |text: &str| -> Array {
-            sentences(text).into_iter().map(Dynamic::from).collect()
+            super::derived::sentences_of(text)
+                .unwrap_or_else(|| sentences(text).into_iter().map(Dynamic::from).collect())
         })
         .register_fn("similarity", similarity)
         .register_fn(
@@ -424,10 +533,69 @@ mod tests {
     }
 
     #[test]
+    fn prefix_filtering_finds_every_pair_that_comparing_all_finds() {
+        // Texts from a small alphabet, many near one another, some repeated.
+        let alphabet: Vec<char> = "政府信息公开申请办理答复年度报告工作".chars().collect();
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let base: Vec<String> = (0..12)
+            .map(|_| {
+                (0..(10 + next(30)))
+                    .map(|_| alphabet[next(alphabet.len())])
+                    .collect()
+            })
+            .collect();
+        let texts: Vec<String> = (0..80)
+            .map(|_| {
+                let mut t: Vec<char> = base[next(base.len())].chars().collect();
+                for _ in 0..next(4) {
+                    let at = next(t.len());
+                    t[at] = alphabet[next(alphabet.len())];
+                }
+                t.into_iter().collect()
+            })
+            .collect();
+        for threshold in [0.3, 0.5, 0.8, 0.9, 1.0] {
+            let mut all = Vec::new();
+            for j in 0..texts.len() {
+                for i in 0..j {
+                    let sim = similarity(&texts[i], &texts[j]);
+                    if sim >= threshold {
+                        all.push((i, j));
+                    }
+                }
+            }
+            let got: Vec<(usize, usize)> = near_duplicates(&texts, threshold)
+                .into_iter()
+                .map(|(i, j, _)| (i, j))
+                .collect();
+            assert!(!all.is_empty(), "{threshold}");
+            assert_eq!(got, all, "threshold {threshold}");
+        }
+    }
+
+    #[test]
     fn regex_errors_and_offsets_in_chars() {
         let m = matches("全年收到申请12件", r"(\d+)件").unwrap();
         let m = m[0].clone().try_cast::<Map>().unwrap();
         assert_eq!(m["start"].as_int().unwrap(), 6);
+        // Offsets of later matches count from where the last one was.
+        let m = matches("一件，二件，三件", "件").unwrap();
+        let starts: Vec<INT> = m
+            .iter()
+            .map(|m| {
+                m.clone().try_cast::<Map>().unwrap()["start"]
+                    .as_int()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(starts, [1, 4, 7]);
+        assert_eq!(letter_count("收到申请 12 件。"), 5);
         assert!(matches("x", "(").is_err());
     }
 }
