@@ -246,6 +246,12 @@ pub fn register(engine: &mut Engine) {
         .register_get("closing", |r: &mut ReportView| r.derived.paragraphs_of(7))
         .register_get("text", |r: &mut ReportView| r.derived.text())
         .register_get("sentences", |r: &mut ReportView| r.derived.sentence_array())
+        .register_fn(
+            "near_duplicate_sentences",
+            |r: &mut ReportView, min_letters: INT, threshold: f64| {
+                r.derived.near_duplicate_sentences(min_letters, threshold)
+            },
+        )
         .register_fn("find", |r: &mut ReportView, pattern: &str| {
             find(&r.derived, pattern)
         })
@@ -327,6 +333,30 @@ pub fn register(engine: &mut Engine) {
                 .flat_map(|r| r.columns.iter().map(move |c| (r.key, *c)))
                 .filter_map(|(row, column)| {
                     table.cell(row, column).map(|cell| {
+                        Dynamic::from(CellView {
+                            key: t.key,
+                            row,
+                            column,
+                            cell: cell.clone(),
+                        })
+                    })
+                })
+                .collect()
+        })
+        // The cells that are not a whole count ≥ 0 (blank and dash count
+        // as 0): text, decimals, negative numbers. Usually none.
+        .register_get("odd_cells", |t: &mut TableView| -> Array {
+            let Some(table) = t.report.table(t.key) else {
+                return Array::new();
+            };
+            t.schema()
+                .rows
+                .iter()
+                .flat_map(|r| r.columns.iter().map(move |c| (r.key, *c)))
+                .filter_map(|(row, column)| {
+                    let cell = table.cell(row, column)?;
+                    let count = cell.value.as_count().is_some_and(|n| n >= 0);
+                    (!count).then(|| {
                         Dynamic::from(CellView {
                             key: t.key,
                             row,

@@ -255,6 +255,29 @@ impl Derived {
             .clone()
     }
 
+    /// Pairs of sentences (`report.sentences`) with at least `min_letters`
+    /// letters whose [`super::text::similarity`] is at least `threshold`:
+    /// `#{a, b, similarity}`, `a` before `b`, in the order of `b` then `a`.
+    pub fn near_duplicate_sentences(&self, min_letters: INT, threshold: f64) -> Array {
+        let all = self.sentence_array();
+        let long: Vec<SentenceView> = all
+            .iter()
+            .filter_map(|d| d.clone().try_cast::<SentenceView>())
+            .filter(|s| s.letters >= min_letters)
+            .collect();
+        let texts: Vec<String> = long.iter().map(|s| s.text.to_string()).collect();
+        super::text::near_duplicates(&texts, threshold)
+            .into_iter()
+            .map(|(i, j, sim)| {
+                let mut m = rhai::Map::new();
+                m.insert("a".into(), Dynamic::from(long[i].clone()));
+                m.insert("b".into(), Dynamic::from(long[j].clone()));
+                m.insert("similarity".into(), sim.into());
+                Dynamic::from(m)
+            })
+            .collect()
+    }
+
     /// A section's text, its paragraphs joined by line breaks.
     pub fn section_text(&self, index: usize) -> ImmutableString {
         self.section_texts

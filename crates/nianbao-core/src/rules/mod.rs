@@ -188,7 +188,10 @@ pub fn new_engine(limits: &Limits) -> Engine {
         // cores. Interning only saves small allocations; without it the
         // workers share nothing mutable.
         .set_max_strings_interned(0)
-        .set_strict_variables(true);
+        .set_strict_variables(true)
+        // Constant expressions folded and constant conditions pruned once,
+        // when a script is compiled, not on every report.
+        .set_optimization_level(rhai::OptimizationLevel::Full);
     engine.disable_symbol("eval");
     // Scripts must not print into the report output.
     engine.on_print(|_| {});

@@ -113,9 +113,14 @@ fn matches(text: &str, pattern: &str) -> Res<Array> {
 /// Characters other than punctuation (`\p{P}`), digits and whitespace.
 pub fn letter_count(text: &str) -> usize {
     thread_local! {
-        static SKIP: Option<Regex> = Regex::new(r"[\p{P}\d\s]").ok();
+        // Runs, not single characters: one search per run.
+        static SKIP: Option<Regex> = Regex::new(r"[\p{P}\d\s]+").ok();
     }
-    let skipped = SKIP.with(|re| re.as_ref().map_or(0, |re| re.find_iter(text).count()));
+    let skipped = SKIP.with(|re| {
+        re.as_ref().map_or(0, |re| {
+            re.find_iter(text).map(|m| m.as_str().chars().count()).sum()
+        })
+    });
     text.chars().count() - skipped
 }
 
@@ -281,46 +286,57 @@ pub fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f
 /// tokens share one among the first l − α + 1 of each: pairs whose prefixes
 /// share nothing cannot reach the threshold and are never compared.
 fn candidate_pairs(grams: &[(usize, Vec<(u64, u32)>)], threshold: f64) -> Vec<(usize, usize)> {
-    let mut ids: HashMap<(u64, u32), u32> = HashMap::new();
-    let tokens: Vec<Vec<u32>> = grams
-        .iter()
-        .map(|(_, counted)| {
-            let mut t = Vec::new();
-            for &(g, n) in counted {
-                for k in 0..n {
-                    let next = ids.len() as u32;
-                    t.push(*ids.entry((g, k)).or_insert(next));
-                }
-            }
-            t
-        })
-        .collect();
-    let mut frequency = vec![0u32; ids.len()];
-    for t in &tokens {
-        for &id in t {
-            frequency[id as usize] += 1;
+    // Every token (bigram, occurrence) with its text, sorted: equal tokens
+    // are neighbours, which numbers them and counts their texts without a
+    // hash map.
+    let mut all: Vec<(u64, u32, u32)> = Vec::with_capacity(grams.iter().map(|g| g.0).sum());
+    for (text, (_, counted)) in grams.iter().enumerate() {
+        for &(g, n) in counted {
+            all.extend((0..n).map(|k| (g, k, text as u32)));
         }
     }
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
-    for (i, mut t) in tokens.into_iter().enumerate() {
-        t.sort_unstable_by_key(|&id| (frequency[id as usize], id));
+    all.sort_unstable();
+    // Per text: (frequency, token id) of each of its tokens.
+    let mut tokens: Vec<Vec<(u32, u32)>> = grams.iter().map(|g| Vec::with_capacity(g.0)).collect();
+    let mut start = 0;
+    let mut id = 0u32;
+    while start < all.len() {
+        let (g, k, _) = all[start];
+        let end = start + all[start..].partition_point(|t| (t.0, t.1) == (g, k));
+        let frequency = (end - start) as u32;
+        for t in &all[start..end] {
+            tokens[t.2 as usize].push((frequency, id));
+        }
+        id += 1;
+        start = end;
+    }
+    // (token id, text) of every prefix token, sorted by token.
+    let mut prefixes: Vec<(u32, u32)> = Vec::new();
+    for (text, t) in tokens.iter_mut().enumerate() {
+        t.sort_unstable();
         let l = t.len();
         // Floor, not ceil: a longer prefix is never wrong, only slower.
         let overlap = ((threshold * l as f64 / (2.0 - threshold)) - 1e-9)
             .floor()
             .max(0.0) as usize;
         let prefix = (l + 1).saturating_sub(overlap.max(1)).min(l);
-        for &id in &t[..prefix] {
-            postings[id as usize].push(i as u32);
-        }
+        prefixes.extend(t[..prefix].iter().map(|&(_, id)| (id, text as u32)));
     }
+    prefixes.sort_unstable();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for list in &postings {
-        for (b, &j) in list.iter().enumerate() {
-            for &i in &list[..b] {
-                pairs.push((j as usize, i as usize));
+    let mut start = 0;
+    while start < prefixes.len() {
+        let id = prefixes[start].0;
+        let end = start + prefixes[start..].partition_point(|p| p.0 == id);
+        let texts = &prefixes[start..end];
+        for (b, &(_, j)) in texts.iter().enumerate() {
+            for &(_, i) in &texts[..b] {
+                if i != j {
+                    pairs.push((j as usize, i as usize));
+                }
             }
         }
+        start = end;
     }
     pairs.sort_unstable();
     pairs.dedup();
