@@ -92,8 +92,8 @@ fn rawscan(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Per file of the corpus: its planted defect (`-` for none) and its
-/// Chinese characters of prose.
+/// Per file of the corpus: its path in the corpus folder, its planted
+/// defect (`-` for none) and its Chinese characters of prose.
 fn manifest(dir: &Path) -> Result<Vec<(String, String, usize)>> {
     std::fs::read_to_string(dir.join(corpus::MANIFEST))?
         .lines()
@@ -178,6 +178,9 @@ fn split(nianbao: &Path, corpus_dir: &Path, corpus_arg: &str) -> Result<Split> {
     let (mut spurious, mut missed) = (std::collections::BTreeMap::new(), 0);
     for f in json["files"].as_array().into_iter().flatten() {
         let path = f["path"].as_str().unwrap_or_default();
+        let path = path
+            .strip_prefix(corpus_arg)
+            .map_or(path, |p| p.trim_start_matches('/'));
         let findings = f["findings"].as_array().map_or(0, Vec::len);
         match defects.get(path).map(String::as_str) {
             Some("-") | None => {

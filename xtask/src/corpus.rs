@@ -18,7 +18,7 @@ use anyhow::Result;
 use zip::write::SimpleFileOptions;
 
 /// Bumped whenever the generated files change, so a cached corpus is redone.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// SplitMix64: small, fast, and the same everywhere.
 pub struct Rng(u64);
@@ -851,7 +851,8 @@ pub fn generate(dir: &Path, count: u64) -> Result<bool> {
     }
     std::fs::create_dir_all(dir)?;
     let mut defects = 0;
-    // One line per file: its path, the planted defect or 「-」, and its prose size.
+    // One line per file: its path in `dir`, the planted defect or 「-」, and
+    // its prose size.
     let mut manifest = String::new();
     for i in 0..count {
         let g = report(i)?;
@@ -862,7 +863,12 @@ pub fn generate(dir: &Path, count: u64) -> Result<bool> {
         let path = sub.join(format!("report_{i:05}.docx"));
         std::fs::write(&path, g.bytes)?;
         let defect = g.defect.map_or("-".to_string(), |d| format!("{d:?}"));
-        let _ = writeln!(manifest, "{}\t{defect}\t{}", path.display(), g.prose_han);
+        let _ = writeln!(
+            manifest,
+            "{:02}/report_{i:05}.docx\t{defect}\t{}",
+            i / 100,
+            g.prose_han
+        );
     }
     std::fs::write(dir.join(MANIFEST), manifest)?;
     std::fs::write(&stamp, want)?;

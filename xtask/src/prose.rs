@@ -303,10 +303,11 @@ pub fn sections(rng: &mut Rng, f: &Facts) -> [Vec<Para>; 3] {
     let legal = f.new - f.natural_new;
     let mut apply = Vec::new();
     if f.new == 0 && f.carried_over == 0 {
-        apply.push(format!(
-            "全年未收到政府信息公开申请，没有上年结转的申请。{}",
-            some(rng, &MANAGE[4..6], 2)
-        ));
+        // Not a sentence of the pools: each sentence once per report.
+        apply.push(
+            "全年未收到政府信息公开申请，没有上年结转的申请。本机关继续保持申请渠道畅通，确保群众提出的申请能够及时受理。"
+                .into(),
+        );
     } else {
         let mut s = format!(
             "全年共收到政府信息公开申请{}件，其中自然人提出{}件、法人或其他组织提出{legal}件；上年结转政府信息公开申请{}件。",

@@ -79,7 +79,7 @@ impl Timings {
             step("recognize", "识别（章节、表格、元数据）", recognize),
         ];
         if !shared.is_zero() {
-            entries.push(step("shared", "共享文本数据（句子、数字）", shared));
+            entries.push(step("shared", "共享文本数据（段落、句子）", shared));
         }
         entries.extend(rules.iter().map(|(id, d)| step("rule", id, *d)));
         entries.sort_by(|a, b| b.ms.total_cmp(&a.ms).then_with(|| a.name.cmp(&b.name)));

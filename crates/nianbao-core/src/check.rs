@@ -71,7 +71,7 @@ pub struct Timings {
     pub recognize: Duration,
     /// Each rule that ran, by id, in the order run.
     pub rules: Vec<(String, Duration)>,
-    /// Building the report's shared text data (sentences, number mentions…),
+    /// Building the report's shared text data (normalised paragraphs, sentences…),
     /// done once for all rules on first use and not counted in any rule.
     pub shared: Duration,
 }
