@@ -358,3 +358,129 @@ fn a_file_with_nothing_of_the_national_format_cannot_be_checked() {
     let msg = json["files"][0]["errors"][0]["message"].as_str().unwrap();
     assert!(msg.contains("未识别到年报内容"), "{msg}");
 }
+
+/// The national rule ids, from the rule files.
+fn national_rule_ids() -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(common::root().join("rules/national"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|text| {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("const ID"))
+                .unwrap()
+                .to_string();
+            line.split('"').nth(1).unwrap().to_string()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn timings_table_on_stderr_sums_the_batch_sorted_with_shares() {
+    let out = run(&[
+        "check",
+        "--timings",
+        "--quiet",
+        "--jobs",
+        "2",
+        "tests/fixtures/seed.yaml",
+        "tests/fixtures/seed.docx",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines[0], "耗时统计（2 个文件，2 个线程，各线程时间之和）",
+        "{stderr}"
+    );
+    assert!(lines[1].starts_with("规则 / 步骤"), "{stderr}");
+    // name, milliseconds, share (%) of every entry, then 合计 and a summary line.
+    let rows: Vec<(String, f64, f64)> = lines[2..lines.len() - 2]
+        .iter()
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(cols.len(), 3, "{l}");
+            let share = cols[2].strip_suffix('%').unwrap().parse().unwrap();
+            (cols[0].to_string(), cols[1].parse().unwrap(), share)
+        })
+        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    for step in [
+        "读取文件（解析格式）",
+        "识别（章节、表格、元数据）",
+        "加载规则（编译脚本）",
+    ] {
+        assert!(names.contains(&step), "{step} in {stderr}");
+    }
+    for id in national_rule_ids() {
+        assert_eq!(
+            names.iter().filter(|n| **n == id).count(),
+            1,
+            "{id} once in {stderr}"
+        );
+    }
+    assert!(
+        rows.windows(2).all(|w| w[0].1 >= w[1].1),
+        "slowest first: {stderr}"
+    );
+    let shares: f64 = rows.iter().map(|r| r.2).sum();
+    assert!((shares - 100.0).abs() < 0.1 * rows.len() as f64, "{stderr}");
+    assert!(lines[lines.len() - 2].starts_with("合计"), "{stderr}");
+    assert!(lines[lines.len() - 1].starts_with("其中 读取 "), "{stderr}");
+    // The findings are the same as without --timings.
+    let plain = run(&[
+        "check",
+        "tests/fixtures/seed.yaml",
+        "tests/fixtures/seed.docx",
+    ]);
+    assert_eq!(out.stdout, plain.stdout);
+}
+
+#[test]
+fn timings_in_json_only_when_asked() {
+    let (_, json) = check_json(&["tests/fixtures/seed.yaml"]);
+    assert!(json.get("timings").is_none());
+    let (code, json) = check_json(&[
+        "--timings",
+        "--jobs",
+        "2",
+        "tests/fixtures/seed.yaml",
+        "tests/fixtures/seed.docx",
+    ]);
+    assert_eq!(code, 1);
+    let t = &json["timings"];
+    assert_eq!(
+        (t["files"].as_u64(), t["threads"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let entries = t["entries"].as_array().unwrap();
+    let ms = |e: &serde_json::Value| e["ms"].as_f64().unwrap();
+    assert!(entries.windows(2).all(|w| ms(&w[0]) >= ms(&w[1])));
+    let sum: f64 = entries.iter().map(ms).sum();
+    let total = t["total_ms"].as_f64().unwrap();
+    assert!((sum - total).abs() < 1e-6 * total.max(1.0), "{t}");
+    let rules: Vec<&serde_json::Value> = entries.iter().filter(|e| e["kind"] == "rule").collect();
+    let rules_ms: f64 = rules.iter().map(|e| ms(e)).sum();
+    assert!((rules_ms - t["rules_ms"].as_f64().unwrap()).abs() < 1e-6 * total.max(1.0));
+    let mut ids: Vec<String> = rules
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .filter(|id| !id.starts_with("X-"))
+        .collect();
+    ids.sort();
+    assert_eq!(ids, national_rule_ids(), "every rule that ran, once");
+    for kind in ["load", "read", "recognize"] {
+        assert_eq!(
+            entries.iter().filter(|e| e["kind"] == kind).count(),
+            1,
+            "{kind}"
+        );
+    }
+    // seed.docx is recognised from a document; seed.yaml is read as a report.
+    assert!(t["read_ms"].as_f64().unwrap() > 0.0);
+    assert!(t["recognize_ms"].as_f64().unwrap() > 0.0);
+    let shares: f64 = entries.iter().map(|e| e["share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-9, "{shares}");
+}

@@ -18,7 +18,7 @@ use anyhow::Result;
 use zip::write::SimpleFileOptions;
 
 /// Bumped whenever the generated files change, so a cached corpus is redone.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 4;
 
 /// SplitMix64: small, fast, and the same everywhere.
 pub struct Rng(u64);
@@ -50,73 +50,39 @@ impl Rng {
     }
 }
 
-const PROVINCES: &[&str] = &[
-    "吉林省",
-    "河北省",
-    "山西省",
-    "辽宁省",
-    "江苏省",
-    "浙江省",
-    "安徽省",
-    "福建省",
-    "江西省",
-    "山东省",
-    "河南省",
-    "湖北省",
-    "湖南省",
-    "广东省",
-    "四川省",
-    "贵州省",
-    "云南省",
-    "陕西省",
-    "甘肃省",
-];
-const CITIES: &[&str] = &[
-    "洮南市",
-    "白城市",
-    "通化市",
-    "延吉市",
-    "保定市",
-    "大同市",
-    "鞍山市",
-    "徐州市",
-    "绍兴市",
-    "芜湖市",
-    "泉州市",
-    "赣州市",
-    "潍坊市",
-    "洛阳市",
-    "宜昌市",
-    "岳阳市",
-    "佛山市",
-    "绵阳市",
-    "遵义市",
-    "曲靖市",
-    "宝鸡市",
-    "天水市",
-];
-const COUNTIES: &[&str] = &[
-    "",
-    "",
-    "镇赉县",
-    "通榆县",
-    "大安市",
-    "前郭县",
-    "长岭县",
-    "乾安县",
-    "安图县",
-    "清苑区",
-    "阳高县",
-    "海城市",
-    "丰县",
-    "新昌县",
-    "繁昌区",
-    "惠安县",
-    "瑞金市",
-    "寿光市",
-    "新安县",
-    "秭归县",
-    "华容县",
+/// Provinces, a prefecture-level city (设区的市) of each, and county-level
+/// places under that city, as in the national division table, so that every
+/// agency's name places it (ORG-NAME) at the level its tables assume.
+const PLACES: &[(&str, &str, &[&str])] = &[
+    (
+        "吉林省",
+        "白城市",
+        &["洮南市", "镇赉县", "通榆县", "大安市"],
+    ),
+    (
+        "吉林省",
+        "松原市",
+        &["长岭县", "乾安县", "前郭尔罗斯蒙古族自治县"],
+    ),
+    ("吉林省", "通化市", &["辉南县", "柳河县", "集安市"]),
+    ("河北省", "保定市", &["清苑区", "涿州市"]),
+    ("山西省", "大同市", &["阳高县"]),
+    ("辽宁省", "鞍山市", &["海城市"]),
+    ("江苏省", "徐州市", &["丰县"]),
+    ("浙江省", "绍兴市", &["新昌县"]),
+    ("安徽省", "芜湖市", &["繁昌区"]),
+    ("福建省", "泉州市", &["惠安县"]),
+    ("江西省", "赣州市", &["瑞金市"]),
+    ("山东省", "潍坊市", &["寿光市"]),
+    ("河南省", "洛阳市", &["新安县"]),
+    ("湖北省", "宜昌市", &["秭归县"]),
+    ("湖南省", "岳阳市", &["华容县"]),
+    ("广东省", "佛山市", &["顺德区"]),
+    ("四川省", "绵阳市", &["江油市"]),
+    ("贵州省", "遵义市", &["仁怀市"]),
+    ("云南省", "曲靖市", &["宣威市"]),
+    ("陕西省", "宝鸡市", &["凤翔区"]),
+    ("甘肃省", "天水市", &["秦安县"]),
 ];
 const DEPARTMENTS: &[&str] = &[
     "人民政府",
@@ -141,62 +107,6 @@ const DEPARTMENTS: &[&str] = &[
     "统计局",
     "医疗保障局",
     "政务服务和数字化建设管理局",
-];
-
-const SENTENCES: &[&str] = &[
-    "我单位高度重视政务公开工作，始终将其作为推进服务型政府建设的有效抓手，积极拓宽公开渠道，创新公开方式。",
-    "把政务公开工作作为全局工作的重要内容，实行一把手负总责、分管领导具体负责的工作格局。",
-    "以优化营商环境、重大项目建设、安全生产、社会保障等群众最关切的信息为重点开展信息公开。",
-    "健全政府信息公开申请接收、登记、办理、审核、答复、归档等环节的制度规范。",
-    "加强专门机构建设和人员配备，在经费、设备等方面提供必要保障。",
-    "坚持把政务公开工作纳入重要议事日程，与业务管理工作紧密结合，同步部署，同步推进。",
-    "依托政府门户网站、政务新媒体等平台，及时发布政策文件、工作动态和解读材料。",
-    "对涉及人民群众关心的重大问题、重大决策及时公开，大力提高公开针对性和实效性。",
-    "全年未发生因政府信息公开引起的行政复议和行政诉讼案件。",
-    "信息公开的及时性还有待加强，整体效果还不够凸显。",
-    "下一步，我们将继续加大政务公开的推进力度，狠抓工作落实。",
-    "严格落实政府信息公开保密审查制度，坚持先审查、后公开和一事一审原则。",
-    "围绕乡村振兴、生态环境保护、教育医疗等重点领域，细化公开目录，明确公开时限。",
-    "全年召开新闻发布会四次，邀请部门主要负责人出席解读重点政策。",
-    "在政府网站开设政策解读专栏，采用图文、动漫、短视频等形式增强解读效果。",
-    "组织开展政府开放日活动，邀请人大代表、政协委员和群众代表走进机关。",
-    "完善政务公开考核评价办法，将考核结果纳入年度绩效考核体系。",
-    "主动接受社会评议，通过网上问卷收集群众对公开工作的意见建议。",
-    "对工作落实不到位、造成不良影响的单位和个人，依规依纪严肃追究责任。",
-    "规范依申请公开答复文书格式，统一使用告知书模板并载明救济途径。",
-    "加强政府信息资源的标准化管理，对历史文件进行全面清理并动态更新。",
-    "推进行政规范性文件统一登记、统一编号、统一发布，并在网站集中公开。",
-    "财政预决算、三公经费等信息按时在网站专栏公开，接受社会监督。",
-    "建立政务舆情收集、研判、处置和回应机制，及时回应社会关切。",
-    "部分基层工作人员业务能力不足，对公开标准的理解存在偏差。",
-    "政策解读的形式较为单一，群众喜闻乐见的解读产品数量偏少。",
-    "针对上年度报告中指出的问题，已逐项制定整改措施并全部完成整改。",
-    "举办政务公开业务培训班两期，培训各单位信息员一百余人次。",
-    "政务服务事项办事指南全部在线公开，实现线上线下标准一致。",
-    "政府网站年度工作报告按时发布，网站监测合格率保持在较高水平。",
-    "积极推进基层政务公开标准化规范化建设，编制公开事项标准目录。",
-    "按照条例规定，不收取信息处理费，全年未发生收费情形。",
-    "畅通依申请公开渠道，提供当面、邮寄、网络等多种申请方式。",
-    "重大行政决策预公开工作有序开展，广泛听取社会公众意见。",
-    "建议提案办理结果按要求公开，办理复文全文在网站发布。",
-    "加强政务新媒体管理，清理关停长期不更新的账号。",
-    "公共企事业单位信息公开工作得到指导和监督，公开质量有所提升。",
-    "主动公开人事任免、招考录用、表彰奖励等信息，保障公众知情权。",
-    "行政许可、行政处罚等执法信息在作出决定后七个工作日内公开。",
-    "今后将进一步拓展公开渠道，提升政府信息公开的规范化水平。",
-    "健全信息发布协调机制，确保发布内容准确一致。",
-    "强化督查检查，对各单位公开情况定期通报。",
-];
-
-const SUBHEADS: &[&str] = &[
-    "主动公开情况。",
-    "依申请公开情况。",
-    "政府信息管理情况。",
-    "平台建设情况。",
-    "监督保障情况。",
-    "加强组织领导。",
-    "完善工作机制。",
-    "强化培训考核。",
 ];
 
 const HEADINGS: [&str; 6] = [
@@ -365,6 +275,12 @@ struct Numbers {
     /// results, result_total, carried_forward), 7 columns (6 + total).
     t3: Vec<[String; 7]>,
     t4: [String; 15],
+    /// The true totals of table 三 by data row (before a planted defect).
+    t3_totals: [u64; 25],
+    natural_new: u64,
+    /// True totals of table 四: reviews, suits (direct and after review).
+    reviews: u64,
+    suits: u64,
 }
 
 const T3_RESULTS: [(&str, &str); 21] = [
@@ -410,12 +326,17 @@ pub enum Defect {
     Review,
 }
 
-fn numbers(rng: &mut Rng, defect: Option<Defect>) -> Numbers {
+/// The numbers of a report; only a districted city's government makes 规章.
+fn numbers(rng: &mut Rng, defect: Option<Defect>, makes_regulations: bool) -> Numbers {
     let scale = *rng.pick(&[3u64, 10, 30, 120]);
-    let t2 = [
-        [rng.below(3), rng.below(2), rng.below(5)],
-        [rng.below(8), rng.below(4), rng.below(40)],
-    ];
+    let regulations = if makes_regulations {
+        let issued = rng.below(3);
+        [issued, rng.below(2), issued + rng.below(30)]
+    } else {
+        [0, 0, 0]
+    };
+    let issued = rng.below(8);
+    let t2 = [regulations, [issued, rng.below(4), issued + rng.below(40)]];
     let t2_single = [
         rng.below(scale * 20),
         rng.below(scale * 5),
@@ -466,14 +387,24 @@ fn numbers(rng: &mut Rng, defect: Option<Defect>) -> Numbers {
             row
         })
         .collect();
+    let t3_totals: [u64; 25] = std::array::from_fn(|r| cols.iter().map(|c| c[r]).sum());
+    let natural_new = cols[0][0];
     let mut t4 = [(); 15].map(|_| String::from("0"));
-    for block in 0..3 {
-        let parts = [
-            rng.below(3),
-            rng.below(2),
-            rng.below(2),
-            rng.below(2) * u64::from(rng.chance(30)),
-        ];
+    // Most agencies have no review or suit in a year.
+    let disputed = rng.chance(35);
+    let mut block_totals = [0u64; 3];
+    for (block, block_total) in block_totals.iter_mut().enumerate() {
+        let parts = if disputed {
+            [
+                rng.below(3),
+                rng.below(2),
+                rng.below(2),
+                rng.below(2) * u64::from(rng.chance(30)),
+            ]
+        } else {
+            [0; 4]
+        };
+        *block_total = parts.iter().sum();
         for (i, p) in parts.iter().enumerate() {
             t4[block * 5 + i] = p.to_string();
         }
@@ -514,6 +445,10 @@ fn numbers(rng: &mut Rng, defect: Option<Defect>) -> Numbers {
         fee,
         t3,
         t4,
+        t3_totals,
+        natural_new,
+        reviews: block_totals[0],
+        suits: block_totals[1] + block_totals[2],
     }
 }
 
@@ -641,44 +576,71 @@ fn table4(out: &mut String, rng: &mut Rng, n: &Numbers) {
     table(out, rng, &[600; 15], &rows);
 }
 
-/// One report's `word/document.xml`, its agency, and whether its headings
-/// are numbered automatically.
-fn document(rng: &mut Rng, defect: Option<Defect>) -> (String, String, bool) {
-    let county = *rng.pick(COUNTIES);
-    let city = *rng.pick(CITIES);
+/// One generated report's document part and what the bench reports of it.
+pub struct Doc {
+    pub xml: String,
+    pub agency: String,
+    /// Chinese characters in the paragraphs of sections 一–六 (headings and
+    /// body text, not tables, title, introduction or 落款).
+    pub prose_han: usize,
+}
+
+/// One report's `word/document.xml`.
+fn document(rng: &mut Rng, defect: Option<Defect>) -> Doc {
+    let (province, city, counties) = *rng.pick(PLACES);
     let dept = *rng.pick(DEPARTMENTS);
-    let agency = if county.is_empty() {
-        format!("{city}{dept}")
+    let county = if rng.chance(60) {
+        Some(*rng.pick(counties))
     } else {
-        format!("{county}{dept}")
+        None
     };
+    let place = county.unwrap_or(city);
+    let agency = format!("{place}{dept}");
+    let government = dept == "人民政府";
     let year = 2021 + rng.below(4);
-    let province = *rng.pick(PROVINCES);
     let auto_numbered = rng.chance(30);
-    let n = numbers(rng, defect);
-    let mut pool: Vec<&str> = SENTENCES.to_vec();
-    for i in (1..pool.len()).rev() {
-        pool.swap(i, rng.below(i as u64 + 1) as usize);
-    }
-    let mut out = String::with_capacity(256 * 1024);
+    let n = numbers(rng, defect, government && county.is_none());
+    let facts = crate::prose::Facts {
+        agency: &agency,
+        place,
+        province,
+        year,
+        government,
+        new: n.t3_totals[0],
+        carried_over: n.t3_totals[1],
+        natural_new: n.natural_new,
+        result_total: n.t3_totals[23],
+        disclosed: n.t3_totals[2],
+        partial: n.t3_totals[3],
+        carried_forward: n.t3_totals[24],
+        no_fee: n.t3_totals[2 + 19],
+        reviews: n.reviews,
+        suits: n.suits,
+        normative: n.t2[1],
+    };
+    let [one, five, six] = crate::prose::sections(rng, &facts);
+    let mut out = String::with_capacity(512 * 1024);
     out.push_str(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml" xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:wpsCustomData="http://www.wps.cn/officeDocument/2013/wpsCustomData" mc:Ignorable="w14 w15 wp14"><w:body>"#);
-    // Title, centred, in two runs as WPS often splits it.
     paragraph(
         &mut out,
         rng,
         &format!("{agency}{year}年政府信息公开工作年度报告"),
         None,
     );
+    let (area, phone) = (430 + rng.below(500), 2_000_000 + rng.below(7_000_000));
     paragraph(
         &mut out,
         rng,
         &format!(
-            "本报告根据《中华人民共和国政府信息公开条例》和{province}有关要求编制。报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+            "本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）的要求，由{agency}编制。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议及行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分。报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止，数据来源于本机关政府信息公开工作台账和相关业务系统的统计。本报告电子版可在「{place}人民政府」门户网站查阅或下载。如对本报告有疑问，请与{agency}办公室联系（联系电话：0{area}-{phone}）。"
         ),
         None,
     );
+    let mut prose_han = 0;
+    let mut body = [one, Vec::new(), Vec::new(), Vec::new(), five, six].into_iter();
     for (i, heading) in HEADINGS.iter().enumerate() {
+        prose_han += crate::prose::han_chars(heading);
         if auto_numbered {
             paragraph(&mut out, rng, heading, Some(0));
         } else {
@@ -688,27 +650,16 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> (String, String, bool) {
             1 => table2(&mut out, rng, &n),
             2 => table3(&mut out, rng, &n),
             3 => table4(&mut out, rng, &n),
-            _ => {
-                let subs = 2 + rng.below(3);
-                for s in 0..subs {
-                    let head = *rng.pick(SUBHEADS);
-                    let mut text = String::new();
-                    for _ in 0..(1 + rng.below(3)) {
-                        // Each sentence once per report, as people write.
-                        if let Some(sentence) = pool.pop() {
-                            text.push_str(sentence);
-                        }
-                    }
-                    if i == 0 && s == 1 {
-                        let _ = write!(text, "全年公开信息{}条。", rng.below(2000));
-                    }
-                    if auto_numbered {
-                        paragraph(&mut out, rng, &format!("{head}{text}"), Some(1));
-                    } else {
-                        let label = format!("（{}）", NUMERALS[s as usize % 6]);
-                        paragraph(&mut out, rng, &format!("{label}{head}{text}"), None);
-                    }
+            _ => {}
+        }
+        for p in body.next().unwrap_or_default() {
+            prose_han += crate::prose::han_chars(&p.text);
+            // Automatic numbering renders 「（一）」 from numbering.xml.
+            match p.text.strip_prefix('（').and_then(|t| t.split_once('）')) {
+                Some((_, rest)) if auto_numbered && p.sub => {
+                    paragraph(&mut out, rng, rest, Some(1));
                 }
+                _ => paragraph(&mut out, rng, &p.text, None),
             }
         }
     }
@@ -716,7 +667,11 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> (String, String, bool) {
     let signed = format!("{}年1月{}日", year + 1, 5 + rng.below(20));
     paragraph(&mut out, rng, &signed, None);
     out.push_str(r#"<w:sectPr><w:footerReference r:id="rId3" w:type="default"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587" w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="0" w:num="1"/><w:docGrid w:type="lines" w:linePitch="579" w:charSpace="0"/></w:sectPr></w:body></w:document>"#);
-    (out, agency, auto_numbered)
+    Doc {
+        xml: out,
+        agency,
+        prose_han,
+    }
 }
 
 const NUMBERING: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -811,8 +766,16 @@ const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 const FOOTER: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE  \* MERGEFORMAT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>"#;
 
-/// One DOCX file's bytes and its planted defect.
-pub fn report(index: u64) -> Result<(Vec<u8>, Option<Defect>)> {
+/// One generated DOCX file.
+pub struct Generated {
+    pub bytes: Vec<u8>,
+    pub defect: Option<Defect>,
+    /// Chinese characters of prose in sections 一–六.
+    pub prose_han: usize,
+}
+
+/// One DOCX file's bytes, its planted defect and the size of its prose.
+pub fn report(index: u64) -> Result<Generated> {
     let mut rng = Rng::new(0x6E69_616E_6261_6F00 ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
     let defect = if rng.chance(4) {
         Some(*rng.pick(&[
@@ -825,7 +788,11 @@ pub fn report(index: u64) -> Result<(Vec<u8>, Option<Defect>)> {
     } else {
         None
     };
-    let (document, agency, _) = document(&mut rng, defect);
+    let Doc {
+        xml: document,
+        agency,
+        prose_han,
+    } = document(&mut rng, defect);
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(32 * 1024)));
     let opt = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -861,8 +828,15 @@ pub fn report(index: u64) -> Result<(Vec<u8>, Option<Defect>)> {
     }
     w.start_file("word/footer1.xml", opt)?;
     w.write_all(FOOTER.as_bytes())?;
-    Ok((w.finish()?.into_inner(), defect))
+    Ok(Generated {
+        bytes: w.finish()?.into_inner(),
+        defect,
+        prose_han,
+    })
 }
+
+/// The file in the corpus folder listing each report's defect and prose size.
+pub const MANIFEST: &str = "manifest.tsv";
 
 /// Writes `count` reports into `dir` (cached: skipped when the stamp says
 /// the same version and count are there).
@@ -877,14 +851,26 @@ pub fn generate(dir: &Path, count: u64) -> Result<bool> {
     }
     std::fs::create_dir_all(dir)?;
     let mut defects = 0;
+    // One line per file: its path in `dir`, the planted defect or 「-」, and
+    // its prose size.
+    let mut manifest = String::new();
     for i in 0..count {
-        let (bytes, defect) = report(i)?;
-        defects += u64::from(defect.is_some());
+        let g = report(i)?;
+        defects += u64::from(g.defect.is_some());
         // Folders of 100, as reports are filed by region.
         let sub = dir.join(format!("{:02}", i / 100));
         std::fs::create_dir_all(&sub)?;
-        std::fs::write(sub.join(format!("report_{i:05}.docx")), bytes)?;
+        let path = sub.join(format!("report_{i:05}.docx"));
+        std::fs::write(&path, g.bytes)?;
+        let defect = g.defect.map_or("-".to_string(), |d| format!("{d:?}"));
+        let _ = writeln!(
+            manifest,
+            "{:02}/report_{i:05}.docx\t{defect}\t{}",
+            i / 100,
+            g.prose_han
+        );
     }
+    std::fs::write(dir.join(MANIFEST), manifest)?;
     std::fs::write(&stamp, want)?;
     eprintln!(
         "generated {count} reports in {} ({defects} with a planted defect)",

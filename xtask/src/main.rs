@@ -20,6 +20,7 @@ mod bench;
 mod corpus;
 mod fixtures;
 mod fuzz;
+mod prose;
 
 use std::process::Command;
 

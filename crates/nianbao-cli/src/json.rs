@@ -75,7 +75,7 @@ pub fn render(run: &Run) -> String {
             file
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "version": VERSION,
         "files": files,
         "errors": run.load_errors,
@@ -84,6 +84,9 @@ pub fn render(run: &Run) -> String {
         "fixed": run.review.fixed,
         "unused_ignores": run.review.unused_ignores,
     });
+    if let Some(t) = &run.timings {
+        doc["timings"] = serde_json::to_value(t).unwrap_or(Value::Null);
+    }
     // Serialising a Value cannot fail; the compact form is the fallback.
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string());
     s.push('\n');

@@ -17,6 +17,7 @@ mod review;
 mod rules_cmd;
 mod sarif;
 mod summary;
+mod timings;
 mod xlsx;
 
 use std::io::{IsTerminal, Write};
@@ -96,6 +97,9 @@ enum Command {
         /// 也显示已接受（基线）和已忽略（[[ignore]]）的问题，并加标记
         #[arg(long)]
         show_suppressed: bool,
+        /// 结束后在标准错误输出耗时统计：读取、识别和每条规则所用时间（全部文件之和）及占比；JSON 输出另加 timings
+        #[arg(long)]
+        timings: bool,
     },
     /// 把问题作为批注写入原文件的副本（DOCX：Word 批注；XLSX：单元格批注；PDF：高亮和注释），原文件不变
     Annotate {
@@ -239,6 +243,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             baseline,
             write_baseline,
             show_suppressed,
+            timings,
         } => {
             if format == OutputFormat::Xlsx && output.is_none() {
                 anyhow::bail!("xlsx 格式须用 -o 指定输出文件，例如：-o 汇总.xlsx");
@@ -247,7 +252,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             let registry = registry::registry();
             let files = batch::expand(&paths, &registry);
             let choice = ConfigChoice::from_flags(config, no_config);
+            let loading = std::time::Instant::now();
             let profiles = Profiles::for_files(&files, &choice, rules.as_deref())?;
+            let load_time = loading.elapsed();
             // Read before checking: a bad baseline stops the run at once.
             let baseline = baseline.as_deref().map(review::read).transpose()?;
             let stderr_tty = std::io::stderr().is_terminal();
@@ -273,14 +280,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     .is_some()
                     .then_some(&lookup as &nianbao_core::check::PreviousLookup),
             };
-            let mut results = batch::check_all(
-                &files,
-                &registry,
-                &profiles,
-                &run_options,
-                jobs.unwrap_or(0),
-                &pb,
-            )?;
+            let jobs = jobs.unwrap_or(0);
+            let mut results =
+                batch::check_all(&files, &registry, &profiles, &run_options, jobs, &pb)?;
             if let Some(l) = &last_year {
                 if human && !quiet {
                     l.report_unpaired(&results);
@@ -291,12 +293,18 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             review.show_suppressed = show_suppressed;
             let load_errors = profiles.load_errors();
             let summary = Summary::of(&results, &load_errors).with_review(&review);
+            let threads = match jobs {
+                0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+                n => n,
+            };
+            let timings = timings.then(|| timings::Timings::of(&results, load_time, threads));
             let run = Run {
                 results: &results,
                 metas: profiles.metas(),
                 load_errors,
                 summary,
                 review,
+                timings,
             };
             let bytes: Vec<u8> = match format {
                 OutputFormat::Json => json::render(&run).into_bytes(),
@@ -327,6 +335,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             match &output {
                 Some(path) => output::write_atomic(path, &bytes)?,
                 None => write_stdout(&bytes)?,
+            }
+            if let Some(t) = &run.timings {
+                eprint!("{}", t.table());
             }
             if human && !quiet {
                 eprintln!("{}", run.summary.line_zh(started.elapsed()));

@@ -21,6 +21,8 @@ pub struct Run<'a> {
     pub load_errors: Vec<RuleError>,
     pub summary: Summary,
     pub review: Review,
+    /// `--timings`: where the time went.
+    pub timings: Option<crate::timings::Timings>,
 }
 
 impl Run<'_> {

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -55,6 +56,25 @@ pub struct FileResult {
     /// Findings taken out of `findings` by a baseline or an `[[ignore]]`
     /// (filled by the caller after checking; empty from [`check_file`]).
     pub suppressed: Vec<Suppressed>,
+    /// Where the time went (`nianbao check --timings`).
+    #[serde(skip)]
+    pub timings: Timings,
+}
+
+/// Time spent on one file, step by step (`nianbao check --timings`).
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Reading the file and the adapter's parse (bytes → document). An
+    /// adapter that recognises the report itself (plain text read as
+    /// `pdftotext -layout`) counts that here too.
+    pub read: Duration,
+    /// Recognition: sections, metadata and the national tables.
+    pub recognize: Duration,
+    /// Each rule that ran, by id, in the order run.
+    pub rules: Vec<(String, Duration)>,
+    /// Building the report's shared text data (normalised paragraphs, sentences…),
+    /// done once for all rules on first use and not counted in any rule.
+    pub shared: Duration,
 }
 
 impl FileResult {
@@ -70,6 +90,7 @@ impl FileResult {
             year: None,
             previous: None,
             suppressed: Vec::new(),
+            timings: Timings::default(),
         }
     }
 }
@@ -130,7 +151,7 @@ pub fn agency_key(name: &str) -> String {
 
 /// Reads and recognises one file.
 pub fn read_report(registry: &Registry, path: &Path) -> Result<Report, ReadError> {
-    read_report_with_addresses(registry, path).map(|(report, _)| report)
+    read_report_timed(registry, path, &mut Timings::default()).map(|(report, _)| report)
 }
 
 /// Reads and recognises one file, keeping the pages, sheets and source lines
@@ -139,6 +160,17 @@ pub fn read_report_with_addresses(
     registry: &Registry,
     path: &Path,
 ) -> Result<(Report, Addresses), ReadError> {
+    read_report_timed(registry, path, &mut Timings::default())
+}
+
+/// [`read_report_with_addresses`], adding the time spent reading and
+/// recognising to `timings`.
+pub fn read_report_timed(
+    registry: &Registry,
+    path: &Path,
+    timings: &mut Timings,
+) -> Result<(Report, Addresses), ReadError> {
+    let started = Instant::now();
     let display = path.display().to_string();
     let err = |message: String| ReadError {
         message,
@@ -167,9 +199,16 @@ pub fn read_report_with_addresses(
         path,
         bytes: &bytes,
     };
-    let (mut report, addresses) = match adapter.read(&input)? {
+    let parsed = adapter.read(&input);
+    timings.read += started.elapsed();
+    let (mut report, addresses) = match parsed? {
         Parsed::Report(r) => (*r, Addresses::default()),
-        Parsed::Document(doc) => (recognize(&doc, &display, adapter.name()), doc.addresses),
+        Parsed::Document(doc) => {
+            let started = Instant::now();
+            let report = recognize(&doc, &display, adapter.name());
+            timings.recognize += started.elapsed();
+            (report, doc.addresses)
+        }
     };
     report.path = display;
     report.format = adapter.name().to_string();
@@ -196,7 +235,7 @@ pub fn check_file_with(
     options: &CheckOptions<'_>,
 ) -> FileResult {
     let mut result = FileResult::empty(path);
-    match read_report_with_addresses(registry, path) {
+    match read_report_timed(registry, path, &mut result.timings) {
         Ok((mut report, addresses)) => {
             options.apply(&mut report);
             result.format = Some(report.format.clone());
@@ -219,6 +258,8 @@ pub fn check_file_with(
             }
             result.findings = outcome.findings;
             result.rule_errors = outcome.errors;
+            result.timings.rules = outcome.timings;
+            result.timings.shared = outcome.shared;
         }
         Err(e) => result.read_error = Some(e),
     }

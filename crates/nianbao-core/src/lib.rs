@@ -18,8 +18,8 @@ pub mod value;
 
 pub use adapter::{AdapterError, FormatAdapter, Input, Parsed, Registry};
 pub use check::{
-    CheckOptions, FileResult, ReadError, check_file, check_file_with, read_report,
-    read_report_with_addresses,
+    CheckOptions, FileResult, ReadError, Timings, check_file, check_file_with, read_report,
+    read_report_timed, read_report_with_addresses,
 };
 pub use finding::{Finding, Location, RuleError, Severity, Suppressed, Suppression};
 pub use model::Report;

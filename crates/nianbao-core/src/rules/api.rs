@@ -5,8 +5,9 @@
 
 use std::sync::Arc;
 
-use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, Map, Position};
 
+use super::derived::{Derived, ParagraphView, SentenceView};
 use crate::model::{Cell, Report};
 use crate::schema::{TableKey, TableSchema};
 use crate::value::Value;
@@ -28,6 +29,8 @@ pub struct ReportView {
     pub params: Arc<Map>,
     /// Last year's report of the same agency, for cross-year rules.
     pub previous: Option<Arc<Report>>,
+    /// What every rule shares about this report, built once.
+    pub derived: Arc<Derived>,
 }
 
 impl ReportView {
@@ -54,32 +57,27 @@ pub struct CellView {
 pub struct SectionView {
     report: Arc<Report>,
     index: usize,
-}
-
-#[derive(Clone)]
-pub struct ParagraphView {
-    text: ImmutableString,
-    section: INT,
-    index: INT,
+    derived: Arc<Derived>,
 }
 
 fn opt_str(s: &Option<String>) -> Dynamic {
     s.as_ref().map_or(Dynamic::UNIT, |s| s.clone().into())
 }
 
-fn paragraphs(report: &Arc<Report>, only_section: Option<u8>) -> Array {
-    report
-        .paragraphs()
-        .enumerate()
-        .filter(|(_, (s, _))| only_section.is_none_or(|n| n == *s))
-        .map(|(i, (s, p))| {
-            Dynamic::from(ParagraphView {
-                text: p.text.as_str().into(),
-                section: s as INT,
-                index: i as INT + 1,
-            })
-        })
-        .collect()
+/// Every match of `pattern` in every paragraph's normalised text, with the
+/// paragraph's index and section (`report.find`).
+fn find(derived: &Derived, pattern: &str) -> Res<Array> {
+    let re = super::text::compiled(pattern)?;
+    let mut out = Array::new();
+    for p in derived.paragraph_views() {
+        super::text::match_maps(
+            &re,
+            &p.normalized,
+            &[("paragraph", p.index), ("section", p.section)],
+            &mut out,
+        );
+    }
+    Ok(out)
 }
 
 impl TableView {
@@ -232,6 +230,7 @@ pub fn register(engine: &mut Engine) {
                     Dynamic::from(SectionView {
                         report: r.r().clone(),
                         index,
+                        derived: r.derived.clone(),
                     })
                 })
         })
@@ -241,19 +240,34 @@ pub fn register(engine: &mut Engine) {
                     Dynamic::from(SectionView {
                         report: r.r().clone(),
                         index,
+                        derived: r.derived.clone(),
                     })
                 })
                 .collect()
         })
-        .register_get("paragraphs", |r: &mut ReportView| paragraphs(r.r(), None))
-        .register_get("preamble", |r: &mut ReportView| paragraphs(r.r(), Some(0)))
-        .register_get("closing", |r: &mut ReportView| paragraphs(r.r(), Some(7)))
+        .register_get("paragraphs", |r: &mut ReportView| {
+            r.derived.paragraph_array()
+        })
+        .register_get("preamble", |r: &mut ReportView| r.derived.paragraphs_of(0))
+        .register_get("closing", |r: &mut ReportView| r.derived.paragraphs_of(7))
+        .register_get("text", |r: &mut ReportView| r.derived.text())
+        .register_get("sentences", |r: &mut ReportView| r.derived.sentence_array())
+        .register_fn(
+            "near_duplicate_sentences",
+            |r: &mut ReportView, min_letters: INT, threshold: f64| {
+                r.derived.near_duplicate_sentences(min_letters, threshold)
+            },
+        )
+        .register_fn("find", |r: &mut ReportView, pattern: &str| {
+            find(&r.derived, pattern)
+        })
         .register_get("previous", |r: &mut ReportView| -> Dynamic {
             r.previous.as_ref().map_or(Dynamic::UNIT, |p| {
                 Dynamic::from(ReportView {
                     report: p.clone(),
                     params: r.params.clone(),
                     previous: None,
+                    derived: Arc::new(Derived::new(p.clone())),
                 })
             })
         })
@@ -330,6 +344,30 @@ pub fn register(engine: &mut Engine) {
                 .flat_map(|r| r.columns.iter().map(move |c| (r.key, *c)))
                 .filter_map(|(row, column)| {
                     table.cell(row, column).map(|cell| {
+                        Dynamic::from(CellView {
+                            key: t.key,
+                            row,
+                            column,
+                            cell: cell.clone(),
+                        })
+                    })
+                })
+                .collect()
+        })
+        // The cells that are not a whole count ≥ 0 (blank and dash count
+        // as 0): text, decimals, negative numbers. Usually none.
+        .register_get("odd_cells", |t: &mut TableView| -> Array {
+            let Some(table) = t.report.table(t.key) else {
+                return Array::new();
+            };
+            t.schema()
+                .rows
+                .iter()
+                .flat_map(|r| r.columns.iter().map(move |c| (r.key, *c)))
+                .filter_map(|(row, column)| {
+                    let cell = table.cell(row, column)?;
+                    let count = cell.value.as_count().is_some_and(|n| n >= 0);
+                    (!count).then(|| {
                         Dynamic::from(CellView {
                             key: t.key,
                             row,
@@ -428,20 +466,23 @@ pub fn register(engine: &mut Engine) {
             s.report.sections[s.index].heading.clone()
         })
         .register_get("paragraphs", |s: &mut SectionView| {
-            paragraphs(&s.report, Some(s.report.sections[s.index].number))
+            s.derived.paragraphs_of(s.report.sections[s.index].number)
         })
         .register_get("text", |s: &mut SectionView| {
-            s.report.sections[s.index]
-                .paragraphs
-                .iter()
-                .map(|p| p.text.as_str())
-                .collect::<Vec<_>>()
-                .join("\n")
+            s.derived.section_text(s.index)
         });
 
     engine
         .register_type_with_name::<ParagraphView>("Paragraph")
         .register_get("text", |p: &mut ParagraphView| p.text.clone())
+        .register_get("normalized", |p: &mut ParagraphView| p.normalized.clone())
         .register_get("section", |p: &mut ParagraphView| p.section)
         .register_get("index", |p: &mut ParagraphView| p.index);
+
+    engine
+        .register_type_with_name::<SentenceView>("Sentence")
+        .register_get("text", |s: &mut SentenceView| s.text.clone())
+        .register_get("paragraph", |s: &mut SentenceView| s.paragraph)
+        .register_get("section", |s: &mut SentenceView| s.section)
+        .register_get("letters", |s: &mut SentenceView| s.letters);
 }

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod api;
+pub mod derived;
 pub mod pack;
 pub mod text;
 
@@ -163,6 +164,10 @@ pub struct Context<'a> {
 pub struct RuleOutcome {
     pub findings: Vec<Finding>,
     pub errors: Vec<RuleError>,
+    /// Time in each rule that ran, by id (`nianbao check --timings`).
+    pub timings: Vec<(String, Duration)>,
+    /// Time building the report's shared text data, not counted in any rule.
+    pub shared: Duration,
 }
 
 pub fn new_engine(limits: &Limits) -> Engine {
@@ -183,7 +188,10 @@ pub fn new_engine(limits: &Limits) -> Engine {
         // cores. Interning only saves small allocations; without it the
         // workers share nothing mutable.
         .set_max_strings_interned(0)
-        .set_strict_variables(true);
+        .set_strict_variables(true)
+        // Constant expressions folded and constant conditions pruned once,
+        // when a script is compiled, not on every report.
+        .set_optimization_level(rhai::OptimizationLevel::Full);
     engine.disable_symbol("eval");
     // Scripts must not print into the report output.
     engine.on_print(|_| {});
@@ -366,6 +374,8 @@ impl RuleSet {
             .filter(|p| p.scope.applies_to(province, city))
             .collect();
         let mut out = RuleOutcome::default();
+        let derived = Arc::new(derived::Derived::new(report.clone()));
+        derived::take_shared_time();
         for rule in self.rules.iter().filter(|r| r.settings.enabled) {
             if rule
                 .scope
@@ -394,7 +404,14 @@ impl RuleSet {
                 }
             }
             let severity = rule.settings.severity.or(severity);
-            match self.run_in(rule, report, ctx.previous, params, severity) {
+            let started = Instant::now();
+            let result = self.run_in(rule, &derived, ctx.previous, params, severity);
+            // Shared data built during the rule is not the rule's own time.
+            let shared = derived::take_shared_time();
+            out.shared += shared;
+            let own = started.elapsed().saturating_sub(shared);
+            out.timings.push((rule.meta.id.clone(), own));
+            match result {
                 Ok(mut f) => out.findings.append(&mut f),
                 Err(e) => out.errors.push(e),
             }
@@ -416,7 +433,7 @@ impl RuleSet {
     ) -> Result<Vec<Finding>, RuleError> {
         self.run_in(
             rule,
-            report,
+            &Arc::new(derived::Derived::new(report.clone())),
             previous,
             rule.settings.params.clone(),
             rule.settings.severity,
@@ -426,11 +443,13 @@ impl RuleSet {
     fn run_in(
         &self,
         rule: &Rule,
-        report: &Arc<Report>,
+        derived: &Arc<derived::Derived>,
         previous: Option<&Arc<Report>>,
         params: Arc<Map>,
         severity: Option<Severity>,
     ) -> Result<Vec<Finding>, RuleError> {
+        let report = derived.report();
+        let _current = derived::Current::set(derived);
         DEADLINE.with(|d| d.set(Some(Instant::now() + self.timeout)));
         let mut scope = Scope::new();
         let options = rhai::CallFnOptions::new()
@@ -445,6 +464,7 @@ impl RuleSet {
                 report: report.clone(),
                 params,
                 previous: previous.cloned(),
+                derived: derived.clone(),
             },),
         );
         DEADLINE.with(|d| d.set(None));

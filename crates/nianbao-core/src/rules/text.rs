@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use regex::{Regex, RegexBuilder};
-use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, Map, Position};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -32,7 +32,7 @@ thread_local! {
     static BIGRAMS: RefCell<HashMap<String, Rc<[u64]>>> = RefCell::new(HashMap::new());
 }
 
-fn compiled(pattern: &str) -> Res<Rc<Regex>> {
+pub(crate) fn compiled(pattern: &str) -> Res<Rc<Regex>> {
     if pattern.len() > MAX_PATTERN {
         return fail(format!("正则表达式过长（{} 字节）", pattern.len()));
     }
@@ -56,31 +56,72 @@ fn compiled(pattern: &str) -> Res<Rc<Regex>> {
     Ok(re)
 }
 
-/// Char offset of a byte offset.
-fn char_at(text: &str, byte: usize) -> INT {
-    text[..byte].chars().count() as INT
+/// Char offsets of byte offsets met in increasing order, counting each
+/// stretch of text once (a text with many matches is not recounted from
+/// its start for each).
+struct CharOffsets<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl CharOffsets<'_> {
+    fn at(&mut self, byte: usize) -> INT {
+        if byte < self.byte {
+            (self.byte, self.chars) = (0, 0);
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars as INT
+    }
+}
+
+/// Every match of `re` in `text` as `#{text, start, end, groups}`, plus the
+/// given extra fields.
+pub(crate) fn match_maps(re: &Regex, text: &str, extra: &[(&str, INT)], out: &mut Array) {
+    let mut offsets = CharOffsets {
+        text,
+        byte: 0,
+        chars: 0,
+    };
+    for caps in re.captures_iter(text).take(10_000) {
+        let Some(whole) = caps.get(0) else { continue };
+        let mut m = Map::new();
+        m.insert("text".into(), whole.as_str().into());
+        m.insert("start".into(), offsets.at(whole.start()).into());
+        m.insert("end".into(), offsets.at(whole.end()).into());
+        let groups: Array = caps
+            .iter()
+            .skip(1)
+            .map(|g| g.map_or(Dynamic::UNIT, |g| g.as_str().into()))
+            .collect();
+        m.insert("groups".into(), groups.into());
+        for (k, v) in extra {
+            m.insert((*k).into(), (*v).into());
+        }
+        out.push(Dynamic::from(m));
+    }
 }
 
 fn matches(text: &str, pattern: &str) -> Res<Array> {
     let re = compiled(pattern)?;
-    Ok(re
-        .captures_iter(text)
-        .take(10_000)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            let mut m = Map::new();
-            m.insert("text".into(), whole.as_str().into());
-            m.insert("start".into(), char_at(text, whole.start()).into());
-            m.insert("end".into(), char_at(text, whole.end()).into());
-            let groups: Array = caps
-                .iter()
-                .skip(1)
-                .map(|g| g.map_or(Dynamic::UNIT, |g| g.as_str().into()))
-                .collect();
-            m.insert("groups".into(), groups.into());
-            Some(Dynamic::from(m))
+    let mut out = Array::new();
+    match_maps(&re, text, &[], &mut out);
+    Ok(out)
+}
+
+/// Characters other than punctuation (`\p{P}`), digits and whitespace.
+pub fn letter_count(text: &str) -> usize {
+    thread_local! {
+        // Runs, not single characters: one search per run.
+        static SKIP: Option<Regex> = Regex::new(r"[\p{P}\d\s]+").ok();
+    }
+    let skipped = SKIP.with(|re| {
+        re.as_ref().map_or(0, |re| {
+            re.find_iter(text).map(|m| m.as_str().chars().count()).sum()
         })
-        .collect())
+    });
+    text.chars().count() - skipped
 }
 
 /// NFKC (full-width digits and letters to half-width) without whitespace.
@@ -120,8 +161,11 @@ fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
 /// masked (so 「2022年」 and 「2023年」 compare equal).
 fn letters(text: &str) -> Vec<char> {
     crate::value::nfkc_filtered(text, |c| {
-        c.is_alphanumeric()
-            .then_some(if c.is_ascii_digit() { '0' } else { c })
+        // Most letters are ASCII or common ideographs: no Unicode table lookup.
+        let letter = c.is_ascii_alphanumeric()
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || (!c.is_ascii() && c.is_alphanumeric());
+        letter.then_some(if c.is_ascii_digit() { '0' } else { c })
     })
     .chars()
     .collect()
@@ -204,22 +248,99 @@ pub fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f
             (l.len().saturating_sub(1), counted)
         })
         .collect();
+    let compare = |i: usize, j: usize| -> Option<f64> {
+        let ((la, a), (lb, b)) = (&grams[i], &grams[j]);
+        let total = (la + lb) as f64;
+        // Even a full overlap of the shorter one could not reach it.
+        if *la == 0 || *lb == 0 || 2.0 * (*la).min(*lb) as f64 / total < threshold {
+            return None;
+        }
+        let sim = 2.0 * f64::from(common_count(a, b)) / total;
+        (sim >= threshold).then_some(sim)
+    };
     let mut out = Vec::new();
-    for j in 0..grams.len() {
-        for i in 0..j {
-            let ((la, a), (lb, b)) = (&grams[i], &grams[j]);
-            let total = (la + lb) as f64;
-            // Even a full overlap of the shorter one could not reach it.
-            if *la == 0 || *lb == 0 || 2.0 * (*la).min(*lb) as f64 / total < threshold {
-                continue;
+    if threshold <= 0.0 || threshold > 1.0 || texts.len() < 16 {
+        for j in 0..grams.len() {
+            for i in 0..j {
+                if let Some(sim) = compare(i, j) {
+                    out.push((i, j, sim));
+                }
             }
-            let sim = 2.0 * f64::from(common_count(a, b)) / total;
-            if sim >= threshold {
-                out.push((i, j, sim));
-            }
+        }
+        return out;
+    }
+    for (i, j) in candidate_pairs(&grams, threshold) {
+        if let Some(sim) = compare(i, j) {
+            out.push((i, j, sim));
         }
     }
     out
+}
+
+/// The pairs `(i, j)`, `i < j`, sorted by `j` then `i`, that may reach the
+/// threshold: those whose prefixes share a bigram (prefix filtering, as in
+/// the AllPairs similarity join). Each text is a set of tokens (a bigram and
+/// its occurrence number, so multisets work), ordered rarest first over all
+/// texts. Dice ≥ t needs an overlap of at least t·l/(2−t) tokens for a text
+/// of l tokens, whatever the other text, and two sets sharing at least α
+/// tokens share one among the first l − α + 1 of each: pairs whose prefixes
+/// share nothing cannot reach the threshold and are never compared.
+fn candidate_pairs(grams: &[(usize, Vec<(u64, u32)>)], threshold: f64) -> Vec<(usize, usize)> {
+    // Every token (bigram, occurrence) with its text, sorted: equal tokens
+    // are neighbours, which numbers them and counts their texts without a
+    // hash map.
+    let mut all: Vec<(u64, u32, u32)> = Vec::with_capacity(grams.iter().map(|g| g.0).sum());
+    for (text, (_, counted)) in grams.iter().enumerate() {
+        for &(g, n) in counted {
+            all.extend((0..n).map(|k| (g, k, text as u32)));
+        }
+    }
+    all.sort_unstable();
+    // Per text: (frequency, token id) of each of its tokens.
+    let mut tokens: Vec<Vec<(u32, u32)>> = grams.iter().map(|g| Vec::with_capacity(g.0)).collect();
+    let mut start = 0;
+    let mut id = 0u32;
+    while start < all.len() {
+        let (g, k, _) = all[start];
+        let end = start + all[start..].partition_point(|t| (t.0, t.1) == (g, k));
+        let frequency = (end - start) as u32;
+        for t in &all[start..end] {
+            tokens[t.2 as usize].push((frequency, id));
+        }
+        id += 1;
+        start = end;
+    }
+    // (token id, text) of every prefix token, sorted by token.
+    let mut prefixes: Vec<(u32, u32)> = Vec::new();
+    for (text, t) in tokens.iter_mut().enumerate() {
+        t.sort_unstable();
+        let l = t.len();
+        // Floor, not ceil: a longer prefix is never wrong, only slower.
+        let overlap = ((threshold * l as f64 / (2.0 - threshold)) - 1e-9)
+            .floor()
+            .max(0.0) as usize;
+        let prefix = (l + 1).saturating_sub(overlap.max(1)).min(l);
+        prefixes.extend(t[..prefix].iter().map(|&(_, id)| (id, text as u32)));
+    }
+    prefixes.sort_unstable();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    while start < prefixes.len() {
+        let id = prefixes[start].0;
+        let end = start + prefixes[start..].partition_point(|p| p.0 == id);
+        let texts = &prefixes[start..end];
+        for (b, &(_, j)) in texts.iter().enumerate() {
+            for &(_, i) in &texts[..b] {
+                if i != j {
+                    pairs.push((j as usize, i as usize));
+                }
+            }
+        }
+        start = end;
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs.into_iter().map(|(j, i)| (i, j)).collect()
 }
 
 /// Size of the multiset intersection of two sorted (bigram, count) lists.
@@ -327,9 +448,13 @@ pub fn register(engine: &mut Engine) {
                 .collect::<Vec<_>>()
                 .join(sep)
         })
-        .register_fn("normalize", normalize)
+        // A paragraph's own text is answered from the report's shared data.
+        .register_fn("normalize", |text: &str| -> ImmutableString {
+            super::derived::normalized_of(text).unwrap_or_else(|| normalize(text).into())
+        })
         .register_fn("sentences", |text: &str| -> Array {
-            sentences(text).into_iter().map(Dynamic::from).collect()
+            super::derived::sentences_of(text)
+                .unwrap_or_else(|| sentences(text).into_iter().map(Dynamic::from).collect())
         })
         .register_fn("similarity", similarity)
         .register_fn(
@@ -424,10 +549,69 @@ mod tests {
     }
 
     #[test]
+    fn prefix_filtering_finds_every_pair_that_comparing_all_finds() {
+        // Texts from a small alphabet, many near one another, some repeated.
+        let alphabet: Vec<char> = "政府信息公开申请办理答复年度报告工作".chars().collect();
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let base: Vec<String> = (0..12)
+            .map(|_| {
+                (0..(10 + next(30)))
+                    .map(|_| alphabet[next(alphabet.len())])
+                    .collect()
+            })
+            .collect();
+        let texts: Vec<String> = (0..80)
+            .map(|_| {
+                let mut t: Vec<char> = base[next(base.len())].chars().collect();
+                for _ in 0..next(4) {
+                    let at = next(t.len());
+                    t[at] = alphabet[next(alphabet.len())];
+                }
+                t.into_iter().collect()
+            })
+            .collect();
+        for threshold in [0.3, 0.5, 0.8, 0.9, 1.0] {
+            let mut all = Vec::new();
+            for j in 0..texts.len() {
+                for i in 0..j {
+                    let sim = similarity(&texts[i], &texts[j]);
+                    if sim >= threshold {
+                        all.push((i, j));
+                    }
+                }
+            }
+            let got: Vec<(usize, usize)> = near_duplicates(&texts, threshold)
+                .into_iter()
+                .map(|(i, j, _)| (i, j))
+                .collect();
+            assert!(!all.is_empty(), "{threshold}");
+            assert_eq!(got, all, "threshold {threshold}");
+        }
+    }
+
+    #[test]
     fn regex_errors_and_offsets_in_chars() {
         let m = matches("全年收到申请12件", r"(\d+)件").unwrap();
         let m = m[0].clone().try_cast::<Map>().unwrap();
         assert_eq!(m["start"].as_int().unwrap(), 6);
+        // Offsets of later matches count from where the last one was.
+        let m = matches("一件，二件，三件", "件").unwrap();
+        let starts: Vec<INT> = m
+            .iter()
+            .map(|m| {
+                m.clone().try_cast::<Map>().unwrap()["start"]
+                    .as_int()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(starts, [1, 4, 7]);
+        assert_eq!(letter_count("收到申请 12 件。"), 5);
         assert!(matches("x", "(").is_err());
     }
 }

@@ -1,0 +1,410 @@
+//! What rules share about one report: its paragraphs as script values,
+//! their normalised text, sentences and section texts, built in Rust once,
+//! on first use, instead of once per rule.
+//!
+//! The text helpers `normalize(text)` and `sentences(text)` recognise a
+//! paragraph's own text (the same string, not an equal copy) and answer from
+//! here, so scripts written against the plain helpers get the shared data
+//! without changing.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use rhai::{Array, Dynamic, INT, ImmutableString};
+
+use crate::model::Report;
+
+/// A paragraph as scripts see it.
+#[derive(Clone)]
+pub struct ParagraphView {
+    pub text: ImmutableString,
+    /// [`super::text::normalize`] of `text`.
+    pub normalized: ImmutableString,
+    pub section: INT,
+    /// 1-based, over the whole report.
+    pub index: INT,
+}
+
+/// A sentence of a paragraph's text as written (`report.sentences`).
+#[derive(Clone)]
+pub struct SentenceView {
+    pub text: ImmutableString,
+    pub paragraph: INT,
+    pub section: INT,
+    /// Characters other than punctuation, digits and whitespace.
+    pub letters: INT,
+}
+
+struct Paragraphs {
+    views: Vec<ParagraphView>,
+    /// `views` as a script array, cloned for each `report.paragraphs`.
+    array: Array,
+    /// Where each paragraph's text and normalised text start, with their
+    /// lengths: (address, length) → (paragraph, is normalised).
+    by_address: HashMap<(usize, usize), (usize, bool)>,
+}
+
+/// One report's shared data.
+pub struct Derived {
+    report: Arc<Report>,
+    paragraphs: OnceLock<Paragraphs>,
+    /// Sentences of each paragraph's text, and of its normalised text.
+    sentences: OnceLock<Vec<[OnceLock<Array>; 2]>>,
+    all_sentences: OnceLock<Array>,
+    /// Section text (paragraphs joined by line breaks), by section index.
+    section_texts: OnceLock<Vec<ImmutableString>>,
+    /// Every paragraph's normalised text, joined by line breaks.
+    text: OnceLock<ImmutableString>,
+}
+
+thread_local! {
+    /// The report whose rules run on this thread, for the text helpers.
+    static CURRENT: RefCell<Option<Arc<Derived>>> = const { RefCell::new(None) };
+    /// Time spent building shared data since last taken; nesting depth.
+    static SHARED_TIME: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Runs `build`, counting its time as shared (outermost call only).
+fn timed<T>(build: impl FnOnce() -> T) -> T {
+    let depth = DEPTH.with(|d| {
+        let v = d.get();
+        d.set(v + 1);
+        v
+    });
+    let started = Instant::now();
+    let out = build();
+    DEPTH.with(|d| d.set(depth));
+    if depth == 0 {
+        SHARED_TIME.with(|t| t.set(t.get() + started.elapsed()));
+    }
+    out
+}
+
+/// The time spent building shared data on this thread since the last call.
+pub fn take_shared_time() -> Duration {
+    SHARED_TIME.with(|t| t.replace(Duration::ZERO))
+}
+
+/// Makes `derived` the current report of this thread while the guard lives.
+pub struct Current {
+    previous: Option<Arc<Derived>>,
+}
+
+impl Current {
+    pub fn set(derived: &Arc<Derived>) -> Current {
+        Current {
+            previous: CURRENT.with(|c| c.replace(Some(derived.clone()))),
+        }
+    }
+}
+
+impl Drop for Current {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+fn with_current<T>(f: impl FnOnce(&Derived) -> Option<T>) -> Option<T> {
+    CURRENT.with(|c| c.borrow().as_deref().and_then(f))
+}
+
+fn address(s: &str) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
+}
+
+impl Derived {
+    pub fn new(report: Arc<Report>) -> Derived {
+        Derived {
+            report,
+            paragraphs: OnceLock::new(),
+            sentences: OnceLock::new(),
+            all_sentences: OnceLock::new(),
+            section_texts: OnceLock::new(),
+            text: OnceLock::new(),
+        }
+    }
+
+    /// Every paragraph's normalised text, joined by line breaks (`report.text`).
+    pub fn text(&self) -> ImmutableString {
+        self.text
+            .get_or_init(|| {
+                let views = &self.paragraphs().views;
+                timed(|| {
+                    views
+                        .iter()
+                        .map(|v| v.normalized.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                        .into()
+                })
+            })
+            .clone()
+    }
+
+    pub fn report(&self) -> &Arc<Report> {
+        &self.report
+    }
+
+    fn paragraphs(&self) -> &Paragraphs {
+        self.paragraphs.get_or_init(|| {
+            timed(|| {
+                let views: Vec<ParagraphView> = self
+                    .report
+                    .paragraphs()
+                    .enumerate()
+                    .map(|(i, (section, p))| ParagraphView {
+                        text: p.text.as_str().into(),
+                        normalized: super::text::normalize(&p.text).into(),
+                        section: section as INT,
+                        index: i as INT + 1,
+                    })
+                    .collect();
+                let mut by_address = HashMap::with_capacity(views.len() * 2);
+                for (i, v) in views.iter().enumerate() {
+                    // An equal normalised text is the paragraph's own.
+                    by_address.insert(address(v.normalized.as_str()), (i, true));
+                    by_address.insert(address(v.text.as_str()), (i, false));
+                }
+                let array = views.iter().cloned().map(Dynamic::from).collect();
+                Paragraphs {
+                    views,
+                    array,
+                    by_address,
+                }
+            })
+        })
+    }
+
+    /// Every paragraph in reading order (`report.paragraphs`).
+    pub fn paragraph_array(&self) -> Array {
+        self.paragraphs().array.clone()
+    }
+
+    /// The paragraphs of one section (0 preamble, 7 closing).
+    pub fn paragraphs_of(&self, section: u8) -> Array {
+        self.paragraphs()
+            .views
+            .iter()
+            .filter(|v| v.section == section as INT)
+            .cloned()
+            .map(Dynamic::from)
+            .collect()
+    }
+
+    pub fn paragraph_views(&self) -> &[ParagraphView] {
+        &self.paragraphs().views
+    }
+
+    /// The paragraph whose text (or normalised text) `s` is, by identity.
+    fn paragraph_of(&self, s: &str) -> Option<(usize, bool)> {
+        self.paragraphs().by_address.get(&address(s)).copied()
+    }
+
+    fn sentence_cells(&self) -> &Vec<[OnceLock<Array>; 2]> {
+        self.sentences.get_or_init(|| {
+            (0..self.paragraphs().views.len())
+                .map(|_| [OnceLock::new(), OnceLock::new()])
+                .collect()
+        })
+    }
+
+    fn paragraph_sentences(&self, i: usize, normalized: bool) -> Array {
+        self.sentence_cells()[i][usize::from(normalized)]
+            .get_or_init(|| {
+                timed(|| {
+                    let v = &self.paragraphs().views[i];
+                    let text = if normalized { &v.normalized } else { &v.text };
+                    super::text::sentences(text)
+                        .into_iter()
+                        .map(Dynamic::from)
+                        .collect()
+                })
+            })
+            .clone()
+    }
+
+    /// Every sentence of every paragraph as written (`report.sentences`).
+    pub fn sentence_array(&self) -> Array {
+        self.all_sentences
+            .get_or_init(|| {
+                let views = &self.paragraphs().views;
+                let per_paragraph: Vec<Array> = (0..views.len())
+                    .map(|i| self.paragraph_sentences(i, false))
+                    .collect();
+                timed(|| {
+                    let mut out = Array::new();
+                    for (v, sentences) in views.iter().zip(per_paragraph) {
+                        for s in sentences {
+                            let text = s.into_immutable_string().unwrap_or_default();
+                            let letters = super::text::letter_count(&text) as INT;
+                            out.push(Dynamic::from(SentenceView {
+                                text,
+                                paragraph: v.index,
+                                section: v.section,
+                                letters,
+                            }));
+                        }
+                    }
+                    out
+                })
+            })
+            .clone()
+    }
+
+    /// Pairs of sentences (`report.sentences`) with at least `min_letters`
+    /// letters whose [`super::text::similarity`] is at least `threshold`:
+    /// `#{a, b, similarity}`, `a` before `b`, in the order of `b` then `a`.
+    pub fn near_duplicate_sentences(&self, min_letters: INT, threshold: f64) -> Array {
+        let all = self.sentence_array();
+        let long: Vec<SentenceView> = all
+            .iter()
+            .filter_map(|d| d.clone().try_cast::<SentenceView>())
+            .filter(|s| s.letters >= min_letters)
+            .collect();
+        let texts: Vec<String> = long.iter().map(|s| s.text.to_string()).collect();
+        super::text::near_duplicates(&texts, threshold)
+            .into_iter()
+            .map(|(i, j, sim)| {
+                let mut m = rhai::Map::new();
+                m.insert("a".into(), Dynamic::from(long[i].clone()));
+                m.insert("b".into(), Dynamic::from(long[j].clone()));
+                m.insert("similarity".into(), sim.into());
+                Dynamic::from(m)
+            })
+            .collect()
+    }
+
+    /// A section's text, its paragraphs joined by line breaks.
+    pub fn section_text(&self, index: usize) -> ImmutableString {
+        self.section_texts
+            .get_or_init(|| {
+                timed(|| {
+                    self.report
+                        .sections
+                        .iter()
+                        .map(|s| {
+                            s.paragraphs
+                                .iter()
+                                .map(|p| p.text.as_str())
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                                .into()
+                        })
+                        .collect()
+                })
+            })
+            .get(index)
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// `normalize(text)` of the current report's paragraph text, if `text` is one.
+pub fn normalized_of(text: &str) -> Option<ImmutableString> {
+    with_current(|d| {
+        let (i, _) = d.paragraph_of(text)?;
+        Some(d.paragraphs().views[i].normalized.clone())
+    })
+}
+
+/// `sentences(text)` of the current report's paragraph text, if `text` is one.
+pub fn sentences_of(text: &str) -> Option<Array> {
+    with_current(|d| {
+        let (i, normalized) = d.paragraph_of(text)?;
+        Some(d.paragraph_sentences(i, normalized))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Origin, Paragraph, Section};
+    use crate::rules::{Limits, RuleSet, RuleSource};
+
+    fn report() -> Arc<Report> {
+        let p = |t: &str| Paragraph {
+            text: t.into(),
+            origin: Origin::Unknown,
+        };
+        let mut r = Report::default();
+        r.preamble.push(p("本报告由某局编制。"));
+        r.sections.push(Section {
+            number: 1,
+            heading: "一、总体情况".into(),
+            heading_origin: Origin::Unknown,
+            paragraphs: vec![p("全年收到申请１２件。办结 3 件；"), p("全省第一。")],
+        });
+        Arc::new(r)
+    }
+
+    /// A rule that reports what the shared data gives, as one message.
+    fn run(body: &str) -> String {
+        let text = format!(
+            "const ID = \"T-1\";\nconst TITLE = \"t\";\nconst SEVERITY = \"info\";\nconst BASIS = \"b\";\nfn check(report) {{\n{body}\n}}"
+        );
+        let set = RuleSet::load(
+            vec![RuleSource {
+                path: "t.rhai".into(),
+                text,
+            }],
+            &Limits::default(),
+        );
+        assert!(set.load_errors.is_empty(), "{:?}", set.load_errors);
+        let out = set.check(&report());
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+        out.findings[0].message.clone()
+    }
+
+    #[test]
+    fn shared_text_data_as_scripts_see_it() {
+        assert_eq!(
+            run(
+                "let p = report.paragraphs[1]; [#{ message: `${p.normalized}|${p.index}|${p.section}` }]"
+            ),
+            "全年收到申请12件。办结3件;|2|1"
+        );
+        assert_eq!(
+            run("[#{ message: report.text }]"),
+            "本报告由某局编制。\n全年收到申请12件。办结3件;\n全省第一。"
+        );
+        assert_eq!(
+            run(
+                "let out = []; for s in report.sentences { out.push(`${s.paragraph}:${s.section}:${s.letters}:${s.text}`); } [#{ message: join(out, \"/\") }]"
+            ),
+            "1:0:8:本报告由某局编制。/2:1:7:全年收到申请１２件。/2:1:3:办结 3 件；/3:1:4:全省第一。"
+        );
+        assert_eq!(
+            run(
+                "let out = []; for m in report.find(`(\\d+)件`) { out.push(`${m.paragraph}:${m.start}:${m.groups[0]}`); } [#{ message: join(out, \"/\") }]"
+            ),
+            "2:6:12/2:12:3"
+        );
+        // The plain helpers give the same answers for a paragraph's text,
+        // and for any other text.
+        assert_eq!(
+            run(
+                "let p = report.paragraphs[1]; [#{ message: `${normalize(p.text) == p.normalized}|${sentences(p.normalized).len()}|${normalize(\"１ ２\")}|${sentences(p.text)[1]}` }]"
+            ),
+            "true|2|12|办结 3 件；"
+        );
+        assert_eq!(
+            run("[#{ message: report.section(1).text }]"),
+            "全年收到申请１２件。办结 3 件；\n全省第一。"
+        );
+    }
+
+    #[test]
+    fn shared_data_is_timed_apart_from_the_rules() {
+        take_shared_time();
+        let d = Derived::new(report());
+        assert_eq!(d.paragraph_array().len(), 3);
+        assert!(!take_shared_time().is_zero());
+        // Built once: asking again costs no shared time.
+        assert_eq!(d.paragraph_array().len(), 3);
+        assert!(take_shared_time().is_zero());
+    }
+}
