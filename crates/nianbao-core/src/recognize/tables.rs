@@ -676,25 +676,48 @@ pub fn is_unsplit_other_block(leaf: &str) -> bool {
     strip_numbering(leaf) == "其他处理"
 }
 
+/// A label prepared once for [`row_score`]: normalised, its numbering, and
+/// the bigrams of the rest.
+struct Prepared<'a> {
+    label: Cow<'a, str>,
+    grams: Vec<(char, char)>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(label: Cow<'a, str>) -> Prepared<'a> {
+        let grams = bigrams(strip_numbering(&label));
+        Prepared { label, grams }
+    }
+
+    fn rest(&self) -> &str {
+        strip_numbering(&self.label)
+    }
+}
+
 /// How well a row label fits an official row; `None` when it cannot be that row.
-fn row_score(spec: &RowSpec, leaf: &str) -> Option<f64> {
-    let official = norm(spec.label);
-    let (ours, theirs) = (strip_numbering(leaf), strip_numbering(&official));
+fn row_score(spec: &RowSpec, official: &Prepared<'_>, leaf: &Prepared<'_>) -> Option<f64> {
+    let (ours, theirs) = (leaf.rest(), official.rest());
     if ours == theirs {
         return Some(4.0);
     }
-    if spec.key == "other_other" && is_unsplit_other_block(leaf) {
+    if spec.key == "other_other" && is_unsplit_other_block(&leaf.label) {
         return Some(3.0);
     }
     // 「其他」 names row （六）3 only as a short label: inside a longer one
     // (「2.其他法律行政法」, wrapped) it says nothing about the row.
     let generic = spec.keywords == ["其他"] && ours.chars().count() > 6;
-    if !generic && spec.keywords.iter().all(|k| leaf.contains(&*norm(k))) {
+    if !generic && spec.keywords.iter().all(|k| leaf.label.contains(&*norm(k))) {
         let specificity: usize = spec.keywords.iter().map(|k| k.chars().count()).sum();
         return Some(2.0 + specificity as f64 * 0.01);
     }
-    let similarity = bigram_dice(ours, theirs);
-    let same_number = numbering(leaf).is_some() && numbering(leaf) == numbering(&official);
+    let (a, b) = (leaf.grams.len(), official.grams.len());
+    // Dice can reach 0.5 only when the lengths are within a factor of three.
+    if a == 0 || b == 0 || a > 3 * b || b > 3 * a {
+        return None;
+    }
+    let similarity = 2.0 * common_bigrams(&leaf.grams, &official.grams) as f64 / (a + b) as f64;
+    let same_number =
+        numbering(&leaf.label).is_some() && numbering(&leaf.label) == numbering(&official.label);
     (similarity >= 0.5).then_some(similarity + if same_number { 0.25 } else { 0.0 })
 }
 
@@ -780,13 +803,22 @@ fn align_rows(
             .collect();
     }
     let (n, m) = (rows.len(), specs.len());
+    let officials: Vec<Prepared<'_>> = specs.iter().map(|s| Prepared::new(norm(s.label))).collect();
     let score: Vec<Vec<Option<f64>>> = rows
         .iter()
         .map(|row| {
+            let leaf = Prepared::new(Cow::Borrowed(row.leaf.as_str()));
             specs
                 .iter()
+                .zip(&officials)
                 .zip(filled)
-                .map(|(spec, &f)| if f { None } else { row_score(spec, &row.leaf) })
+                .map(|((spec, official), &f)| {
+                    if f {
+                        None
+                    } else {
+                        row_score(spec, official, &leaf)
+                    }
+                })
                 .collect()
         })
         .collect();
