@@ -396,7 +396,7 @@ impl TableRecognizer {
                     Some(_) => (
                         "unknown-row",
                         format!(
-                            "{}中「{}」不在规定格式的位置上，未读取",
+                            "{}中「{}」不在规定格式的位置上，未读取；跨行的合计因此未核对",
                             schema.label, row.leaf
                         ),
                     ),
@@ -420,7 +420,7 @@ impl TableRecognizer {
                 });
                 continue;
             };
-            if is_unsplit_other_block(&row.leaf) {
+            if spec.key == "other_other" && is_unsplit_other_block(&row.leaf) {
                 let table = self.table(schema.key, grid);
                 for key in UNSPLIT_OTHER_ABSORBS {
                     table.absorbed.insert(key.to_string());
