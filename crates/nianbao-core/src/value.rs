@@ -168,6 +168,24 @@ pub fn nfkc_filtered(text: &str, map: impl Fn(char) -> Option<char>) -> String {
     }
 }
 
+/// How many items two sorted lists share, counting repeats (a merge walk);
+/// the core of the bigram similarities of recognition and of rules.
+pub fn common_sorted<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

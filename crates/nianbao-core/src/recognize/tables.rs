@@ -755,21 +755,9 @@ fn bigrams(s: &str) -> Vec<(char, char)> {
     g
 }
 
-/// Bigrams two sorted lists share (a merge walk).
+/// Bigrams two sorted lists share.
 fn common_bigrams(a: &[(char, char)], b: &[(char, char)]) -> usize {
-    let (mut i, mut j, mut common) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    common
+    crate::value::common_sorted(a, b)
 }
 
 /// Dice coefficient of the character bigrams of two labels (0–1).

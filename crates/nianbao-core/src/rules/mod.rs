@@ -836,17 +836,8 @@ fn to_finding(
             FINDING_KEYS.join("、")
         )));
     }
-    let get_str = |k: &str| -> Result<Option<String>, RuleError> {
-        match map.get(k) {
-            None => Ok(None),
-            Some(v) if v.is_unit() => Ok(None),
-            Some(v) => v
-                .clone()
-                .into_string()
-                .map(Some)
-                .map_err(|t| bad(format!("字段 {k} 应为字符串，实为 {t}"))),
-        }
-    };
+    let get_str =
+        |k: &str| map_str(&map, k).map_err(|t| bad(format!("字段 {k} 应为字符串，实为 {t}")));
     let get_int = |k: &str| -> Result<Option<i64>, RuleError> {
         match map.get(k) {
             None => Ok(None),
@@ -941,6 +932,16 @@ fn to_finding(
     })
 }
 
+/// A string field of a finding map: `None` when absent or `()`, else the
+/// string, or the type name it has instead.
+fn map_str(map: &Map, k: &str) -> Result<Option<String>, &'static str> {
+    match map.get(k) {
+        None => Ok(None),
+        Some(v) if v.is_unit() => Ok(None),
+        Some(v) => v.clone().into_string().map(Some),
+    }
+}
+
 /// The location of a table, a row or a cell of it, by keys.
 fn table_location(
     report: &Report,
@@ -1002,17 +1003,7 @@ fn finding_cell(report: &Report, table: &str, item: Dynamic) -> Result<FindingCe
             "cells 中有未知字段 \"{k}\"；可用字段：row、column、found"
         ));
     }
-    let text = |k: &str| -> Result<Option<String>, String> {
-        match map.get(k) {
-            None => Ok(None),
-            Some(v) if v.is_unit() => Ok(None),
-            Some(v) => v
-                .clone()
-                .into_string()
-                .map(Some)
-                .map_err(|t| format!("cells 中 {k} 应为字符串，实为 {t}")),
-        }
-    };
+    let text = |k: &str| map_str(&map, k).map_err(|t| format!("cells 中 {k} 应为字符串，实为 {t}"));
     Ok(FindingCell {
         location: table_location(
             report,

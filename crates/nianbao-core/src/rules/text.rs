@@ -183,19 +183,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
         (0, _) | (_, 0) => return 0.0,
         _ => {}
     }
-    // Multiset intersection of two sorted lists.
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < ga.len() && j < gb.len() {
-        match ga[i].cmp(&gb[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let common = crate::value::common_sorted(&ga, &gb);
     2.0 * common as f64 / (ga.len() + gb.len()) as f64
 }
 
