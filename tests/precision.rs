@@ -414,3 +414,19 @@ fn sums_over_rows_stay_silent_when_a_row_of_numbers_could_not_be_placed() {
         ["NUM-BLANK warning withheld_law", "STR-COLUMNS error -"]
     );
 }
+
+#[test]
+fn two_structure_findings_of_one_table_have_their_own_fingerprints() {
+    let yaml = "notes:\n  - {code: unknown-row, table: t3, message: \"表三中有无法识别的数据行「(四)无法提供」；跨行的合计因此未核对\"}\n  - {code: unknown-row, table: t3, message: \"表三中有无法识别的数据行「2.申请人逾期未按收费通知」；跨行的合计因此未核对\"}\ntables:\n  t3:\n    new: {natural: 1, total: 1}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let (_, json) = check_json(&["--no-config", path.to_str().unwrap()]);
+    let prints: Vec<&str> = findings(&json["files"][0])
+        .iter()
+        .filter(|f| f["rule"] == "STR-COLUMNS")
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), 2);
+    assert_ne!(prints[0], prints[1]);
+}
