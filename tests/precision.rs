@@ -255,7 +255,7 @@ fn extract_shows_the_joined_title_the_agency_and_its_source_and_the_period() {
             "白城市人民政府2023年政府信息公开工作年度报告",
         ),
         (
-            "tests/fixtures/precision/title-two-lines.html",
+            "tests/fixtures/precision/src/title-two-lines.html",
             "白城市人民政府2023年政府信息公开工作年度报告",
         ),
         (
