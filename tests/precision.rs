@@ -34,8 +34,34 @@ fn correct_fixtures() -> Vec<String> {
             files.push(format!("{dir}/{name}"));
         }
     }
+    // Real-input fixtures of issue 23 (text copied out of PDFs, Markdown,
+    // 管委会 reports, portal pages, blank templates), one folder per shape.
+    walk_real(&root().join("tests/fixtures/real"), "tests/fixtures/real", &mut files);
     files.sort();
     files
+}
+
+/// Correct fixtures under `tests/fixtures/real/`, recursively; `defect-*`
+/// files and a folder's `make*.py` or `README` are not reports.
+fn walk_real(dir: &std::path::Path, rel: &str, files: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if path.is_dir() {
+            walk_real(&path, &format!("{rel}/{name}"), files);
+            continue;
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if name.starts_with("defect-")
+            || !["yaml", "docx", "pdf", "xlsx", "xls", "html", "txt", "md"].contains(&ext)
+        {
+            continue;
+        }
+        files.push(format!("{rel}/{name}"));
+    }
 }
 
 fn findings(file: &serde_json::Value) -> Vec<&serde_json::Value> {
