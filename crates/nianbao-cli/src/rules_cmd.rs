@@ -47,8 +47,12 @@ pub fn explain(rules: &RuleSet, id: &str) -> Option<String> {
         .as_ref()
         .map(|s| format!("适用：仅 {s} 的报告（省级/市级规则包）\n"))
         .unwrap_or_default();
+    let years = m
+        .first_year
+        .map(|y| format!("适用年度：{y} 年度及以后的报告（更早的报告不检查此项）\n"))
+        .unwrap_or_default();
     let mut s = format!(
-        "{}  {}\n{scope}级别：{severity}\n依据：{}\n文件：{}\n",
+        "{}  {}\n{scope}{years}级别：{severity}\n依据：{}\n文件：{}\n",
         m.id, m.title, m.basis, m.file,
     );
     if !r.settings.enabled {
@@ -122,8 +126,12 @@ pub fn markdown(rules: &RuleSet) -> String {
             .as_ref()
             .map(|s| format!("- 适用：仅 `{s}` 的报告\n"))
             .unwrap_or_default();
+        let years = m
+            .first_year
+            .map(|y| format!("- 适用年度：{y} 年度及以后的报告\n"))
+            .unwrap_or_default();
         s.push_str(&format!(
-            "\n## {}\n\n**{}**\n\n{scope}- 级别：{}\n- 依据：{}\n- 文件：`{}`\n\n{}\n",
+            "\n## {}\n\n**{}**\n\n{scope}{years}- 级别：{}\n- 依据：{}\n- 文件：`{}`\n\n{}\n",
             m.id,
             m.title,
             m.severity.label_zh(),

@@ -138,7 +138,7 @@ fn apply_province(report: &mut Report, province: &str) {
             .meta
             .agency
             .as_deref()
-            .and_then(|a| crate::region::resolve(a, Some(province)));
+            .and_then(|a| crate::region::resolve_agency(a, Some(province)));
     }
 }
 

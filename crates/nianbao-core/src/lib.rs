@@ -5,6 +5,7 @@
 
 pub mod adapter;
 pub mod address;
+pub mod area;
 pub mod check;
 pub mod document;
 pub mod finding;

@@ -56,6 +56,10 @@ pub struct Region {
     pub county: Option<String>,
     /// For a city: whether it has districts (设区的市, which may make 规章).
     pub districted: bool,
+    /// For a functional area (新区, 开发区, 自贸试验区片区…, `src/area.rs`): its
+    /// kind; `name` is then the area's name and the other fields its division.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
 }
 
 impl Region {
@@ -68,6 +72,9 @@ impl Region {
         ]
         .into_iter()
         .flatten()
+        .chain(
+            (self.area.is_some() && self.county.as_ref() != Some(&self.name)).then_some(&self.name),
+        )
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join("·")
@@ -83,7 +90,30 @@ struct Index {
     entries: Vec<Entry>,
     by_code: HashMap<u32, usize>,
     by_name: HashMap<&'static str, Vec<usize>>,
+    /// Names without their 省/市/县/区… ending (「长春」), as functional areas use them.
+    by_short_name: HashMap<&'static str, Vec<usize>>,
     longest_name: usize,
+}
+
+/// 「长春市」 → 「长春」, 「新疆维吾尔自治区」 → 「新疆」; `None` when what is
+/// left is too short to be read as a name (「城区」) or the ending is not one.
+/// Districts keep their full names only: their short names are ordinary
+/// words (「东湖」, 「高新」) that areas of other cities are named after.
+fn short_name(code: u32, name: &'static str) -> Option<&'static str> {
+    if Level::of_code(code) == Level::County && name.ends_with('区') {
+        return None;
+    }
+    const PROVINCES: [&str; 5] = ["内蒙古", "广西", "西藏", "宁夏", "新疆"];
+    if let Some(p) = PROVINCES.iter().find(|p| name.starts_with(*p)) {
+        return Some(&name[..p.len()]);
+    }
+    if name.contains("自治") || name == "市辖区" {
+        return None;
+    }
+    let short = ["特别行政区", "地区", "省", "市", "县", "区", "盟", "旗"]
+        .iter()
+        .find_map(|end| name.strip_suffix(end))?;
+    (short.chars().count() >= 2).then_some(short)
 }
 
 fn index() -> &'static Index {
@@ -101,9 +131,13 @@ fn index() -> &'static Index {
             })
             .collect();
         let mut by_name: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut by_short_name: HashMap<&'static str, Vec<usize>> = HashMap::new();
         let mut by_code = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             by_name.entry(e.name).or_default().push(i);
+            if let Some(short) = short_name(e.code, e.name) {
+                by_short_name.entry(short).or_default().push(i);
+            }
             by_code.insert(e.code, i);
         }
         let longest_name = entries
@@ -115,6 +149,7 @@ fn index() -> &'static Index {
             entries,
             by_code,
             by_name,
+            by_short_name,
             longest_name,
         }
     })
@@ -203,6 +238,62 @@ pub fn resolve(agency: &str, province_hint: Option<&str>) -> Option<Region> {
     }
 }
 
+/// Resolves an agency's name to its region, or to the functional area it
+/// belongs to (`src/area.rs`): 「长春经济技术开发区管委会」, 「两江新区」,
+/// 「长春市经济技术开发区管委会」 (an area right after its division's name).
+pub fn resolve_agency(agency: &str, province_hint: Option<&str>) -> Option<Region> {
+    let name: String = agency.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let name = name.strip_prefix("中共").unwrap_or(&name);
+    if let Some(area) = crate::area::listed_area(name, province_hint, region_of) {
+        return Some(area);
+    }
+    match resolve(name, province_hint) {
+        Some(region) => Some(area_after_division(name, region)),
+        None => crate::area::resolve(name, province_hint, division_prefixes, region_of),
+    }
+}
+
+/// 「长春市经济技术开发区管委会」 → the 长春市 region as the area
+/// 「长春市经济技术开发区」, when an area word follows the division's name with
+/// no agency word between (「…市人民政府办公室…园区」 is not an area).
+fn area_after_division(name: &str, region: Region) -> Region {
+    let Some(at) = name.find(region.name.as_str()) else {
+        return region;
+    };
+    let after = at + region.name.len();
+    match crate::area::area_word_at_start(&name[after..]) {
+        Some((len, kind)) => Region {
+            name: name[..after + len].to_string(),
+            level: if region.level == Level::Province {
+                Level::City
+            } else {
+                Level::County
+            },
+            districted: false,
+            area: Some(kind.to_string()),
+            ..region
+        },
+        None => region,
+    }
+}
+
+/// The divisions `text` starts with, by full or short name, with the bytes
+/// of `text` the name takes; longest first.
+fn division_prefixes(text: &str) -> Vec<(u32, usize)> {
+    let idx = index();
+    let mut found = Vec::new();
+    let ends = text.char_indices().map(|(i, c)| i + c.len_utf8());
+    for end in ends.take(idx.longest_name) {
+        for map in [&idx.by_name, &idx.by_short_name] {
+            if let Some(ids) = map.get(&text[..end]) {
+                found.extend(ids.iter().map(|&i| (idx.entries[i].code, end)));
+            }
+        }
+    }
+    found.reverse();
+    found
+}
+
 /// The region with this six-digit code.
 pub fn by_code(code: &str) -> Option<Region> {
     region_of(code.parse().ok()?)
@@ -238,6 +329,12 @@ fn region_of(code: u32) -> Option<Region> {
         province,
         province_pinyin: pinyin(province_code).to_string(),
         city,
+        // GB/T 2260's statistical codes give functional areas (开发区…) the
+        // county numbers 71–79 of their city.
+        area: (level == Level::County && (71..=79).contains(&(code % 100)))
+            .then(|| crate::area::kind_of_name(&name))
+            .flatten()
+            .map(str::to_string),
         county: (level == Level::County).then_some(name),
         districted,
     })
@@ -348,6 +445,70 @@ mod tests {
     fn cities_without_districts_are_told_apart() {
         assert!(!resolve("东莞市人民政府", None).unwrap().districted);
         assert!(resolve("武威市人民政府", None).unwrap().districted);
+    }
+
+    #[test]
+    fn functional_areas_are_placed_in_their_division() {
+        let path = |n: &str| resolve_agency(n, None).map(|r| (r.path(), r.level, r.area));
+        let area = |k: &str| Some(k.to_string());
+        assert_eq!(
+            path("长春经济技术开发区管理委员会"),
+            Some((
+                "吉林省·长春市·长春经济技术开发区".into(),
+                Level::County,
+                area("开发区")
+            ))
+        );
+        assert_eq!(
+            path("长春市经济技术开发区管委会"),
+            Some((
+                "吉林省·长春市·长春市经济技术开发区".into(),
+                Level::County,
+                area("开发区")
+            ))
+        );
+        assert_eq!(
+            path("平潭综合实验区管委会"),
+            Some((
+                "福建省·福州市·平潭县·平潭综合实验区".into(),
+                Level::City,
+                area("综合实验区")
+            ))
+        );
+        assert_eq!(
+            path("福建省平潭综合实验区管理委员会"),
+            Some((
+                "福建省·福州市·平潭县·平潭综合实验区".into(),
+                Level::City,
+                area("综合实验区")
+            ))
+        );
+        assert_eq!(
+            path("重庆两江新区管理委员会"),
+            Some(("重庆市·两江新区".into(), Level::City, area("国家级新区")))
+        );
+        assert_eq!(
+            path("中国（福建）自由贸易试验区厦门片区管理委员会"),
+            Some((
+                "福建省·厦门市·中国（福建）自由贸易试验区厦门片区".into(),
+                Level::County,
+                area("自由贸易试验区")
+            ))
+        );
+        assert_eq!(
+            path("苏州工业园区管理委员会").map(|p| p.0),
+            Some("江苏省·苏州市·苏州工业园区".into())
+        );
+        // Divisions keep their own names; agency words are not areas.
+        assert_eq!(path("上海市浦东新区人民政府").map(|p| p.2), Some(None));
+        assert_eq!(path("洮南市林业和草原局").map(|p| p.2), Some(None));
+        assert_eq!(
+            path("北京市朝阳区发展和改革委员会").map(|p| p.2),
+            Some(None)
+        );
+        // A 管委会 whose place cannot be told stays unplaced.
+        assert_eq!(path("东湖高新区管委会"), None);
+        assert!(crate::area::is_area_name("东湖高新区管委会"));
     }
 
     #[test]

@@ -517,6 +517,11 @@ impl TableRecognizer {
                 .iter()
                 .position(|c| normalize_label(&c.text) != leaf)
                 .map_or(row.len(), |i| label_at + i);
+            // 「规范性文件」 (the 2019 wording) or a misspelt label: the row is
+            // read by its keywords and the altered label noted at its cell.
+            if let Some(cell) = row.get(label_at) {
+                self.note_label_variant(TableKey::T2, spec, &leaf, cell.origin.clone());
+            }
             for col in spec.columns {
                 let found = map.as_ref().and_then(|m| {
                     m.keys
@@ -1447,6 +1452,32 @@ mod tests {
         rec.add(&GridTable::from_rows(1, &rows), None);
         assert_eq!(rec.notes.len(), 1);
         assert_eq!(rec.notes[0].code, "label-variant");
+    }
+
+    #[test]
+    fn an_altered_table_two_label_is_noted_at_its_row() {
+        let rows = vec![
+            vec![
+                "第二十条第（一）项",
+                "第二十条第（一）项",
+                "第二十条第（一）项",
+                "第二十条第（一）项",
+            ],
+            vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            vec!["规章", "0", "0", "0"],
+            vec!["规范性文件", "3", "1", "12"],
+        ];
+        let mut rec = TableRecognizer::default();
+        rec.add(&GridTable::from_rows(0, &rows), None);
+        let t2 = rec.tables[&TableKey::T2].clone();
+        assert_eq!(
+            t2.cell("normative", "in_force").unwrap().value,
+            Value::Int(12)
+        );
+        let notes = notes_of(&mut rec);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(notes[0].0, "label-variant");
+        assert_eq!(notes[0].1.as_deref(), Some("normative"));
     }
 
     fn notes_of(rec: &mut TableRecognizer) -> Vec<(String, Option<String>, String)> {

@@ -225,7 +225,7 @@ pub fn infer_meta(
         meta.region = meta
             .agency
             .as_deref()
-            .and_then(|a| crate::region::resolve(a, None));
+            .and_then(|a| crate::region::resolve_agency(a, None));
     }
     if meta.reporter_kind.is_none() {
         meta.reporter_kind = meta.agency.as_deref().map(|a| {

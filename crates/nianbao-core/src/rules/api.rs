@@ -205,6 +205,7 @@ pub fn register(engine: &mut Engine) {
                 m.insert("county".into(), opt_str(&g.county));
                 m.insert("districted".into(), g.districted.into());
                 m.insert("path".into(), g.path().into());
+                m.insert("area".into(), opt_str(&g.area));
                 m.into()
             })
         })

@@ -75,6 +75,21 @@ pub struct RuleMeta {
     pub params: std::collections::BTreeMap<String, serde_json::Value>,
     /// For pack rules: where they apply, 「jilin」 or 「gansu/武威市」.
     pub scope: Option<String>,
+    /// The first report year the rule's requirement applies to (`const
+    /// FIRST_YEAR = 2021;`, the year its source took effect): reports of an
+    /// earlier year skip it; a report whose year is unknown is checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_year: Option<i32>,
+}
+
+impl RuleMeta {
+    /// Whether the rule's requirement applies to a report of this year.
+    pub fn applies_to_year(&self, year: Option<i32>) -> bool {
+        match (self.first_year, year) {
+            (Some(first), Some(y)) => y >= first,
+            _ => true,
+        }
+    }
 }
 
 /// An example inside a rule: a (partial) report in the YAML schema and how
@@ -449,6 +464,10 @@ impl RuleSet {
         severity: Option<Severity>,
     ) -> Result<Vec<Finding>, RuleError> {
         let report = derived.report();
+        // A requirement that did not exist in the report's year says nothing.
+        if !rule.meta.applies_to_year(report.meta.year) {
+            return Ok(Vec::new());
+        }
         let _current = derived::Current::set(derived);
         DEADLINE.with(|d| d.set(Some(Instant::now() + self.timeout)));
         let mut scope = Scope::new();
@@ -563,6 +582,21 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         Some((_, v)) => parse_params(v).map_err(|m| err(const_line(&src.text, "PARAMS"), m))?,
         None => Map::new(),
     };
+    let first_year = match consts.iter().find(|(n, _)| n == "FIRST_YEAR") {
+        Some((_, v)) => Some(
+            v.as_int()
+                .ok()
+                .and_then(|y| i32::try_from(y).ok())
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or_else(|| {
+                    err(
+                        const_line(&src.text, "FIRST_YEAR"),
+                        format!("FIRST_YEAR 应为年份，如 2021，实为 {v}"),
+                    )
+                })?,
+        ),
+        None => None,
+    };
     let scope = match pack::folders(&src.path) {
         None => None,
         Some((province, None)) => Some(pack::Scope {
@@ -594,6 +628,7 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
             .filter_map(|(k, v)| Some((k.to_string(), to_json(v)?)))
             .collect(),
         scope: scope.as_ref().map(pack::Scope::label),
+        first_year,
     };
     let has_check = ast
         .iter_functions()

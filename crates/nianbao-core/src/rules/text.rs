@@ -475,7 +475,8 @@ pub fn register(engine: &mut Engine) {
         })
         .register_fn("count_chars", |text: &str| -> INT {
             text.chars().filter(|c| !c.is_whitespace()).count() as INT
-        });
+        })
+        .register_fn("is_area_name", crate::area::is_area_name);
 }
 
 #[cfg(test)]
