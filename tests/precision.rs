@@ -460,3 +460,52 @@ fn two_structure_findings_of_one_table_have_their_own_fingerprints() {
     assert_eq!(prints.len(), 2);
     assert_ne!(prints[0], prints[1]);
 }
+
+/// Issue 23: what real reports get wrong in their structure and prose, and
+/// agencies not named after a division (`tests/fixtures/real/proofing/`,
+/// `tests/fixtures/real/area/`, made by LibreOffice): exactly these findings.
+#[test]
+fn real_report_defects_give_exactly_their_findings() {
+    let cases: [(&str, &[&str]); 5] = [
+        (
+            "tests/fixtures/real/proofing/defect-heading-typo.docx",
+            &["STR-SECTION warning -"],
+        ),
+        (
+            "tests/fixtures/real/proofing/defect-t2-label.docx",
+            &["STR-LABEL warning normative"],
+        ),
+        (
+            "tests/fixtures/real/proofing/defect-intro-five-parts.docx",
+            &["STR-INTRO warning -"],
+        ),
+        (
+            "tests/fixtures/real/proofing/defect-prose-total.docx",
+            &["NUM-PARTS warning -"],
+        ),
+        (
+            "tests/fixtures/real/area/defect-pingtan-regulation.docx",
+            &["NUM-REGULATION warning regulation"],
+        ),
+    ];
+    for (path, want) in cases {
+        let (_, json) = check_json(&["--no-config", path]);
+        assert_eq!(summary(&json["files"][0]), *want, "{path}");
+    }
+}
+
+/// Issue 23, items 9 and 13b: a 管委会 nianbao cannot place and a 2018 report
+/// each give one info saying what was not checked, and nothing else.
+#[test]
+fn an_unplaced_area_and_a_pre_2019_report_each_say_so_in_one_info() {
+    for (path, want) in [
+        ("tests/fixtures/real/area/unplaced.html", "ORG-NAME info -"),
+        (
+            "tests/fixtures/real/proofing/old-2018.docx",
+            "STR-OLDFORMAT info -",
+        ),
+    ] {
+        let (_, json) = check_json(&["--no-config", path]);
+        assert_eq!(summary(&json["files"][0]), [want], "{path}");
+    }
+}
