@@ -170,12 +170,18 @@ fn is_within(child: u32, parent: u32) -> bool {
 
 /// Regions whose name starts `text` (by characters), longest first.
 fn prefixes(text: &str) -> Vec<(usize, usize)> {
-    let idx = index();
+    prefixes_in(text, &[&index().by_name])
+}
+
+/// Entries of the name maps that start `text`, with the bytes taken, longest first.
+fn prefixes_in(text: &str, maps: &[&HashMap<&'static str, Vec<usize>>]) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
     let ends = text.char_indices().map(|(i, c)| i + c.len_utf8());
-    for end in ends.take(idx.longest_name) {
-        if let Some(ids) = idx.by_name.get(&text[..end]) {
-            found.extend(ids.iter().map(|&i| (i, end)));
+    for end in ends.take(index().longest_name) {
+        for map in maps {
+            if let Some(ids) = map.get(&text[..end]) {
+                found.extend(ids.iter().map(|&i| (i, end)));
+            }
         }
     }
     found.reverse();
@@ -281,17 +287,10 @@ fn area_after_division(name: &str, region: Region) -> Region {
 /// of `text` the name takes; longest first.
 fn division_prefixes(text: &str) -> Vec<(u32, usize)> {
     let idx = index();
-    let mut found = Vec::new();
-    let ends = text.char_indices().map(|(i, c)| i + c.len_utf8());
-    for end in ends.take(idx.longest_name) {
-        for map in [&idx.by_name, &idx.by_short_name] {
-            if let Some(ids) = map.get(&text[..end]) {
-                found.extend(ids.iter().map(|&i| (idx.entries[i].code, end)));
-            }
-        }
-    }
-    found.reverse();
-    found
+    prefixes_in(text, &[&idx.by_name, &idx.by_short_name])
+        .into_iter()
+        .map(|(i, end)| (idx.entries[i].code, end))
+        .collect()
 }
 
 /// The region with this six-digit code.
