@@ -484,3 +484,76 @@ fn timings_in_json_only_when_asked() {
     let shares: f64 = entries.iter().map(|e| e["share"].as_f64().unwrap()).sum();
     assert!((shares - 1.0).abs() < 1e-9, "{shares}");
 }
+
+/// Issue 22, item 3: a run that checks nothing is not a clean result.
+#[test]
+fn nothing_to_check_and_a_mistyped_previous_dir_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("readme.md.bak"), "x").unwrap();
+    let empty = dir.path().to_str().unwrap();
+    for args in [
+        vec!["check", empty],
+        vec!["annotate", empty, "--out-dir", empty],
+    ] {
+        let out = run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("没有可检查的报告文件"), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    let out = run(&[
+        "check",
+        "tests/fixtures/seed.yaml",
+        "--previous-dir",
+        "tests/fixtures/no-such-folder",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("上一年度报告目录 tests/fixtures/no-such-folder 不存在"),
+        "{stderr}"
+    );
+}
+
+/// Issue 22, item 4: what `-o` writes is an ordinary file (not a temporary
+/// file's 0600), and the run says where it went; a missing folder is named.
+#[test]
+fn written_files_are_ordinary_files_and_are_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.json");
+    let out = run(&[
+        "check",
+        "tests/fixtures/seed.yaml",
+        "--format",
+        "json",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("已写入 {}", target.display())),
+        "{stderr}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let ordinary = dir.path().join("ordinary");
+        std::fs::write(&ordinary, "x").unwrap();
+        assert_eq!(mode(&target), mode(&ordinary));
+    }
+    let missing = dir.path().join("none/out.json");
+    let out = run(&[
+        "check",
+        "tests/fixtures/seed.yaml",
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("不存在") && !stderr.contains(".nianbao-"),
+        "{stderr}"
+    );
+}

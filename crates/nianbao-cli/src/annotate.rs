@@ -208,6 +208,9 @@ pub fn run(o: Options) -> anyhow::Result<i32> {
         }
     }
     let files: Vec<PathBuf> = pairs.iter().map(|(s, _)| s.clone()).collect();
+    if files.is_empty() {
+        return Err(crate::batch::nothing_to_check(&o.paths, &registry));
+    }
     let choice = ConfigChoice::from_flags(o.config.clone(), o.no_config);
     let profiles = Profiles::for_files(&files, &choice, o.rules.as_deref())?;
     let baseline = o.baseline.as_deref().map(review::read).transpose()?;
@@ -216,7 +219,7 @@ pub fn run(o: Options) -> anyhow::Result<i32> {
     }
     let last_year = match (&o.previous, &o.previous_dir) {
         (Some(f), _) => Some(cross_year::LastYear::file(&registry, f)?),
-        (None, Some(d)) => Some(cross_year::LastYear::dir(&registry, d)),
+        (None, Some(d)) => Some(cross_year::LastYear::dir(&registry, d)?),
         (None, None) => None,
     };
     if let Some(p) = o.province.as_deref() {

@@ -34,6 +34,21 @@ pub fn expand(paths: &[PathBuf], registry: &Registry) -> Vec<PathBuf> {
     out
 }
 
+/// The error of a run that found no report to check: nothing checked is not
+/// a clean result (exit 2, not 0).
+pub fn nothing_to_check(paths: &[PathBuf], registry: &Registry) -> anyhow::Error {
+    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let extensions: Vec<String> = registry
+        .adapters()
+        .flat_map(|a| a.extensions().iter().map(|e| format!(".{e}")))
+        .collect();
+    anyhow::anyhow!(
+        "{} 中没有可检查的报告文件（支持 {}）",
+        paths.join("、"),
+        extensions.join(" ")
+    )
+}
+
 fn skipped(name: &str) -> bool {
     // Hidden files and folders; Office lock files (`~$x.docx`).
     name.starts_with('.') || name.starts_with("~$")

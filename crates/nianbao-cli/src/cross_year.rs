@@ -26,7 +26,13 @@ impl LastYear {
 
     /// Reads every report under `dir`; unreadable ones and ones without an
     /// agency or year are named on stderr and left out.
-    pub fn dir(registry: &Registry, dir: &Path) -> LastYear {
+    pub fn dir(registry: &Registry, dir: &Path) -> anyhow::Result<LastYear> {
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "上一年度报告目录 {} 不存在（--previous-dir）",
+                dir.display()
+            );
+        }
         let mut by_key = HashMap::new();
         for path in crate::batch::expand(&[dir.to_path_buf()], registry) {
             match read_report(registry, &path) {
@@ -42,7 +48,7 @@ impl LastYear {
                 Err(e) => eprintln!("注意：无法读取上一年度报告 {}：{e}", path.display()),
             }
         }
-        LastYear::Dir(by_key)
+        Ok(LastYear::Dir(by_key))
     }
 
     /// Last year's report for this one: same agency, the year before.

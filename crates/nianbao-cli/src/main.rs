@@ -251,6 +251,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             let started = std::time::Instant::now();
             let registry = registry::registry();
             let files = batch::expand(&paths, &registry);
+            if files.is_empty() {
+                return Err(batch::nothing_to_check(&paths, &registry));
+            }
             let choice = ConfigChoice::from_flags(config, no_config);
             let loading = std::time::Instant::now();
             let profiles = Profiles::for_files(&files, &choice, rules.as_deref())?;
@@ -265,7 +268,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let last_year = match (&previous, &previous_dir) {
                 (Some(f), _) => Some(cross_year::LastYear::file(&registry, f)?),
-                (None, Some(d)) => Some(cross_year::LastYear::dir(&registry, d)),
+                (None, Some(d)) => Some(cross_year::LastYear::dir(&registry, d)?),
                 (None, None) => None,
             };
             if let Some(p) = province.as_deref() {
@@ -333,7 +336,12 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 }
             }
             match &output {
-                Some(path) => output::write_atomic(path, &bytes)?,
+                Some(path) => {
+                    output::write_atomic(path, &bytes)?;
+                    if !quiet {
+                        eprintln!("已写入 {}", path.display());
+                    }
+                }
                 None => write_stdout(&bytes)?,
             }
             if let Some(t) = &run.timings {
