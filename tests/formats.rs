@@ -386,7 +386,12 @@ fn a_layout_row_with_a_number_too_few_is_noted_not_guessed() {
     let f = dir.path().join("版式文本.txt");
     std::fs::write(&f, broken).unwrap();
     let rules = notes_rule(dir.path());
-    let (code, json) = check_json(&["--rules", rules.to_str().unwrap(), f.to_str().unwrap()]);
+    let (code, json) = check_json(&[
+        "--no-builtin-rules",
+        "--rules",
+        rules.to_str().unwrap(),
+        f.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     let messages: Vec<&str> = json["files"][0]["findings"]
         .as_array()

@@ -410,6 +410,7 @@ fn hostile_rules_are_stopped_by_limits() {
         "check",
         "--format",
         "json",
+        "--no-builtin-rules",
         "--rules",
         "tests/hostile/rules",
         "tests/fixtures/seed.yaml",

@@ -402,6 +402,7 @@ fn human_output_with_a_baseline() {
     let out = w.run(&[
         "check",
         "-q",
+        "--no-builtin-rules",
         "--rules",
         "rules",
         "--write-baseline",
@@ -412,8 +413,8 @@ fn human_output_with_a_baseline() {
     w.resubmit();
     std::fs::write(w.path("nianbao.toml"), REVIEW_IGNORES).unwrap();
     insta::with_settings!({ filters => vec![ELAPSED] }, {
-        assert_cmd_snapshot!("baseline_and_ignores", w.cmd().args(["check", "--rules", "rules", "--baseline", "基线.json", "seed.yaml"]));
-        assert_cmd_snapshot!("baseline_and_ignores_shown", w.cmd().args(["check", "-q", "--rules", "rules", "--baseline", "基线.json", "--show-suppressed", "seed.yaml"]));
+        assert_cmd_snapshot!("baseline_and_ignores", w.cmd().args(["check", "--no-builtin-rules", "--rules", "rules", "--baseline", "基线.json", "seed.yaml"]));
+        assert_cmd_snapshot!("baseline_and_ignores_shown", w.cmd().args(["check", "-q", "--no-builtin-rules", "--rules", "rules", "--baseline", "基线.json", "--show-suppressed", "seed.yaml"]));
     });
 }
 
@@ -421,8 +422,8 @@ fn human_output_with_a_baseline() {
 fn human_output_when_everything_is_accepted() {
     let w = Work::new();
     insta::with_settings!({ filters => vec![ELAPSED] }, {
-        assert_cmd_snapshot!("write_baseline", w.cmd().args(["check", "--rules", "rules", "--write-baseline", "基线.json", "seed.yaml"]));
-        assert_cmd_snapshot!("nothing_new", w.cmd().args(["check", "--rules", "rules", "--baseline", "基线.json", "seed.yaml"]));
+        assert_cmd_snapshot!("write_baseline", w.cmd().args(["check", "--no-builtin-rules", "--rules", "rules", "--write-baseline", "基线.json", "seed.yaml"]));
+        assert_cmd_snapshot!("nothing_new", w.cmd().args(["check", "--no-builtin-rules", "--rules", "rules", "--baseline", "基线.json", "seed.yaml"]));
     });
 }
 

@@ -48,7 +48,8 @@ fn a_wrong_example_fails_rules_test() {
         text.contains("失败  R3-ROWSUM") && text.contains("缺少示例"),
         "{text}"
     );
-    assert!(text.contains("32 条规则通过，2 条失败"), "{text}");
+    // The folder's copies replace the built-in rules of the same ids.
+    assert!(text.contains("条规则通过，2 条失败"), "{text}");
 }
 
 #[test]
@@ -73,7 +74,12 @@ fn an_edited_rule_changes_the_output_without_recompiling() {
     let dir = tempfile::tempdir().unwrap();
     copy_rules(dir.path());
     let rules = dir.path().to_str().unwrap();
-    let (_, before) = check_json(&["--rules", rules, "tests/fixtures/seed.yaml"]);
+    let (_, before) = check_json(&[
+        "--no-builtin-rules",
+        "--rules",
+        rules,
+        "tests/fixtures/seed.yaml",
+    ]);
     let r3 = |json: &serde_json::Value| -> Vec<serde_json::Value> {
         json["files"][0]["findings"]
             .as_array()
@@ -97,7 +103,12 @@ fn an_edited_rule_changes_the_output_without_recompiling() {
     std::fs::write(&path, edited).unwrap();
     std::fs::remove_file(dir.path().join("r3_ident.rhai")).unwrap();
 
-    let (code, after) = check_json(&["--rules", rules, "tests/fixtures/seed.yaml"]);
+    let (code, after) = check_json(&[
+        "--no-builtin-rules",
+        "--rules",
+        rules,
+        "tests/fixtures/seed.yaml",
+    ]);
     let findings = r3(&after);
     assert_eq!(findings.len(), 2, "R3-IDENT removed: {findings:?}");
     assert!(findings.iter().all(|f| f["severity"] == "warning"));
@@ -221,4 +232,81 @@ fn broken_rules_name_file_and_line_and_the_others_still_run() {
     assert!(message("x_field.rhai").contains("mesage"));
     assert!(message("x_throw.rhai").contains("nope"));
     assert!(message("x_nometa.rhai").contains("const ID"));
+}
+
+/// Issue 22, items 1 and 2: `--rules DIR` adds to the built-in rules (a
+/// newcomer's folder never silently drops the national checks), says so once,
+/// and the same folder named by `extend_rules` and `rules test` is read once;
+/// a script that does not compile counts as failed.
+#[test]
+fn a_rule_folder_adds_to_the_built_in_rules_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("my-rules");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(
+        mine.join("x_one.rhai"),
+        "const ID = \"X-ONE\";\nconst TITLE = \"t\";\nconst SEVERITY = \"info\";\nconst BASIS = \"b\";\n\
+         const EXAMPLES = [#{ name: \"a\", expect: 1, report: `sections: [{heading: 一、总体情况}]` }, #{ name: \"b\", expect: 0, report: `meta: {}` }];\n\
+         fn check(report) { if report.sections.len() == 0 { [] } else { [#{ message: \"one\" }] } }\n",
+    )
+    .unwrap();
+    let m = mine.to_str().unwrap();
+    let out = run(&[
+        "check",
+        "--format",
+        "json",
+        "--rules",
+        m,
+        "tests/fixtures/seed.yaml",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"X-ONE") && rules.contains(&"R3-IDENT"),
+        "{rules:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("规则：内置 ") && stderr.contains("/ 1 条"),
+        "{stderr}"
+    );
+
+    // The same folder through the configuration and the command line: once.
+    std::fs::write(
+        dir.path().join("nianbao.toml"),
+        format!("extend_rules = [\"{m}\"]\n"),
+    )
+    .unwrap();
+    let config = dir.path().join("nianbao.toml");
+    let out = run(&["rules", "test", m, "--config", config.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !text.contains("重复") && text.contains("通过  X-ONE"),
+        "{text}"
+    );
+
+    // A script with a syntax error is a failed rule in the summary.
+    std::fs::write(
+        mine.join("x_bad.rhai"),
+        "const ID = \"X-BAD\";\nfn check(r) { let = ; }\n",
+    )
+    .unwrap();
+    let out = run(&["rules", "test", m, "--no-config"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("条规则通过，1 条失败") && text.contains("x_bad.rhai"),
+        "{text}"
+    );
 }

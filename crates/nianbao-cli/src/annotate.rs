@@ -22,6 +22,7 @@ pub struct Options {
     pub output: Option<PathBuf>,
     pub out_dir: Option<PathBuf>,
     pub rules: Option<PathBuf>,
+    pub no_builtin_rules: bool,
     pub jobs: Option<usize>,
     pub quiet: bool,
     pub previous: Option<PathBuf>,
@@ -212,7 +213,18 @@ pub fn run(o: Options) -> anyhow::Result<i32> {
         return Err(crate::batch::nothing_to_check(&o.paths, &registry));
     }
     let choice = ConfigChoice::from_flags(o.config.clone(), o.no_config);
-    let profiles = Profiles::for_files(&files, &choice, o.rules.as_deref())?;
+    let cli_rules = crate::profile::CliRules {
+        dir: o.rules.as_deref(),
+        no_builtin: o.no_builtin_rules,
+    };
+    let profiles = Profiles::for_files(&files, &choice, cli_rules)?;
+    if let Some(note) = profiles
+        .list
+        .first()
+        .and_then(|p| crate::profile::rules_note(&p.rules, cli_rules))
+    {
+        eprintln!("{note}");
+    }
     let baseline = o.baseline.as_deref().map(review::read).transpose()?;
     if o.previous.is_some() && files.len() > 1 {
         bail!("--previous 只能与一个报告文件同用；批注多个文件请用 --previous-dir");

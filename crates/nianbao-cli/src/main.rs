@@ -28,7 +28,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::output::Run;
-use crate::profile::{ConfigChoice, Profile, Profiles};
+use crate::profile::{CliRules, ConfigChoice, Profile, Profiles};
 use crate::summary::Summary;
 
 /// 政府信息公开工作年度报告检查工具
@@ -61,9 +61,12 @@ enum Command {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
-        /// 用此目录下的 *.rhai 规则替换内置规则
+        /// 在内置规则之外加载此目录下的 *.rhai 规则（编号与内置规则相同的，替换该内置规则）
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// 不加载内置规则，只用 --rules 目录（或配置的 rules_dir）中的规则
+        #[arg(long, requires = "rules")]
+        no_builtin_rules: bool,
         /// 并行检查的线程数（默认：全部 CPU 核）
         #[arg(short = 'j', long, value_name = "N")]
         jobs: Option<usize>,
@@ -112,9 +115,12 @@ enum Command {
         /// 批注副本所在目录：文件名不变，保持子目录结构
         #[arg(long, value_name = "DIR", conflicts_with = "output")]
         out_dir: Option<PathBuf>,
-        /// 用此目录下的 *.rhai 规则替换内置规则
+        /// 在内置规则之外加载此目录下的 *.rhai 规则（编号与内置规则相同的，替换该内置规则）
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// 不加载内置规则，只用 --rules 目录（或配置的 rules_dir）中的规则
+        #[arg(long, requires = "rules")]
+        no_builtin_rules: bool,
         /// 并行检查的线程数（默认：全部 CPU 核）
         #[arg(short = 'j', long, value_name = "N")]
         jobs: Option<usize>,
@@ -144,9 +150,12 @@ enum Command {
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
-        /// 用此目录下的 *.rhai 规则替换内置规则
+        /// 在内置规则之外加载此目录下的 *.rhai 规则（编号与内置规则相同的，替换该内置规则）
         #[arg(long, value_name = "DIR", global = true)]
         rules: Option<PathBuf>,
+        /// 不加载内置规则，只用 --rules 目录（或 rules test 的目录）中的规则
+        #[arg(long, global = true)]
+        no_builtin_rules: bool,
         /// 使用此配置文件（默认从当前目录逐级向上查找 nianbao.toml）
         #[arg(long, value_name = "FILE", global = true, conflicts_with = "no_config")]
         config: Option<PathBuf>,
@@ -232,6 +241,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             paths,
             format,
             rules,
+            no_builtin_rules,
             jobs,
             output,
             quiet,
@@ -256,7 +266,18 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let choice = ConfigChoice::from_flags(config, no_config);
             let loading = std::time::Instant::now();
-            let profiles = Profiles::for_files(&files, &choice, rules.as_deref())?;
+            let cli_rules = CliRules {
+                dir: rules.as_deref(),
+                no_builtin: no_builtin_rules,
+            };
+            let profiles = Profiles::for_files(&files, &choice, cli_rules)?;
+            if let Some(note) = profiles
+                .list
+                .first()
+                .and_then(|p| profile::rules_note(&p.rules, cli_rules))
+            {
+                eprintln!("{note}");
+            }
             let load_time = loading.elapsed();
             // Read before checking: a bad baseline stops the run at once.
             let baseline = baseline.as_deref().map(review::read).transpose()?;
@@ -364,6 +385,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             output,
             out_dir,
             rules,
+            no_builtin_rules,
             jobs,
             quiet,
             previous,
@@ -377,6 +399,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             output,
             out_dir,
             rules,
+            no_builtin_rules,
             jobs,
             quiet,
             previous,
@@ -405,6 +428,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Rules {
             command,
             rules,
+            no_builtin_rules,
             config,
             no_config,
         } => {
@@ -413,7 +437,17 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 _ => rules,
             };
             let choice = ConfigChoice::from_flags(config, no_config);
-            let rules = Profile::single(&choice, dir.as_deref())?.rules;
+            if no_builtin_rules && dir.is_none() {
+                anyhow::bail!("--no-builtin-rules 须与 --rules DIR（或 rules test DIR）同用");
+            }
+            let cli_rules = CliRules {
+                dir: dir.as_deref(),
+                no_builtin: no_builtin_rules,
+            };
+            let rules = Profile::single(&choice, cli_rules)?.rules;
+            if let Some(note) = profile::rules_note(&rules, cli_rules) {
+                eprintln!("{note}");
+            }
             for e in &rules.load_errors {
                 eprintln!("规则加载失败：{e}");
             }

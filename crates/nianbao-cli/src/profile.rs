@@ -34,6 +34,15 @@ impl ConfigChoice {
     }
 }
 
+/// The rule folder given on the command line: `--rules DIR` adds its rules
+/// to the built-in ones (a rule with a built-in id replaces that rule);
+/// `--no-builtin-rules` leaves the built-in ones out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CliRules<'a> {
+    pub dir: Option<&'a Path>,
+    pub no_builtin: bool,
+}
+
 /// A configuration and the rule set it makes.
 pub struct Profile {
     pub config: Option<Arc<Config>>,
@@ -55,12 +64,11 @@ pub struct Profiles {
 
 impl Profiles {
     /// Reads every configuration the files need and compiles one rule set
-    /// per distinct configuration. `cli_rules` (`--rules DIR`) wins over a
-    /// configuration's `rules_dir`.
+    /// per distinct configuration, with the command line's rule folder.
     pub fn for_files(
         files: &[PathBuf],
         choice: &ConfigChoice,
-        cli_rules: Option<&Path>,
+        cli_rules: CliRules<'_>,
     ) -> anyhow::Result<Profiles> {
         let config_of: Vec<Option<PathBuf>> = match choice {
             ConfigChoice::None => vec![None; files.len()],
@@ -140,9 +148,9 @@ pub fn single_config_path(choice: &ConfigChoice) -> Option<PathBuf> {
 
 impl Profile {
     /// The profile of one configuration (or none).
-    pub fn build(config: Option<Arc<Config>>, cli_rules: Option<&Path>) -> anyhow::Result<Profile> {
-        let sources = rule_sources(config.as_deref(), cli_rules)?;
-        let mut rules = RuleSet::load(sources, &Limits::default());
+    pub fn build(config: Option<Arc<Config>>, cli_rules: CliRules<'_>) -> anyhow::Result<Profile> {
+        let (base, added) = rule_sources(config.as_deref(), cli_rules)?;
+        let mut rules = RuleSet::load_layered(base, added, &Limits::default());
         let mut options = CheckOptions::default();
         if let Some(c) = &config {
             c.apply(&mut rules)?;
@@ -164,7 +172,7 @@ impl Profile {
     }
 
     /// The profile for commands without files.
-    pub fn single(choice: &ConfigChoice, cli_rules: Option<&Path>) -> anyhow::Result<Profile> {
+    pub fn single(choice: &ConfigChoice, cli_rules: CliRules<'_>) -> anyhow::Result<Profile> {
         let config = single_config_path(choice)
             .as_deref()
             .map(Config::load)
@@ -174,40 +182,87 @@ impl Profile {
     }
 }
 
-/// The rule scripts of a profile: `--rules DIR`, else the configuration's
-/// `rules_dir`, else the built-in rules; then every `extend_rules` folder.
+/// The rule scripts of a profile, as (base, added): the base is the built-in
+/// rules, or the configuration's `rules_dir` in their place, or nothing with
+/// `--no-builtin-rules`; added are `--rules DIR` and every `extend_rules`
+/// folder (a folder named twice is read once).
 pub fn rule_sources(
     config: Option<&Config>,
-    cli_rules: Option<&Path>,
-) -> anyhow::Result<Vec<RuleSource>> {
-    let mut sources = match (cli_rules, config.and_then(|c| c.rules_dir.as_ref())) {
-        (Some(dir), _) => {
-            read_rule_dir(dir).with_context(|| format!("无法读取规则目录 {}", dir.display()))?
-        }
-        (None, Some(dir)) => read_rule_dir(&dir.value).with_context(|| {
+    cli_rules: CliRules<'_>,
+) -> anyhow::Result<(Vec<RuleSource>, Vec<RuleSource>)> {
+    let config_path = config.map_or("", |c| c.path.as_str());
+    let base = match (
+        cli_rules.no_builtin,
+        config.and_then(|c| c.rules_dir.as_ref()),
+    ) {
+        (true, _) => Vec::new(),
+        (false, Some(dir)) => read_rule_dir(&dir.value).with_context(|| {
             format!(
-                "{}:{}: 无法读取规则目录 {}（rules_dir）",
-                config.map_or("", |c| c.path.as_str()),
+                "{config_path}:{}: 无法读取规则目录 {}（rules_dir）",
                 dir.line,
                 dir.value.display()
             )
         })?,
-        (None, None) => embedded::sources(),
+        (false, None) => embedded::sources(),
     };
+    let mut added = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dir) = cli_rules.dir {
+        if !dir.is_dir() {
+            anyhow::bail!("规则目录 {} 不存在（--rules）", dir.display());
+        }
+        seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()));
+        added.extend(
+            read_rule_dir(dir).with_context(|| format!("无法读取规则目录 {}", dir.display()))?,
+        );
+    }
     for dir in config
         .map(|c| c.extend_rules.as_slice())
         .unwrap_or_default()
     {
-        sources.extend(read_rule_dir(&dir.value).with_context(|| {
+        let key = dir
+            .value
+            .canonicalize()
+            .unwrap_or_else(|_| dir.value.clone());
+        if !seen.insert(key) {
+            continue;
+        }
+        added.extend(read_rule_dir(&dir.value).with_context(|| {
             format!(
-                "{}:{}: 无法读取规则目录 {}（extend_rules）",
-                config.map_or("", |c| c.path.as_str()),
+                "{config_path}:{}: 无法读取规则目录 {}（extend_rules）",
                 dir.line,
                 dir.value.display()
             )
         })?);
     }
-    Ok(sources)
+    Ok((base, added))
+}
+
+/// 「规则：内置 39 条 + my-rules/ 2 条（其中 1 条替换同编号的内置规则：…）」 when a run's rules
+/// are not the built-in set alone, so a changed rule set is never silent.
+pub fn rules_note(rules: &RuleSet, cli_rules: CliRules<'_>) -> Option<String> {
+    let l = &rules.layers;
+    if l.added == 0 && l.replaced.is_empty() && !cli_rules.no_builtin {
+        return None;
+    }
+    let base = if cli_rules.no_builtin {
+        "不用内置规则".to_string()
+    } else {
+        format!("内置 {} 条", l.base)
+    };
+    let from = cli_rules.dir.map_or("自定义规则目录".to_string(), |d| {
+        format!("{}/", d.display())
+    });
+    let replaced = if l.replaced.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "（其中 {} 条替换同编号的内置规则：{}）",
+            l.replaced.len(),
+            l.replaced.join("、")
+        )
+    };
+    Some(format!("规则：{base} + {from} {} 条{replaced}", l.added))
 }
 
 /// Every `*.rhai` under `dir`, recursively, named by its path.

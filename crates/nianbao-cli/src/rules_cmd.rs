@@ -213,6 +213,11 @@ pub fn test(rules: &RuleSet) -> (String, bool) {
             }
         }
     }
+    // A script that did not load failed too: its examples never ran.
+    for e in &rules.load_errors {
+        failed += 1;
+        out.push_str(&format!("失败  {}  无法加载：{e}\n", e.file));
+    }
     out.push_str(&format!("\n{} 条规则通过，{} 条失败。\n", passed, failed));
     (out, failed == 0)
 }

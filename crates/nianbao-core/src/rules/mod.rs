@@ -119,6 +119,8 @@ pub struct Rule {
     ast: AST,
     /// Line of `fn check`, for errors raised where the script has no position.
     check_line: Option<usize>,
+    /// Loaded from the base (built-in) rules of [`RuleSet::load_layered`].
+    from_base: bool,
 }
 
 /// A rule's effective settings after configuration (`nianbao.toml`, packs).
@@ -159,6 +161,19 @@ pub struct RuleSet {
     packs: Vec<pack::Pack>,
     /// Rules that failed to load; the others still run.
     pub load_errors: Vec<RuleError>,
+    /// How many rules came from the base set and how many were added
+    /// ([`RuleSet::load_layered`]), for saying what a run used.
+    pub layers: Layers,
+}
+
+/// Where a rule set's rules came from: the base (built-in) rules and the
+/// rules added over them; an added rule with a base rule's id replaces it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layers {
+    pub base: usize,
+    pub added: usize,
+    /// Ids of base rules that an added rule replaced.
+    pub replaced: Vec<String>,
 }
 
 /// What a run knows besides the report itself.
@@ -229,23 +244,54 @@ pub fn new_engine(limits: &Limits) -> Engine {
 impl RuleSet {
     /// Compiles every source. Files that fail are reported in `load_errors`.
     pub fn load(sources: Vec<RuleSource>, limits: &Limits) -> RuleSet {
+        RuleSet::load_layered(Vec::new(), sources, limits)
+    }
+
+    /// Loads `base` (the built-in rules), then `added` over them: an added
+    /// rule with a base rule's id replaces it (a copied and edited rule), the
+    /// same file given twice counts once, and two added rules with one id are
+    /// an error.
+    pub fn load_layered(base: Vec<RuleSource>, added: Vec<RuleSource>, limits: &Limits) -> RuleSet {
         let engine = new_engine(limits);
         let mut rules: Vec<Rule> = Vec::new();
         let mut load_errors = Vec::new();
-        let mut sources = sources;
-        sources.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut layers = Layers::default();
+        let mut base = base;
+        base.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut added = added;
+        added.sort_by(|a, b| a.path.cmp(&b.path));
+        added.dedup_by(|a, b| a.path == b.path);
+        let base_count = base.len();
         let mut packs = Vec::new();
-        for src in sources {
+        for (i, src) in base.into_iter().chain(added).enumerate() {
+            let from_base = i < base_count;
             if src.path.rsplit(['/', '\\']).next() == Some("pack.rhai") {
                 match pack::parse(&engine, &src.path, &src.text) {
-                    Ok(p) => packs.push(p),
+                    Ok(p) => {
+                        // An added pack for a province (or city) replaces the built-in one.
+                        if !from_base {
+                            let label = p.scope.label();
+                            packs.retain(|(q, base): &(pack::Pack, bool)| {
+                                !(*base && q.scope.label() == label)
+                            });
+                        }
+                        packs.push((p, from_base));
+                    }
                     Err(e) => load_errors.push(e),
                 }
                 continue;
             }
             match compile_rule(&engine, &src) {
                 Ok(rule) => {
-                    if let Some(other) = rules.iter().find(|r| r.meta.id == rule.meta.id) {
+                    let same = rules.iter().position(|r| r.meta.id == rule.meta.id);
+                    let replaces = same.filter(|&k| !from_base && rules[k].from_base);
+                    if let Some(k) = replaces {
+                        // The user's copy of a built-in rule wins over it.
+                        layers.replaced.push(rule.meta.id.clone());
+                        rules[k] = rule;
+                        continue;
+                    }
+                    if let Some(other) = same.map(|k| &rules[k]) {
                         load_errors.push(RuleError {
                             rule: Some(rule.meta.id.clone()),
                             file: src.path.clone(),
@@ -256,15 +302,18 @@ impl RuleSet {
                             ),
                         });
                     } else {
-                        rules.push(rule);
+                        rules.push(Rule { from_base, ..rule });
                     }
                 }
                 Err(e) => load_errors.push(e),
             }
         }
+        layers.base = rules.iter().filter(|r| r.from_base).count();
+        layers.added = rules.len() - layers.base;
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         let packs = packs
             .into_iter()
+            .map(|(p, _)| p)
             .filter(|p| match validate_pack(p, &rules) {
                 Ok(()) => true,
                 Err(e) => {
@@ -279,6 +328,7 @@ impl RuleSet {
             rules,
             packs,
             load_errors,
+            layers,
         }
     }
 
@@ -655,6 +705,7 @@ fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
         scope,
         ast,
         check_line,
+        from_base: false,
     })
 }
 
