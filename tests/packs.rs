@@ -284,3 +284,32 @@ fn rules_new_writes_a_skeleton_that_passes_rules_test() {
     let out = run(&["rules", "new", "--province", "jilin", "bad id", "--dir", r]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Issue 22, item 5: `rules list` and `rules explain` show what `check`
+/// applies under a province's pack (by `--province` or the configuration).
+#[test]
+fn rules_list_and_explain_show_what_a_province_pack_changes() {
+    let list =
+        String::from_utf8(run(&["rules", "list", "--no-config", "--province", "jilin"]).stdout)
+            .unwrap();
+    let period = list.lines().find(|l| l.starts_with("STR-PERIOD")).unwrap();
+    assert!(
+        period.contains("错误") && period.ends_with("（吉林省调整）"),
+        "{period}"
+    );
+    let plain = String::from_utf8(run(&["rules", "list", "--no-config"]).stdout).unwrap();
+    assert!(!plain.contains("调整"), "{plain}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("nianbao.toml");
+    std::fs::write(&config, "province = \"jilin\"\n").unwrap();
+    let out = run(&[
+        "rules",
+        "explain",
+        "STR-PERIOD",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("级别：错误（吉林省；默认 警告）"), "{text}");
+}

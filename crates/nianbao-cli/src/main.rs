@@ -156,6 +156,9 @@ enum Command {
         /// 不加载内置规则，只用 --rules 目录（或 rules test 的目录）中的规则
         #[arg(long, global = true)]
         no_builtin_rules: bool,
+        /// 省份（拼音，如 jilin）：显示该省规则包调整后的级别和参数
+        #[arg(long, value_name = "PINYIN", global = true)]
+        province: Option<String>,
         /// 使用此配置文件（默认从当前目录逐级向上查找 nianbao.toml）
         #[arg(long, value_name = "FILE", global = true, conflicts_with = "no_config")]
         config: Option<PathBuf>,
@@ -429,6 +432,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             command,
             rules,
             no_builtin_rules,
+            province,
             config,
             no_config,
         } => {
@@ -444,8 +448,19 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 dir: dir.as_deref(),
                 no_builtin: no_builtin_rules,
             };
-            let rules = Profile::single(&choice, cli_rules)?.rules;
-            if let Some(note) = profile::rules_note(&rules, cli_rules) {
+            let profile = Profile::single(&choice, cli_rules)?;
+            if let Some(p) = province.as_deref() {
+                cross_year::check_province(p)?;
+            }
+            // The packs of the province (--province, else the configuration's).
+            let province = province.or(profile.province.clone());
+            let city = match &profile.city {
+                Some(folder) => nianbao_core::rules::pack::CityOf::Folder(folder),
+                None => nianbao_core::rules::pack::CityOf::Name(None),
+            };
+            let rules = &profile.rules;
+            let packs = rules.packs_for(province.as_deref(), city);
+            if let Some(note) = profile::rules_note(rules, cli_rules) {
                 eprintln!("{note}");
             }
             for e in &rules.load_errors {
@@ -453,12 +468,12 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let load_failed = !rules.load_errors.is_empty();
             match command {
-                RulesCommand::List => write_stdout(rules_cmd::list(&rules).as_bytes())?,
-                RulesCommand::Explain { id } => match rules_cmd::explain(&rules, &id) {
+                RulesCommand::List => write_stdout(rules_cmd::list(rules, &packs).as_bytes())?,
+                RulesCommand::Explain { id } => match rules_cmd::explain(rules, &id, &packs) {
                     Some(text) => write_stdout(text.as_bytes())?,
                     None => anyhow::bail!("没有规则 {id}（用 nianbao rules list 查看全部规则）"),
                 },
-                RulesCommand::Docs => write_stdout(rules_cmd::markdown(&rules).as_bytes())?,
+                RulesCommand::Docs => write_stdout(rules_cmd::markdown(rules).as_bytes())?,
                 RulesCommand::New {
                     id,
                     province,
@@ -481,7 +496,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     return Ok(0);
                 }
                 RulesCommand::Test { .. } => {
-                    let (text, ok) = rules_cmd::test(&rules);
+                    let (text, ok) = rules_cmd::test(rules);
                     write_stdout(text.as_bytes())?;
                     if !ok && !load_failed {
                         return Ok(1);

@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use nianbao_core::RuleSet;
+use nianbao_core::rules::pack::Pack;
 
-/// `rules list`: id, severity (as configured), title; rules switched off by
-/// the configuration are marked.
-pub fn list(rules: &RuleSet) -> String {
+/// `rules list`: id, severity in force (configuration, then the packs of
+/// `packs`), title; rules switched off by the configuration, and severities a
+/// pack changed, are marked.
+pub fn list(rules: &RuleSet, packs: &[&Pack]) -> String {
     rules
         .rules()
         .iter()
@@ -22,23 +24,35 @@ pub fn list(rules: &RuleSet) -> String {
                 .as_ref()
                 .map(|s| format!("（仅 {s}）"))
                 .unwrap_or_default();
+            let force = r.in_force(packs);
+            let by_pack = match force.changed_by.as_slice() {
+                [] => String::new(),
+                names => format!("（{}调整）", names.join("、")),
+            };
             format!(
-                "{:<14} {:<4} {}{scope}{off}\n",
+                "{:<14} {:<4} {}{scope}{off}{by_pack}\n",
                 r.meta.id,
-                r.settings.severity.unwrap_or(r.meta.severity).label_zh(),
+                force.severity.unwrap_or(r.meta.severity).label_zh(),
                 r.meta.title
             )
         })
         .collect()
 }
 
-/// `rules explain ID`: everything a reviewer needs to trust a finding.
-pub fn explain(rules: &RuleSet, id: &str) -> Option<String> {
+/// `rules explain ID`: everything a reviewer needs to trust a finding, with
+/// the severity and parameters in force under the configuration and `packs`.
+pub fn explain(rules: &RuleSet, id: &str, packs: &[&Pack]) -> Option<String> {
     let r = rules.get(&id.to_ascii_uppercase())?;
     let m = &r.meta;
-    let severity = match r.settings.severity {
+    let force = r.in_force(packs);
+    let by = if force.changed_by.is_empty() {
+        "配置".to_string()
+    } else {
+        force.changed_by.join("、")
+    };
+    let severity = match force.severity {
         Some(s) if s != m.severity => {
-            format!("{}（配置；默认 {}）", s.label_zh(), m.severity.label_zh())
+            format!("{}（{by}；默认 {}）", s.label_zh(), m.severity.label_zh())
         }
         _ => m.severity.label_zh().to_string(),
     };
@@ -62,8 +76,14 @@ pub fn explain(rules: &RuleSet, id: &str) -> Option<String> {
     if !m.params.is_empty() {
         s.push_str("\n参数（可在 nianbao.toml 中修改）：\n");
         for (name, value) in &m.params {
-            match r.param(name) {
-                Some(v) if &v != value => s.push_str(&format!("  {name} = {v}（默认 {value}）\n")),
+            match force.param(name) {
+                Some(v) if &v != value => {
+                    let by = match force.changed_by.as_slice() {
+                        [] => String::new(),
+                        packs => format!("{}；", packs.join("、")),
+                    };
+                    s.push_str(&format!("  {name} = {v}（{by}默认 {value}）\n"))
+                }
                 _ => s.push_str(&format!("  {name} = {value}\n")),
             }
         }

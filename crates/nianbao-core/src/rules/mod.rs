@@ -139,7 +139,58 @@ pub struct RuleSettings {
 #[error("{0}")]
 pub struct SettingError(pub String);
 
+/// A rule's settings in force for a report: configuration over the packs
+/// that apply over the script's defaults.
+pub struct InForce {
+    pub params: Arc<Map>,
+    /// `None`: each finding's own severity, else the rule's.
+    pub severity: Option<Severity>,
+    /// The packs that changed the severity or a parameter (their names).
+    pub changed_by: Vec<String>,
+}
+
+impl InForce {
+    /// A parameter's value in force, as JSON.
+    pub fn param(&self, name: &str) -> Option<serde_json::Value> {
+        self.params.get(name).and_then(to_json)
+    }
+}
+
 impl Rule {
+    /// The settings in force under these packs (from [`RuleSet::packs_for`]);
+    /// what the user's configuration set wins over a pack.
+    pub fn in_force(&self, packs: &[&pack::Pack]) -> InForce {
+        let mut params = self.settings.params.clone();
+        let mut severity = None;
+        let mut changed_by = Vec::new();
+        for p in packs {
+            if let Some(s) = p.severity.get(&self.meta.id) {
+                severity = Some(*s);
+                if *s != self.meta.severity {
+                    changed_by.push(p.name.clone());
+                }
+            }
+            if let Some(over) = p.params.get(&self.meta.id) {
+                let mut m = (*params).clone();
+                for (k, v) in over {
+                    if !self.settings.configured.contains(k.as_str()) {
+                        let old = m.insert(k.clone(), v.clone());
+                        if old.as_ref().and_then(to_json) != to_json(v) {
+                            changed_by.push(p.name.clone());
+                        }
+                    }
+                }
+                params = Arc::new(m);
+            }
+        }
+        changed_by.dedup();
+        InForce {
+            params,
+            severity: self.settings.severity.or(severity),
+            changed_by,
+        }
+    }
+
     /// A parameter's effective value (after configuration), as JSON.
     pub fn param(&self, name: &str) -> Option<serde_json::Value> {
         self.settings.params.get(name).and_then(to_json)
@@ -433,11 +484,7 @@ impl RuleSet {
             Some(folder) => pack::CityOf::Folder(folder),
             None => pack::CityOf::Name(region.and_then(|r| r.city.as_deref())),
         };
-        let packs: Vec<&pack::Pack> = self
-            .packs
-            .iter()
-            .filter(|p| p.scope.applies_to(province, city))
-            .collect();
+        let packs = self.packs_for(province, city);
         let mut out = RuleOutcome::default();
         let derived = Arc::new(derived::Derived::new(report.clone()));
         derived::take_shared_time();
@@ -449,26 +496,9 @@ impl RuleSet {
             {
                 continue;
             }
-            let mut params = rule.settings.params.clone();
-            let mut severity = None;
-            // Province packs first, then city packs, so the city has the last word.
-            let mut ordered = packs.clone();
-            ordered.sort_by_key(|p| p.scope.city.is_some());
-            for p in ordered {
-                if let Some(s) = p.severity.get(&rule.meta.id) {
-                    severity = Some(*s);
-                }
-                if let Some(over) = p.params.get(&rule.meta.id) {
-                    let mut m = (*params).clone();
-                    for (k, v) in over {
-                        if !rule.settings.configured.contains(k.as_str()) {
-                            m.insert(k.clone(), v.clone());
-                        }
-                    }
-                    params = Arc::new(m);
-                }
-            }
-            let severity = rule.settings.severity.or(severity);
+            let InForce {
+                params, severity, ..
+            } = rule.in_force(&packs);
             let started = Instant::now();
             let result = self.run_in(rule, &derived, ctx.previous, params, severity);
             // Shared data built during the rule is not the rule's own time.
@@ -482,6 +512,18 @@ impl RuleSet {
             }
         }
         out
+    }
+
+    /// The packs that apply to a province and city, province packs first
+    /// so that a city pack has the last word.
+    pub fn packs_for(&self, province: Option<&str>, city: pack::CityOf<'_>) -> Vec<&pack::Pack> {
+        let mut packs: Vec<&pack::Pack> = self
+            .packs
+            .iter()
+            .filter(|p| p.scope.applies_to(province, city))
+            .collect();
+        packs.sort_by_key(|p| p.scope.city.is_some());
+        packs
     }
 
     /// Runs one rule on a report (for `rules test`).
