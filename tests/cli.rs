@@ -557,3 +557,23 @@ fn written_files_are_ordinary_files_and_are_announced() {
         "{stderr}"
     );
 }
+
+/// Issue 22, item 9: a workbook of bare tables named after its agency is
+/// grouped under that agency, not 「（未识别单位）」.
+#[test]
+fn a_tables_only_workbook_takes_its_agency_from_its_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir
+        .path()
+        .join("洮南市林业和草原局2023年政府信息公开工作年度报告统计表.xlsx");
+    std::fs::copy(
+        common::root().join("tests/fixtures/seed-sheets.xlsx"),
+        &named,
+    )
+    .unwrap();
+    let (_, json) = check_json(&["--no-config", named.to_str().unwrap()]);
+    assert_eq!(json["files"][0]["agency"], "洮南市林业和草原局", "{json}");
+    let out = run(&["extract", named.to_str().unwrap()]);
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    assert!(yaml.contains("# 取自文件名"), "{yaml}");
+}

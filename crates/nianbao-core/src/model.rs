@@ -194,6 +194,9 @@ pub enum AgencySource {
     Intro,
     /// The 落款.
     Closing,
+    /// The file's name (「白城市人民政府2023年统计表.xlsx」), for a workbook of
+    /// tables whose sheets do not name the agency.
+    FileName,
 }
 
 impl AgencySource {
@@ -203,6 +206,7 @@ impl AgencySource {
             AgencySource::Title => "title",
             AgencySource::Intro => "intro",
             AgencySource::Closing => "closing",
+            AgencySource::FileName => "file_name",
         }
     }
 
@@ -213,6 +217,7 @@ impl AgencySource {
             AgencySource::Title => "标题",
             AgencySource::Intro => "引言「本报告由…编制」或「填报单位」",
             AgencySource::Closing => "落款",
+            AgencySource::FileName => "文件名",
         }
     }
 }

@@ -49,6 +49,16 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
         .filter(|s| s.number == 1)
         .map_or(&[][..], |s| &s.paragraphs[..]);
     infer_meta(&mut meta, &preamble, opening, &closing);
+    if meta.agency.is_none() {
+        // Nothing in the document names the agency (a workbook of bare
+        // tables): its file name may. What depends on the agency is then
+        // inferred from it as from any other source.
+        if let Some(agency) = text::agency_from_file_name(path) {
+            meta.agency = Some(agency);
+            meta.agency_source = Some(crate::model::AgencySource::FileName);
+            infer_meta(&mut meta, &preamble, opening, &closing);
+        }
+    }
     recognizer.note_missing_rows();
     let mut notes = recognizer.take_notes();
     for key in TableKey::ALL {

@@ -339,6 +339,39 @@ fn agency_from_title(title: &str) -> Option<String> {
     (name.chars().count() >= 2).then(|| name.to_string())
 }
 
+/// 「附件2：白城市人民政府2023年政府信息公开工作年度报告统计表.xlsx」 →
+/// 「白城市人民政府」: the name before the year, or the whole name, when it
+/// resolves to a region or functional area (so 「report_00001」 or 「报表」 do not).
+pub fn agency_from_file_name(path: &str) -> Option<String> {
+    let stem = std::path::Path::new(path).file_stem()?.to_str()?;
+    let stem = squeeze(stem);
+    // 「附件2：」, 「01_」, 「3.」 before the name.
+    let stem = stem
+        .trim_start_matches("附件")
+        .trim_start_matches(|c: char| c.is_ascii_digit() || "_-.．、:：　 ".contains(c));
+    let name = agency_from_title(stem).unwrap_or_else(|| stem.to_string());
+    let name = name.trim_end_matches(['_', '-', '（', '(']);
+    crate::region::resolve_agency(name, None)?;
+    let agency_end = [
+        "人民政府",
+        "管理委员会",
+        "管委会",
+        "局",
+        "委员会",
+        "委",
+        "办公室",
+        "办",
+        "厅",
+        "院",
+        "中心",
+        "署",
+    ];
+    agency_end
+        .iter()
+        .any(|e| name.ends_with(e))
+        .then(|| name.to_string())
+}
+
 /// 「本报告由洪泽区人民政府办公室编制」 → 「洪泽区人民政府办公室」; in a workbook
 /// of tables, 「填报单位：某县财政局」.
 fn agency_from_intro(text: &str) -> Option<String> {
@@ -578,6 +611,27 @@ mod tests {
             &[],
         );
         assert_eq!(meta.year, Some(2025));
+    }
+
+    #[test]
+    fn a_file_name_names_the_agency_only_when_it_is_a_place_s_agency() {
+        for (path, want) in [
+            (
+                "汇总/附件2：白城市人民政府2023年政府信息公开工作年度报告统计表.xlsx",
+                Some("白城市人民政府"),
+            ),
+            ("洮南市教育局.xlsx", Some("洮南市教育局")),
+            (
+                "01_长春经济技术开发区管委会2024年报表.xls",
+                Some("长春经济技术开发区管委会"),
+            ),
+            ("seed-sheets.xlsx", None),
+            ("report_00001.xlsx", None),
+            ("2023年报表.xlsx", None),
+            ("白城市2023年统计表.xlsx", None),
+        ] {
+            assert_eq!(agency_from_file_name(path).as_deref(), want, "{path}");
+        }
     }
 
     #[test]
