@@ -316,7 +316,7 @@ fn bad_html_exits_2_with_a_clear_message() {
         (&junk, "不是 HTML 网页"),
         (&no_tables, "未识别到年报内容"),
         (&deep, "嵌套"),
-        (&empty, "未识别到年报内容"),
+        (&empty, "文件是空的"),
     ] {
         let (code, json) = check_json(&[f.to_str().unwrap()]);
         assert_eq!(code, 2, "{f:?}: {json}");
@@ -427,7 +427,7 @@ fn bad_text_exits_2_with_a_clear_message() {
     std::fs::write(&numbers, "1 2 3\n4 5 6\n\n- 1 -\n").unwrap();
     for (f, says) in [
         (&junk, "不是文本文件"),
-        (&empty, "未识别到年报内容"),
+        (&empty, "文件是空的"),
         (&numbers, "未识别到年报内容"),
     ] {
         let (code, json) = check_json(&[f.to_str().unwrap()]);

@@ -150,7 +150,7 @@ fn broken_pdfs_are_refused_with_their_reason() {
         &write("截断.pdf", &seed[..seed.len() / 2]),
         "PDF 文件不完整",
     );
-    refused(&write("空.pdf", b""), "不是 PDF 文件");
+    refused(&write("空.pdf", b""), "文件是空的");
     refused(
         &write("伪装.pdf", "一、总体情况".as_bytes()),
         "不是 PDF 文件",

@@ -177,14 +177,18 @@ pub fn read_report_timed(
         line: None,
         column: None,
     };
-    let meta = std::fs::metadata(path).map_err(|e| err(format!("无法读取文件：{}", io_zh(&e))))?;
+    // Callers say 「无法读取：」 before the reason; the reason says the rest.
+    let meta = std::fs::metadata(path).map_err(|e| err(io_zh(&e)))?;
     if meta.is_dir() {
         return Err(err("这是目录，不是文件".into()));
+    }
+    if meta.len() == 0 {
+        return Err(err("文件是空的（0 字节）".into()));
     }
     if meta.len() > MAX_INPUT_BYTES {
         return Err(err(format!("文件过大（{} 字节），拒绝读取", meta.len())));
     }
-    let bytes = std::fs::read(path).map_err(|e| err(format!("无法读取文件：{}", io_zh(&e))))?;
+    let bytes = std::fs::read(path).map_err(|e| err(io_zh(&e)))?;
     let Some(adapter) = registry.pick(path, &bytes) else {
         let known: Vec<String> = registry
             .adapters()
