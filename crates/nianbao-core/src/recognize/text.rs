@@ -118,7 +118,8 @@ pub fn parse_portal_date(value: &str) -> Option<DateText> {
 
 /// Takes a portal's metadata lines out of the paragraphs before the first
 /// section heading (they are not the report: 「名称：…」 is no title) and
-/// returns the publication date they give: 发布日期, else 发文日期 (never
+/// returns the publication date they give (a breadcrumb copied with the page
+/// goes too): 发布日期, else 发文日期 (never
 /// 成文日期, which is when it was written).
 pub fn take_portal_meta(paragraphs: &mut Vec<Paragraph>) -> Option<Published> {
     const LOOK: usize = 30;
@@ -127,19 +128,41 @@ pub fn take_portal_meta(paragraphs: &mut Vec<Paragraph>) -> Option<Published> {
         .take(LOOK)
         .position(|p| section_heading(&p.text).is_some())
         .unwrap_or(paragraphs.len().min(LOOK));
-    let mut pairs = Vec::new();
+    let mut pairs: Vec<(String, String)> = Vec::new();
     let mut k = 0;
+    // A key whose value is on the next line (a table copied out as text).
+    let mut waiting = false;
     paragraphs.retain(|p| {
         k += 1;
         if k > end {
             return true;
         }
+        // A breadcrumb copied with the page (「当前位置：首页 > … > 年度报告」).
+        let t = p.text.trim_start();
+        if ["当前位置", "您现在的位置", "您的位置"]
+            .iter()
+            .any(|w| t.starts_with(w))
+        {
+            waiting = false;
+            return false;
+        }
         match portal_meta(&p.text) {
             Some(found) => {
+                waiting = found.last().is_some_and(|(_, v)| v.is_empty());
                 pairs.extend(found);
                 false
             }
-            None => true,
+            None if waiting && is_short_line(&p.text) && !p.text.contains("年度报告") => {
+                waiting = false;
+                if let Some(last) = pairs.last_mut() {
+                    last.1 = p.text.trim().to_string();
+                }
+                false
+            }
+            None => {
+                waiting = false;
+                true
+            }
         }
     });
     ["发布日期", "发文日期"].iter().find_map(|want| {
@@ -612,10 +635,12 @@ mod tests {
         }
         assert!(parse_portal_date("2024-13-01").is_none() && parse_portal_date("24-1-1").is_none());
         let mut paras = vec![
+            p("当前位置：首页 > 政府信息公开 > 年度报告"),
             p("索引号：000014349/2024-00012"),
             p("发布机构：白城市人民政府"),
             p("名称：白城市人民政府2023年政府信息公开工作年度报告"),
-            p("成文日期：2024-01-10 发布日期：2024-01-20"),
+            p("成文日期：2024-01-10 发布日期："),
+            p("2024-01-20"),
             p("白城市人民政府2023年政府信息公开工作年度报告"),
             p("一、总体情况"),
             p("名称：正文里的不算。"),
