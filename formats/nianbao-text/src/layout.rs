@@ -24,7 +24,10 @@
 //! printed as a line of its own is put back on its label's line (「规章」 /
 //! 「0」 / 「0」 / 「0」). A table whose rows then do not all fall into place (the
 //! cells of tables 三 and 四 come out column by column, in an order that cannot
-//! be undone) is not read: one `table-unreadable` note says so.
+//! be undone) is not read: one `table-unreadable` note says so. Tables 三 and
+//! 四 are never read from such text (their cells under vertical headers come
+//! out in an order that can look right and be wrong); table 二 only when every
+//! row has its label followed by exactly its cells.
 
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::{Origin, RecognitionNote};
@@ -161,6 +164,11 @@ pub fn is_flow(text: &str) -> bool {
     spaced * 20 < lines.max(1)
 }
 
+/// The title (「…年度报告」 on a line of its own before 一) does not run on.
+fn is_title_line(t: &str) -> bool {
+    t.contains("年度报告") && t.chars().count() <= 60 && !t.contains(['，', '。', '；'])
+}
+
 /// Ends a sentence (or a clause that ends a line of its own in lists).
 fn ends_sentence(t: &str) -> bool {
     t.ends_with(['。', '！', '？', '!', '?', '：', ':', '；', ';', '…'])
@@ -179,7 +187,15 @@ fn starts_item(t: &str) -> bool {
     let second = chars.next();
     let numeral = |c: char| "一二三四五六七八九十".contains(c);
     match first {
-        '（' | '(' => second.is_some_and(|c| numeral(c) || c.is_ascii_digit()),
+        // 「（一）」「(2)」, not 「（2.01%）」.
+        '（' | '(' => {
+            let inner: String = t
+                .chars()
+                .skip(1)
+                .take_while(|&c| numeral(c) || c.is_ascii_digit())
+                .collect();
+            !inner.is_empty() && t[first.len_utf8() + inner.len()..].starts_with(['）', ')'])
+        }
         '①'..='⑳' => true,
         c if numeral(c) => matches!(second, Some('、')),
         c if c.is_ascii_digit() => {
@@ -208,6 +224,7 @@ pub fn parse_as(text: &str, flow: bool) -> (Document, Vec<RecognitionNote>) {
         .collect();
     // Page numbers: a line of one number next to a page break, or 「- 3 -」.
     let breaks: Vec<bool> = text.lines().map(|l| l.contains('\u{c}')).collect();
+    let mut page_numbers = vec![false; lines.len()];
     for i in 0..lines.len() {
         let lone = lines[i].segs.len() == 1 && lines[i].numbers == 1;
         let near_break = breaks[i]
@@ -216,13 +233,14 @@ pub fn parse_as(text: &str, flow: bool) -> (Document, Vec<RecognitionNote>) {
                 .is_some_and(|j| breaks[j])
             || i + 1 == lines.len();
         if (lone && near_break) || is_page_number(&lines[i].text) {
+            page_numbers[i] = true;
             lines[i].segs.clear();
             lines[i].numbers = 0;
             lines[i].text.clear();
         }
     }
     if flow {
-        drop_running_lines(&mut lines, &breaks);
+        drop_running_lines(&mut lines, &breaks, &page_numbers);
     }
 
     // Sections 一…六 by their headings, in increasing order.
@@ -286,7 +304,12 @@ pub fn parse_as(text: &str, flow: bool) -> (Document, Vec<RecognitionNote>) {
             TableKey::T2 if is_old_format(span) => lines_grid(span),
             _ => rows_grid(key.schema(), span, &mut table_notes),
         };
-        if flow && (!table_notes.is_empty() || grid.rows.len() < 2) {
+        // Tables 三 and 四 have columns under vertical or two-row headers,
+        // whose cells a reader without columns emits in no reliable order
+        // (a 表四 read 14 2 1 3 for 14 3 2 1, its sum intact): never read.
+        // Table 二's rows are a label and its own few cells, read only when
+        // every row falls into place.
+        if flow && (key != TableKey::T2 || !table_notes.is_empty() || grid.rows.len() < 2) {
             // Cells printed one per line in an order that cannot be undone:
             // nothing of the table is guessed at, and its lines are not prose.
             notes.push(note(
@@ -368,6 +391,7 @@ pub fn parse_as(text: &str, flow: bool) -> (Document, Vec<RecognitionNote>) {
             // Lines wider than a page (typed, one paragraph per line) are not wrapped.
             width <= 160
                 && line.heading().is_none()
+                && !(section_of[i - 1] == 0 && is_title_line(text))
                 && (w + 4 >= width || (!ends_sentence(text) && w * 4 >= width * 3))
         } else {
             wrapped && line.heading().is_none() && display_width(text) + 4 >= width
@@ -398,15 +422,19 @@ fn flow_width(lines: &[Line]) -> usize {
     widths.get(widths.len() / 10).copied().unwrap_or(0)
 }
 
-/// Running headers and footers: a line repeated on three or more pages, each
-/// time next to a page break or a page number (already blank), is dropped.
-fn drop_running_lines(lines: &mut [Line], breaks: &[bool]) {
-    let near_page_edge = |lines: &[Line], i: usize| {
-        let lo = i.saturating_sub(2);
-        let hi = (i + 3).min(lines.len());
-        (lo..hi).any(|j| breaks[j] || (j != i && lines[j].is_blank()))
-            || i < 2
-            || i + 3 > lines.len()
+/// Running headers and footers: a line repeated three or more times is
+/// dropped where it starts or ends a page (next to a page break or a page
+/// number); elsewhere (the title under the running header) it stays.
+fn drop_running_lines(lines: &mut [Line], breaks: &[bool], page_numbers: &[bool]) {
+    let edge = |lines: &[Line], i: usize| {
+        let before = (0..i)
+            .rev()
+            .find(|&j| !lines[j].is_blank() || page_numbers[j]);
+        let after =
+            (i + 1..lines.len()).find(|&j| !lines[j].is_blank() || page_numbers[j] || breaks[j]);
+        breaks[i]
+            || before.is_none_or(|j| page_numbers[j])
+            || after.is_none_or(|j| page_numbers[j] || breaks[j])
     };
     let mut counts: std::collections::HashMap<String, Vec<usize>> = Default::default();
     for (i, l) in lines.iter().enumerate() {
@@ -416,9 +444,16 @@ fn drop_running_lines(lines: &mut [Line], breaks: &[bool]) {
         }
     }
     for at in counts.into_values() {
-        if at.len() >= 3 && at.iter().all(|&i| near_page_edge(lines, i)) {
-            // The first may be the title itself.
-            for &i in &at[1..] {
+        if at.len() < 3 {
+            continue;
+        }
+        let mut drop: Vec<usize> = at.iter().copied().filter(|&i| edge(lines, i)).collect();
+        if drop.len() == at.len() {
+            // The title at the top of page 1 when there is no header there.
+            drop.remove(0);
+        }
+        if drop.len() + 1 >= at.len() {
+            for i in drop {
                 lines[i].segs.clear();
                 lines[i].numbers = 0;
                 lines[i].text.clear();
