@@ -120,7 +120,7 @@ fn every_correct_fixture_of_every_format_gives_no_error_or_warning() {
 
 #[test]
 fn each_planted_defect_gives_exactly_its_findings() {
-    let cases: [(&str, &[&str]); 10] = [
+    let cases: [(&str, &[&str]); 15] = [
         // A wrong year in a title over two lines: one DAT-YEAR, and the report's
         // year stays the one the period and 落款 agree on (no deadline cascade).
         (
@@ -193,6 +193,38 @@ fn each_planted_defect_gives_exactly_its_findings() {
         (
             "tests/fixtures/precision/defect-blanks.docx",
             &["NUM-BLANK warning new", "NUM-BLANK warning review"],
+        ),
+        // Issue 23. Text out of a PDF without -layout: the wrong share's base is
+        // a line up, the copied sentence wrapped elsewhere; tables 三/四 one info.
+        (
+            "tests/fixtures/real/pdf-text/defect-percent-base.txt",
+            &["NUM-PERCENT warning -", "STR-TABLE info -"],
+        ),
+        (
+            "tests/fixtures/real/pdf-text/defect-duplicate-wrap.txt",
+            &["STR-TABLE info -", "TXT-DUPLICATE warning -"],
+        ),
+        // The blank official template: its tables are there, one NUM-BLANK each.
+        (
+            "tests/fixtures/real/template/defect-blank-template.docx",
+            &[
+                "NUM-BLANK warning new",
+                "NUM-BLANK warning regulation",
+                "NUM-BLANK warning review",
+            ],
+        ),
+        (
+            "tests/fixtures/real/template/defect-blank-template.html",
+            &[
+                "NUM-BLANK warning new",
+                "NUM-BLANK warning regulation",
+                "NUM-BLANK warning review",
+            ],
+        ),
+        // A portal page published after the deadline (成文日期 and 落款 in time).
+        (
+            "tests/fixtures/real/portal/defect-portal-late.html",
+            &["DAT-DEADLINE error -"],
         ),
     ];
     for (path, want) in cases {
@@ -507,5 +539,86 @@ fn an_unplaced_area_and_a_pre_2019_report_each_say_so_in_one_info() {
     ] {
         let (_, json) = check_json(&["--no-config", path]);
         assert_eq!(summary(&json["files"][0]), [want], "{path}");
+    }
+}
+
+/// Issue 23 item 17: a portal's metadata block is not the report; its
+/// 发布日期 (not 成文日期) is read, kept by `extract`, and the deadline
+/// finding says it is the portal's date.
+#[test]
+fn portal_metadata_gives_the_publication_date_and_never_the_title() {
+    for (path, date) in [
+        ("tests/fixtures/real/portal/portal-table.html", "2024-03-05"),
+        (
+            "tests/fixtures/real/portal/portal-lines.html",
+            "2024年03月05日",
+        ),
+        (
+            "tests/fixtures/real/portal/portal-copied.txt",
+            "2024年03月05日",
+        ),
+    ] {
+        let out = run(&["extract", path, "--to", "yaml"]);
+        let yaml = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            yaml.contains(&format!(
+                "published: {{date: \"{date}\", source: \"发布日期\"}}"
+            )),
+            "{path}: {yaml}"
+        );
+        assert!(
+            yaml.contains("title: \"白城市人民政府2023年政府信息公开工作年度报告\""),
+            "{path}"
+        );
+        assert!(!yaml.contains("名称") && !yaml.contains("索引号"), "{path}");
+    }
+    let (_, json) = check_json(&[
+        "--no-config",
+        "tests/fixtures/real/portal/defect-portal-late.html",
+    ]);
+    let f = &json["files"][0]["findings"][0];
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("门户网站公布的发布日期 2024-04-08"),
+        "{f}"
+    );
+}
+
+/// Issue 23 item 7: text out of a PDF without -layout is joined into
+/// paragraphs across wraps and pages (page numbers and running headers
+/// dropped), and tables whose cells come out one per line are not guessed at.
+#[test]
+fn text_without_columns_is_read_as_paragraphs() {
+    let out = run(&[
+        "extract",
+        "tests/fixtures/real/pdf-text/city-government-pages.txt",
+        "--to",
+        "yaml",
+    ]);
+    let yaml = String::from_utf8_lossy(&out.stdout);
+    assert!(!yaml.contains("— 2 —") && !yaml.contains("- 2 -"), "{yaml}");
+    assert_eq!(
+        yaml.matches("白城市人民政府2023年政府信息公开工作年度报告")
+            .count(),
+        2,
+        "the title and meta.title, no running header: {yaml}"
+    );
+    assert!(yaml.contains("table-unreadable"), "{yaml}");
+    assert!(!yaml.contains("  t3:") && !yaml.contains("  t4:"), "{yaml}");
+    // Every paragraph of prose ends a sentence (none is a wrapped fragment).
+    for path in [
+        "tests/fixtures/real/pdf-text/county-department.txt",
+        "tests/fixtures/real/pdf-text/provincial-department-pages.txt",
+        "tests/fixtures/real/portal/portal-copied.txt",
+    ] {
+        let out = run(&["extract", path, "--to", "yaml"]);
+        let yaml = String::from_utf8_lossy(&out.stdout);
+        let fragments: Vec<&str> = yaml
+            .lines()
+            .filter(|l| l.starts_with("      - \"") && !l.ends_with("。\""))
+            .collect();
+        assert!(fragments.is_empty(), "{path}: {fragments:?}");
     }
 }

@@ -181,6 +181,18 @@ pub struct Meta {
     /// (「本报告由…编制」) or the 落款.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency_source: Option<AgencySource>,
+    /// The publication date a portal page states in its metadata block
+    /// (「发布日期：2024-01-20」), which the deadline is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Published>,
+}
+
+/// A publication date and the label it was given under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Published {
+    pub date: DateText,
+    /// The label as written: 「发布日期」 or 「发文日期」 (or `input` from YAML).
+    pub source: String,
 }
 
 /// Where the agency's name was found.

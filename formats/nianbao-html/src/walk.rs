@@ -7,7 +7,9 @@ use nianbao_core::adapter::AdapterError;
 use nianbao_core::address::{Address, Addresses};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
-use nianbao_core::recognize::{parse_date, section_heading, title_start};
+use nianbao_core::recognize::{
+    PORTAL_META_KEYS, parse_date, portal_meta, section_heading, title_start,
+};
 use scraper::Node;
 use scraper::node::Element;
 
@@ -236,7 +238,10 @@ impl Walker {
         self.buf.clear();
         self.chars = 0;
         self.link_chars = 0;
-        if text.is_empty() || only_links || is_boilerplate(&text) {
+        // A portal's metadata line (「发布日期：…」) goes to recognition, which
+        // reads the publication date and keeps the block out of the report.
+        let meta = portal_meta(&text).is_some();
+        if text.is_empty() || only_links || (!meta && is_boilerplate(&text)) {
             return;
         }
         self.items.push(Item::Paragraph(text, line));
@@ -268,6 +273,14 @@ pub fn document(text: &str) -> Result<Document, AdapterError> {
                             continue;
                         }
                         if name == "table" {
+                            if let Some(rows) = meta_table(node, &lines) {
+                                w.flush();
+                                for (text, line) in rows {
+                                    w.items.push(Item::Paragraph(text, line));
+                                }
+                                skip = Some(node.id());
+                                continue;
+                            }
                             if let Some((caption, grid, cell_lines)) =
                                 data_table(node, w.tables + 1, &lines)?
                             {
@@ -555,6 +568,42 @@ fn data_table(
     )))
 }
 
+/// A portal's metadata block set as a table (「索引号：」 | 「…」 | 「发布机构：」 |
+/// 「…」): each row as one line of `key：value` pairs, when every row is that.
+fn meta_table(table: NodeRef<'_, Node>, lines: &Lines) -> Option<Vec<(String, Option<usize>)>> {
+    let mut out = Vec::new();
+    for (tr, _) in table
+        .descendants()
+        .filter_map(|n| n.value().as_element().map(|e| (n, e)))
+        .filter(|(_, e)| e.name() == "tr")
+    {
+        let mut line = String::new();
+        for (td, _) in elements(tr).filter(|(_, e)| matches!(e.name(), "td" | "th")) {
+            let text = cell_text(td).replace('\n', "");
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let bare = text.trim_end_matches([':', '：', ' ', '\u{3000}']);
+            if !line.is_empty() && !line.ends_with('：') {
+                line.push(' ');
+            }
+            if PORTAL_META_KEYS.contains(&bare) {
+                line.push_str(bare);
+                line.push('：');
+            } else {
+                line.push_str(text);
+            }
+        }
+        if line.is_empty() {
+            continue;
+        }
+        portal_meta(&line)?;
+        out.push((line, lines.get(&tr.id()).copied()));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// The report's title line, not a sentence.
 fn is_title(text: &str) -> bool {
     (text.contains("年度报告") || (text.contains("年报") && text.contains("政府信息公开")))
@@ -589,7 +638,7 @@ fn trim(mut items: Vec<Item>) -> Vec<Item> {
         let mut k = 0;
         items.retain(|i| {
             k += 1;
-            k > title || matches!(i, Item::Table(..))
+            k > title || matches!(i, Item::Table(..)) || is_para(i, &|t| portal_meta(t).is_some())
         });
     }
     let last_heading = items

@@ -15,6 +15,19 @@
 //! section heading, an indented line or a line shorter than the text width
 //! ends one; the spaces pdftotext puts around digits between Chinese
 //! characters (「2023 年度」) are removed.
+//!
+//! Text without columns (`pdftotext` without `-layout`, or copied out of a PDF
+//! viewer) is read the same way with three differences ([`is_flow`]): a line
+//! continues on the next unless it ends a sentence or is short, or the next
+//! is a heading (一、 （一） 1.); page numbers and running headers or footers
+//! between pages are dropped without ending the paragraph; and a table cell
+//! printed as a line of its own is put back on its label's line (「规章」 /
+//! 「0」 / 「0」 / 「0」). A table whose rows then do not all fall into place (the
+//! cells of tables 三 and 四 come out column by column, in an order that cannot
+//! be undone) is not read: one `table-unreadable` note says so. Tables 三 and
+//! 四 are never read from such text (their cells under vertical headers come
+//! out in an order that can look right and be wrong); table 二 only when every
+//! row has its label followed by exactly its cells.
 
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::{Origin, RecognitionNote};
@@ -137,8 +150,73 @@ fn is_page_number(text: &str) -> bool {
     !core.is_empty() && t != core && core.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Whether the text has no columns: wrapped lines of a PDF without the
+/// spacing of `pdftotext -layout` (where rows are lines with runs of spaces).
+pub fn is_flow(text: &str) -> bool {
+    let spaced = text
+        .lines()
+        .filter(|l| {
+            let t = l.trim();
+            t.contains("   ") || l.starts_with("    ")
+        })
+        .count();
+    let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+    spaced * 20 < lines.max(1)
+}
+
+/// The title (「…年度报告」 on a line of its own before 一) does not run on.
+fn is_title_line(t: &str) -> bool {
+    t.contains("年度报告") && t.chars().count() <= 60 && !t.contains(['，', '。', '；'])
+}
+
+/// Ends a sentence (or a clause that ends a line of its own in lists).
+fn ends_sentence(t: &str) -> bool {
+    t.ends_with(['。', '！', '？', '!', '?', '：', ':', '；', ';', '…'])
+}
+
+/// A line that starts a paragraph of its own: 一、 （一） 1. ① and the like.
+fn starts_item(t: &str) -> bool {
+    let t = t.trim_start();
+    if section_heading(t).is_some() {
+        return true;
+    }
+    let mut chars = t.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let second = chars.next();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    match first {
+        // 「（一）」「(2)」, not 「（2.01%）」.
+        '（' | '(' => {
+            let inner: String = t
+                .chars()
+                .skip(1)
+                .take_while(|&c| numeral(c) || c.is_ascii_digit())
+                .collect();
+            !inner.is_empty() && t[first.len_utf8() + inner.len()..].starts_with(['）', ')'])
+        }
+        '①'..='⑳' => true,
+        c if numeral(c) => matches!(second, Some('、')),
+        c if c.is_ascii_digit() => {
+            let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
+            rest.starts_with(['.', '．', '、'])
+                && rest
+                    .chars()
+                    .nth(1)
+                    .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
+        }
+        _ => false,
+    }
+}
+
 /// Reads layout text; the notes say which rows could not be placed.
 pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
+    parse_as(text, is_flow(text))
+}
+
+/// Reads layout text (`flow`: text without columns, see the module docs).
+pub fn parse_as(text: &str, flow: bool) -> (Document, Vec<RecognitionNote>) {
     let mut lines: Vec<Line> = text
         .lines()
         .enumerate()
@@ -146,6 +224,7 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
         .collect();
     // Page numbers: a line of one number next to a page break, or 「- 3 -」.
     let breaks: Vec<bool> = text.lines().map(|l| l.contains('\u{c}')).collect();
+    let mut page_numbers = vec![false; lines.len()];
     for i in 0..lines.len() {
         let lone = lines[i].segs.len() == 1 && lines[i].numbers == 1;
         let near_break = breaks[i]
@@ -154,10 +233,14 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
                 .is_some_and(|j| breaks[j])
             || i + 1 == lines.len();
         if (lone && near_break) || is_page_number(&lines[i].text) {
+            page_numbers[i] = true;
             lines[i].segs.clear();
             lines[i].numbers = 0;
             lines[i].text.clear();
         }
+    }
+    if flow {
+        drop_running_lines(&mut lines, &breaks, &page_numbers);
     }
 
     // Sections 一…六 by their headings, in increasing order.
@@ -172,6 +255,10 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
             }
         }
         section_of[i] = section;
+    }
+
+    if flow {
+        join_cells(&mut lines, &section_of, &headings);
     }
 
     // The table lines of sections 二, 三 and 四.
@@ -209,13 +296,36 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
             _ => TableKey::T4,
         };
         let span = &lines[start..=end];
+        let mut table_notes = Vec::new();
         let grid = match key {
-            TableKey::T4 => t4_grid(span, &mut notes),
+            TableKey::T4 => t4_grid(span, &mut table_notes),
             // A 2019-format table 二 has other columns: its lines go to
             // recognition as they are, which notes the format and reads nothing.
             TableKey::T2 if is_old_format(span) => lines_grid(span),
-            _ => rows_grid(key.schema(), span, &mut notes),
+            _ => rows_grid(key.schema(), span, &mut table_notes),
         };
+        // Tables 三 and 四 have columns under vertical or two-row headers,
+        // whose cells a reader without columns emits in no reliable order
+        // (a 表四 read 14 2 1 3 for 14 3 2 1, its sum intact): never read.
+        // Table 二's rows are a label and its own few cells, read only when
+        // every row falls into place.
+        if flow && (key != TableKey::T2 || !table_notes.is_empty() || grid.rows.len() < 2) {
+            // Cells printed one per line in an order that cannot be undone:
+            // nothing of the table is guessed at, and its lines are not prose.
+            notes.push(note(
+                "table-unreadable",
+                key,
+                format!(
+                    "{}在这份文本中被拆成每格一行（从 PDF 复制或 pdftotext 未加 -layout 时常见），行列顺序无法还原，未读取；表格数据请以 PDF 或 DOCX 原件检查",
+                    key.schema().label
+                ),
+                lines[start].no,
+            ));
+            let end = region.last().copied().unwrap_or(end).max(end);
+            tables.push((start, end, GridTable::default()));
+            continue;
+        }
+        notes.extend(table_notes);
         tables.push((start, end, grid));
     }
 
@@ -234,6 +344,9 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
         .filter(|l| !l.is_blank() && display_width(l.text.trim()) + 4 >= width)
         .count();
     let wrapped = width <= 160 && full_lines >= 2;
+    // Without columns the width is what most full lines reach (a long URL or
+    // a table line can be wider).
+    let width = if flow { flow_width(&lines) } else { width };
     let mut blocks = Vec::new();
     let mut para: Option<(usize, String, usize)> = None;
     let mut prev_full = false;
@@ -241,21 +354,27 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
     while i < lines.len() {
         if let Some((_, end, grid)) = tables.iter().find(|t| t.0 == i) {
             flush(&mut para, &mut blocks);
-            blocks.push(Block::Table(grid.clone()));
+            if !grid.rows.is_empty() {
+                blocks.push(Block::Table(grid.clone()));
+            }
             i = end + 1;
             continue;
         }
         let line = &lines[i];
         i += 1;
         if line.is_blank() {
-            flush(&mut para, &mut blocks);
+            // Between pages (a page number, a running header) a paragraph goes on.
+            if !flow {
+                flush(&mut para, &mut blocks);
+            }
             continue;
         }
         let text = line.text.trim();
         let new_paragraph = para.is_none()
             || line.heading().is_some()
             || !prev_full
-            || para.as_ref().is_some_and(|p| line.indent() > p.2);
+            || (flow && starts_item(text))
+            || (!flow && para.as_ref().is_some_and(|p| line.indent() > p.2));
         if new_paragraph {
             flush(&mut para, &mut blocks);
             para = Some((line.no, text.to_string(), line.indent()));
@@ -267,7 +386,16 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
             }
             p.1.push_str(text);
         }
-        prev_full = wrapped && line.heading().is_none() && display_width(text) + 4 >= width;
+        prev_full = if flow {
+            let w = display_width(text);
+            // Lines wider than a page (typed, one paragraph per line) are not wrapped.
+            width <= 160
+                && line.heading().is_none()
+                && !(section_of[i - 1] == 0 && is_title_line(text))
+                && (w + 4 >= width || (!ends_sentence(text) && w * 4 >= width * 3))
+        } else {
+            wrapped && line.heading().is_none() && display_width(text) + 4 >= width
+        };
         if line.heading().is_some() {
             flush(&mut para, &mut blocks);
         }
@@ -280,6 +408,85 @@ pub fn parse(text: &str) -> (Document, Vec<RecognitionNote>) {
         },
         notes,
     )
+}
+
+/// The wrap width of text without columns: the width a tenth of the longer
+/// lines reach.
+fn flow_width(lines: &[Line]) -> usize {
+    let mut widths: Vec<usize> = lines
+        .iter()
+        .map(|l| display_width(l.text.trim()))
+        .filter(|&w| w >= 20)
+        .collect();
+    widths.sort_unstable_by(|a, b| b.cmp(a));
+    widths.get(widths.len() / 10).copied().unwrap_or(0)
+}
+
+/// Running headers and footers: a line repeated three or more times is
+/// dropped where it starts or ends a page (next to a page break or a page
+/// number); elsewhere (the title under the running header) it stays.
+fn drop_running_lines(lines: &mut [Line], breaks: &[bool], page_numbers: &[bool]) {
+    let edge = |lines: &[Line], i: usize| {
+        let before = (0..i)
+            .rev()
+            .find(|&j| !lines[j].is_blank() || page_numbers[j]);
+        let after =
+            (i + 1..lines.len()).find(|&j| !lines[j].is_blank() || page_numbers[j] || breaks[j]);
+        breaks[i]
+            || before.is_none_or(|j| page_numbers[j])
+            || after.is_none_or(|j| page_numbers[j] || breaks[j])
+    };
+    let mut counts: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, l) in lines.iter().enumerate() {
+        let t: String = l.text.chars().filter(|c| !c.is_whitespace()).collect();
+        if t.chars().count() >= 4 && !l.is_numbers() && section_heading(&t).is_none() {
+            counts.entry(t).or_default().push(i);
+        }
+    }
+    for at in counts.into_values() {
+        if at.len() < 3 {
+            continue;
+        }
+        let mut drop: Vec<usize> = at.iter().copied().filter(|&i| edge(lines, i)).collect();
+        if drop.len() == at.len() {
+            // The title at the top of page 1 when there is no header there.
+            drop.remove(0);
+        }
+        if drop.len() + 1 >= at.len() {
+            for i in drop {
+                lines[i].segs.clear();
+                lines[i].numbers = 0;
+                lines[i].text.clear();
+            }
+        }
+    }
+}
+
+/// Puts table cells printed one per line back on their label's line, inside
+/// sections 二, 三 and 四: a line of numbers only goes onto the line above.
+fn join_cells(lines: &mut [Line], section_of: &[u8], headings: &[bool]) {
+    let mut target: Option<usize> = None;
+    for i in 0..lines.len() {
+        if !(2..=4).contains(&section_of[i]) || headings[i] {
+            target = None;
+            continue;
+        }
+        if lines[i].is_blank() {
+            continue;
+        }
+        let only_numbers = lines[i].numbers == lines[i].segs.len();
+        match target {
+            Some(t) if only_numbers => {
+                let text = format!("{} {}", lines[t].text, lines[i].text.trim());
+                let no = lines[t].no;
+                lines[t] = Line::new(no, &text);
+                lines[i].segs.clear();
+                lines[i].numbers = 0;
+                lines[i].text.clear();
+            }
+            _ => target = Some(i),
+        }
+    }
 }
 
 fn flush(para: &mut Option<(usize, String, usize)>, blocks: &mut Vec<Block>) {
@@ -707,6 +914,35 @@ mod tests {
     }
 
     #[test]
+    fn text_without_columns_is_joined_across_wraps_and_pages_and_its_cells_put_back() {
+        let text = "某局2023年政府信息公开工作年度报告\n一、总体情况\n（一）主动公开。全年主动公开政府信息326条，其中政策文件31条、招生\n信息48条、学生资助信息27条，占全部信息的14.72%，较上年增加\n- 2 -\n\u{c}某局2023年政府信息公开工作年度报告\n12条。公开行政许可决定14件。\n（二）依申请公开。全年收到申请9件，办结9件，结转下年度继续办\n理1件。本年度未发生行政复议和行政诉讼案件，运行情况总体平稳。\n- 3 -\n\u{c}某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数 本年废止件数 现行有效件数\n规章\n0\n0\n0\n行政规范性文件 2\n1\n9\n- 4 -\n\u{c}某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n申请人情况\n7 1\n0\n（一）予以公开\n0\n";
+        assert!(is_flow(text));
+        let (doc, notes) = parse(text);
+        assert_eq!(
+            paragraphs(&doc),
+            [
+                "某局2023年政府信息公开工作年度报告",
+                "一、总体情况",
+                "（一）主动公开。全年主动公开政府信息326条，其中政策文件31条、招生信息48条、学生资助信息27条，占全部信息的14.72%，较上年增加12条。公开行政许可决定14件。",
+                "（二）依申请公开。全年收到申请9件，办结9件，结转下年度继续办理1件。本年度未发生行政复议和行政诉讼案件，运行情况总体平稳。",
+                "二、主动公开政府信息情况",
+                "三、收到和处理政府信息公开申请情况",
+            ]
+        );
+        let t2 = grid_rows(&doc, 0);
+        assert_eq!(t2[1], ["规章", "0", "0", "0"]);
+        assert_eq!(t2[2], ["行政规范性文件", "2", "1", "9"]);
+        let codes: Vec<&str> = notes.iter().map(|n| n.code.as_str()).collect();
+        assert_eq!(codes, ["table-unreadable"]);
+        assert!(!is_flow(
+            "标题\n规章          0      0      0\n行政许可      1\n"
+        ));
+        assert!(
+            starts_item("（二）依申请公开") && starts_item("1.属于") && !starts_item("1.5万元")
+        );
+    }
+
+    #[test]
     fn one_paragraph_per_line_is_not_joined() {
         let long = "我局高度重视政务公开工作，".repeat(12);
         let text = format!("一、总体情况\n{long}\n{long}\n{long}\n二、主动公开政府信息情况\n");
@@ -761,7 +997,7 @@ mod tests {
     fn table_two_gets_its_sub_headers_and_table_four_labelled_blocks() {
         let text = "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 0\n行政规范性文件 1 2 3\n行政许可 652\n行政事业性收费 1.5\n\
                     四、政府信息公开行政复议、行政诉讼情况\n行政复议 0 0 0 0 0\n未经复议直接起诉 1 0 0 0 1\n复议后起诉 0 0 0 0\n";
-        let (doc, notes) = parse(text);
+        let (doc, notes) = parse_as(text, false);
         let t2 = grid_rows(&doc, 0);
         assert_eq!(
             t2[0],

@@ -16,9 +16,11 @@ use std::fmt;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
 use nianbao_core::model::{
-    Cell, Meta, Origin, Paragraph, RecognitionNote, Report, ReporterKind, Section, Table,
+    Cell, Meta, Origin, Paragraph, Published, RecognitionNote, Report, ReporterKind, Section, Table,
 };
-use nianbao_core::recognize::{infer_meta, is_tables_only, parse_date, section_heading};
+use nianbao_core::recognize::{
+    infer_meta, is_tables_only, parse_date, parse_portal_date, section_heading,
+};
 use nianbao_core::schema::TableKey;
 use nianbao_core::value::{Value, parse_cell_text};
 use serde::Deserialize;
@@ -105,6 +107,16 @@ struct YamlMeta {
     period: Option<String>,
     signed: Option<Spanned<String>>,
     reporter_kind: Option<Spanned<String>>,
+    published: Option<YamlPublished>,
+}
+
+/// `published: {date: 2024-01-20, source: 发布日期}`: a portal's publication date.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YamlPublished {
+    date: Spanned<String>,
+    #[serde(default)]
+    source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -332,6 +344,18 @@ impl Ctx {
             })?),
             None => None,
         };
+        let published = match m.published {
+            Some(p) => Some(Published {
+                date: parse_portal_date(&p.date.value).ok_or_else(|| {
+                    at(
+                        format!("发布日期「{}」无法识别（应如 2024-01-20）", p.date.value),
+                        &p.date.referenced,
+                    )
+                })?,
+                source: p.source.unwrap_or_else(|| "input".into()),
+            }),
+            None => None,
+        };
         let reporter_kind = match m.reporter_kind {
             Some(k) => Some(match k.value.as_str() {
                 "department" => ReporterKind::Department,
@@ -354,6 +378,7 @@ impl Ctx {
             reporter_kind,
             region: None,
             agency_source: None,
+            published,
         })
     }
 

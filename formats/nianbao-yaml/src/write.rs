@@ -65,6 +65,13 @@ pub fn to_yaml(report: &Report) -> String {
     if let Some(d) = &m.signed {
         meta.push(format!("signed: {}", quote(&d.text)));
     }
+    if let Some(p) = &m.published {
+        meta.push(format!(
+            "published: {{date: {}, source: {}}}",
+            quote(&p.date.text),
+            quote(&p.source)
+        ));
+    }
     if let Some(k) = m.reporter_kind {
         meta.push(format!("reporter_kind: {}", k.as_str()));
     }

@@ -11,8 +11,8 @@ use crate::schema::TableKey;
 
 pub use tables::{TableRecognizer, classify};
 pub use text::{
-    infer_meta, is_tables_only, parse_date, section_heading, split_sections, title_span,
-    title_start,
+    PORTAL_META_KEYS, infer_meta, is_tables_only, parse_date, parse_portal_date, portal_meta,
+    section_heading, split_sections, take_portal_meta, title_span, title_start,
 };
 
 /// Recognises a document read by an adapter.
@@ -36,6 +36,7 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
             Block::Table(grid) => recognizer.add(grid, section),
         }
     }
+    let published = take_portal_meta(&mut paragraphs);
     let tables_only = is_tables_only(!recognizer.tables.is_empty(), &paragraphs);
     let (preamble, sections, closing) = if tables_only {
         // Sheet captions such as 「三、收到和处理…情况」 are not sections of a report.
@@ -43,7 +44,10 @@ pub fn recognize(doc: &Document, path: &str, format: &str) -> Report {
     } else {
         split_sections(paragraphs)
     };
-    let mut meta = Meta::default();
+    let mut meta = Meta {
+        published,
+        ..Meta::default()
+    };
     let opening = sections
         .first()
         .filter(|s| s.number == 1)

@@ -545,7 +545,7 @@ impl TableRecognizer {
 
     fn read_t4(&mut self, grid: &GridTable) {
         let width = grid.width();
-        let Some(data_row) = grid.rows.iter().position(|row| {
+        let counts = |row: &[GridCell]| {
             row.iter()
                 .filter(|c| c.merged_from.is_none())
                 .filter(|c| {
@@ -556,9 +556,22 @@ impl TableRecognizer {
                 })
                 .count()
                 >= 15
-                && row.iter().any(|c| !c.text.trim().is_empty())
-                && !is_header_row(row, &T4)
-        }) else {
+        };
+        let written = grid.rows.iter().position(|row| {
+            counts(row) && row.iter().any(|c| !c.text.trim().is_empty()) && !is_header_row(row, &T4)
+        });
+        // A data row left wholly blank (the template as issued) is still the
+        // row: the one right under the header band, when it is the last.
+        let blank = || {
+            let header = grid.rows.iter().rposition(|row| is_header_row(row, &T4))?;
+            let r = header + 1;
+            let row = grid.rows.get(r)?;
+            (r + 1 == grid.rows.len()
+                && counts(row)
+                && row.iter().all(|c| c.text.trim().is_empty()))
+            .then_some(r)
+        };
+        let Some(data_row) = written.or_else(blank) else {
             self.push_note(RecognitionNote {
                 code: "no-data-row".into(),
                 table: Some(TableKey::T4),
@@ -1389,6 +1402,40 @@ mod tests {
             t4.cell("direct_suit", "total").unwrap().value,
             Value::Int(0)
         );
+    }
+
+    /// The template as issued: the data row is there, every cell blank.
+    #[test]
+    fn table_four_with_its_data_row_left_blank_is_recognised() {
+        let outcomes = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+        let blocks = ["行政复议", "未经复议直接起诉", "复议后起诉"];
+        let grid = GridTable::from_rows(
+            5,
+            &[
+                blocks.iter().flat_map(|b| [*b; 5]).collect::<Vec<_>>(),
+                (0..3).flat_map(|_| outcomes).collect(),
+                vec![""; 15],
+            ],
+        );
+        let mut rec = TableRecognizer::default();
+        rec.add(&grid, None);
+        assert!(rec.notes.is_empty(), "{:?}", rec.notes);
+        let t4 = &rec.tables[&TableKey::T4];
+        assert_eq!(t4.cells.len(), 15);
+        assert_eq!(t4.cell("review", "upheld").unwrap().value, Value::Blank);
+        // Without a data row it is still no table.
+        let mut rec = TableRecognizer::default();
+        rec.add(
+            &GridTable::from_rows(
+                6,
+                &grid.rows[..2]
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.text.as_str()).collect::<Vec<_>>())
+                    .collect::<Vec<_>>(),
+            ),
+            None,
+        );
+        assert!(!rec.tables.contains_key(&TableKey::T4));
     }
 
     /// LibreOffice Calc's HTML import fits table 四 to the page's widest

@@ -1,6 +1,6 @@
 //! Running text: section headings, the 落款 (closing), and report metadata.
 
-use crate::model::{AgencySource, DateText, Meta, Paragraph, ReporterKind, Section};
+use crate::model::{AgencySource, DateText, Meta, Paragraph, Published, ReporterKind, Section};
 
 const NUMERALS: [char; 6] = ['一', '二', '三', '四', '五', '六'];
 
@@ -21,6 +21,161 @@ pub fn section_heading(text: &str) -> Option<u8> {
         return None;
     }
     Some(number)
+}
+
+/// Keys of the metadata block a government portal prints above a report
+/// (索引号、发布机构、名称、文号、发布日期…): the portal's, not the report's.
+pub const PORTAL_META_KEYS: &[&str] = &[
+    "索引号",
+    "发布机构",
+    "发文机关",
+    "发文机构",
+    "名称",
+    "文号",
+    "发文字号",
+    "发文日期",
+    "发布日期",
+    "成文日期",
+    "生效日期",
+    "主题分类",
+    "主题词",
+    "信息分类",
+    "组配分类",
+    "体裁分类",
+    "公开方式",
+    "公开范围",
+    "公开时限",
+    "公开形式",
+    "有效性",
+    "所属机构",
+];
+
+/// The `key：value` pairs of a portal metadata line (「索引号：…」, or several
+/// on one line 「索引号：… 发布机构：…」), when the line is only that.
+pub fn portal_meta(text: &str) -> Option<Vec<(String, String)>> {
+    let t = text.trim();
+    // Each key followed by a colon (spaces allowed around it), where it starts.
+    let mut keys: Vec<(usize, usize, &str)> = Vec::new();
+    for key in PORTAL_META_KEYS {
+        for (at, _) in t.match_indices(key) {
+            let rest = t[at + key.len()..].trim_start_matches([' ', '\u{3000}', '\t']);
+            if !rest.starts_with([':', '：']) {
+                continue;
+            }
+            // A key starts the line or follows a space (「名称」 inside 「发布机构名称：」 does not).
+            let before = t[..at].chars().next_back();
+            if before.is_some_and(|c| !c.is_whitespace()) {
+                continue;
+            }
+            let value_at = t.len() - rest.len() + rest.chars().next().map_or(0, char::len_utf8);
+            keys.push((at, value_at, key));
+        }
+    }
+    keys.sort_unstable();
+    if keys.first().is_none_or(|k| k.0 != 0) {
+        return None;
+    }
+    let pairs = keys
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, value_at, key))| {
+            let end = keys.get(i + 1).map_or(t.len(), |k| k.0);
+            let value = t.get(value_at..end.max(value_at)).unwrap_or("").trim();
+            (key.to_string(), value.to_string())
+        })
+        .collect();
+    Some(pairs)
+}
+
+/// A date as portals print it: 「2024-01-20」, 「2024/1/20」, 「2024.01.20」,
+/// 「2024年01月20日」, a time after it allowed.
+pub fn parse_portal_date(value: &str) -> Option<DateText> {
+    let v = value.trim();
+    let head = v.split([' ', '\u{3000}', '\t', 'T']).next().unwrap_or(v);
+    if let Some(d) = parse_date(head) {
+        return Some(d);
+    }
+    let parts: Vec<&str> = head.split(['-', '/', '.']).collect();
+    let [y, m, d] = parts[..] else {
+        return None;
+    };
+    let num = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (year, month, day) = (num(y)?, num(m)?, num(d)?);
+    if y.len() != 4 || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(DateText {
+        text: head.to_string(),
+        year: year as i32,
+        month,
+        day,
+    })
+}
+
+/// Takes a portal's metadata lines out of the paragraphs before the first
+/// section heading (they are not the report: 「名称：…」 is no title) and
+/// returns the publication date they give (a breadcrumb copied with the page
+/// goes too): 发布日期, else 发文日期 (never
+/// 成文日期, which is when it was written).
+pub fn take_portal_meta(paragraphs: &mut Vec<Paragraph>) -> Option<Published> {
+    const LOOK: usize = 30;
+    let end = paragraphs
+        .iter()
+        .take(LOOK)
+        .position(|p| section_heading(&p.text).is_some())
+        .unwrap_or(paragraphs.len().min(LOOK));
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut k = 0;
+    // A key whose value is on the next line (a table copied out as text).
+    let mut waiting = false;
+    paragraphs.retain(|p| {
+        k += 1;
+        if k > end {
+            return true;
+        }
+        // A breadcrumb copied with the page (「当前位置：首页 > … > 年度报告」).
+        let t = p.text.trim_start();
+        if ["当前位置", "您现在的位置", "您的位置"]
+            .iter()
+            .any(|w| t.starts_with(w))
+        {
+            waiting = false;
+            return false;
+        }
+        match portal_meta(&p.text) {
+            Some(found) => {
+                waiting = found.last().is_some_and(|(_, v)| v.is_empty());
+                pairs.extend(found);
+                false
+            }
+            None if waiting && is_short_line(&p.text) && !p.text.contains("年度报告") => {
+                waiting = false;
+                if let Some(last) = pairs.last_mut() {
+                    last.1 = p.text.trim().to_string();
+                }
+                false
+            }
+            None => {
+                waiting = false;
+                true
+            }
+        }
+    });
+    ["发布日期", "发文日期"].iter().find_map(|want| {
+        pairs
+            .iter()
+            .filter(|(key, _)| key == want)
+            .find_map(|(key, value)| {
+                parse_portal_date(value).map(|date| Published {
+                    date,
+                    source: key.clone(),
+                })
+            })
+    })
 }
 
 /// Splits running text into preamble, sections and closing lines.
@@ -479,6 +634,58 @@ mod tests {
             text: t.to_string(),
             origin: Origin::Unknown,
         }
+    }
+
+    #[test]
+    fn portal_metadata_lines_are_taken_out_and_give_the_publication_date() {
+        assert_eq!(
+            portal_meta("索引号：000014349/2024-00012  发布机构：白城市人民政府"),
+            Some(vec![
+                ("索引号".into(), "000014349/2024-00012".into()),
+                ("发布机构".into(), "白城市人民政府".into())
+            ])
+        );
+        assert_eq!(
+            portal_meta("名称 ： 白城市人民政府2023年政府信息公开工作年度报告"),
+            Some(vec![(
+                "名称".into(),
+                "白城市人民政府2023年政府信息公开工作年度报告".into()
+            )])
+        );
+        assert_eq!(portal_meta("根据索引号：123查询。"), None);
+        assert_eq!(
+            portal_meta("白城市人民政府2023年政府信息公开工作年度报告"),
+            None
+        );
+        for (v, ymd) in [
+            ("2024-01-20", (2024, 1, 20)),
+            ("2024/3/5 10:30", (2024, 3, 5)),
+            ("2024年01月20日", (2024, 1, 20)),
+            ("2024.01.31", (2024, 1, 31)),
+        ] {
+            let d = parse_portal_date(v).unwrap();
+            assert_eq!((d.year, d.month, d.day), ymd, "{v}");
+        }
+        assert!(parse_portal_date("2024-13-01").is_none() && parse_portal_date("24-1-1").is_none());
+        let mut paras = vec![
+            p("当前位置：首页 > 政府信息公开 > 年度报告"),
+            p("索引号：000014349/2024-00012"),
+            p("发布机构：白城市人民政府"),
+            p("名称：白城市人民政府2023年政府信息公开工作年度报告"),
+            p("成文日期：2024-01-10 发布日期："),
+            p("2024-01-20"),
+            p("白城市人民政府2023年政府信息公开工作年度报告"),
+            p("一、总体情况"),
+            p("名称：正文里的不算。"),
+        ];
+        let published = take_portal_meta(&mut paras).unwrap();
+        assert_eq!(published.source, "发布日期");
+        assert_eq!(published.date.day, 20);
+        assert_eq!(paras.len(), 3);
+        assert_eq!(
+            paras[0].text,
+            "白城市人民政府2023年政府信息公开工作年度报告"
+        );
     }
 
     #[test]

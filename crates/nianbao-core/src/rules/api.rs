@@ -193,6 +193,17 @@ pub fn register(engine: &mut Engine) {
                 m.into()
             })
         })
+        .register_get("published", |r: &mut ReportView| {
+            r.report.meta.published.as_ref().map_or(Dynamic::UNIT, |p| {
+                let mut m = Map::new();
+                m.insert("text".into(), p.date.text.clone().into());
+                m.insert("year".into(), (p.date.year as INT).into());
+                m.insert("month".into(), (p.date.month as INT).into());
+                m.insert("day".into(), (p.date.day as INT).into());
+                m.insert("source".into(), p.source.clone().into());
+                m.into()
+            })
+        })
         .register_get("region", |r: &mut ReportView| {
             r.report.meta.region.as_ref().map_or(Dynamic::UNIT, |g| {
                 let mut m = Map::new();
