@@ -577,3 +577,31 @@ fn a_tables_only_workbook_takes_its_agency_from_its_file_name() {
     let yaml = String::from_utf8(out.stdout).unwrap();
     assert!(yaml.contains("# 取自文件名"), "{yaml}");
 }
+
+/// Issue 22, item 7: command-line mistakes are told in Chinese, with clap's
+/// suggestion, and exit 2.
+#[test]
+fn usage_errors_are_in_chinese() {
+    for (args, says) in [
+        (&["chek"][..], "不认识的命令 chek（是不是 check？）"),
+        (&["check", "--bogus", "x"][..], "不认识的选项 --bogus"),
+        (
+            &["check", "--format", "xml", "x"][..],
+            "的值「xml」无效，可选：human、json、sarif、html、xlsx",
+        ),
+        (&["check", "-j", "abc", "x"][..], "应为正整数"),
+        (
+            &["check", "--previous-dir"][..],
+            "--previous-dir <DIR> 缺少值",
+        ),
+    ] {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("命令行有误") && stderr.contains(says),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("error:"), "{stderr}");
+    }
+}

@@ -223,10 +223,19 @@ enum OutputFormat {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // `nianbao` alone: the overview is the answer.
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("{}", usage_error_zh(&e));
+            return ExitCode::from(2);
         }
     };
     match run(cli) {
@@ -236,6 +245,71 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A command-line mistake in Chinese: what was wrong, clap's suggestion when
+/// it has one, and where to look.
+fn usage_error_zh(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => format!("不认识的选项 {arg}"),
+        ErrorKind::InvalidSubcommand => {
+            format!("不认识的命令 {}", context(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数 {arg}"),
+        ErrorKind::MissingSubcommand => "缺少命令（check、annotate、extract、rules）".to_string(),
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg} 缺少值"),
+        ErrorKind::InvalidValue => {
+            let valid = context(ContextKind::ValidValue);
+            if valid.is_empty() {
+                format!("{arg} 的值「{value}」无效")
+            } else {
+                format!("{arg} 的值「{value}」无效，可选：{valid}")
+            }
+        }
+        ErrorKind::ValueValidation => format!(
+            "{arg} 的值「{value}」无效：{}",
+            match std::error::Error::source(e).map(|s| s.to_string()) {
+                Some(s) if s.contains("digit") || s.contains("number") => "应为正整数".into(),
+                Some(s) => s,
+                None => String::new(),
+            }
+        ),
+        ErrorKind::ArgumentConflict => {
+            format!("{arg} 不能与 {} 同用", context(ContextKind::PriorArg))
+        }
+        ErrorKind::TooManyValues => {
+            format!("{arg} 给出的值太多")
+        }
+        ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => format!("{arg} 的值个数不对"),
+        _ => {
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            first.to_string()
+        }
+    };
+    let suggestion = match context(ContextKind::SuggestedArg) {
+        s if !s.is_empty() => format!("（是不是 {s}？）"),
+        _ => match context(ContextKind::SuggestedSubcommand) {
+            s if !s.is_empty() => format!("（是不是 {s}？）"),
+            _ => String::new(),
+        },
+    };
+    format!(
+        "nianbao：命令行有误：{what}{suggestion}\n用法见 nianbao --help（或 nianbao <命令> --help）"
+    )
 }
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
