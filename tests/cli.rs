@@ -605,3 +605,38 @@ fn usage_errors_are_in_chinese() {
         assert!(!stderr.contains("error:"), "{stderr}");
     }
 }
+
+/// Issue 22, item 7: a file whose content is another format than its
+/// extension is read by its content, with one note (STR-FILE), not refused.
+#[test]
+fn a_pdf_named_docx_is_read_as_the_pdf_it_is_with_one_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("年报.docx");
+    std::fs::copy(common::root().join("tests/fixtures/seed.pdf"), &named).unwrap();
+    let (code, json) = check_json(&["--no-config", named.to_str().unwrap()]);
+    let (_, pdf) = check_json(&["--no-config", "tests/fixtures/seed.pdf"]);
+    assert_eq!(code, 1);
+    let rules = |j: &serde_json::Value| -> Vec<String> {
+        j["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .filter(|r| r != "STR-FILE")
+            .collect()
+    };
+    assert_eq!(rules(&json), rules(&pdf));
+    let notes: Vec<_> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "STR-FILE")
+        .collect();
+    assert_eq!(notes.len(), 1, "{json}");
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("内容却是 PDF")
+    );
+}

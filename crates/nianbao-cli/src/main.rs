@@ -570,7 +570,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     return Ok(0);
                 }
                 RulesCommand::Test { .. } => {
-                    let (text, ok) = rules_cmd::test(rules);
+                    let (text, ok) = rules_cmd::test(rules, cli_rules.dir.is_some());
                     write_stdout(text.as_bytes())?;
                     if !ok && !load_failed {
                         return Ok(1);

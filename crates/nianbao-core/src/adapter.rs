@@ -108,6 +108,13 @@ impl Registry {
         self.adapters().find(|a| a.sniff(bytes))
     }
 
+    /// Another adapter than `except` that recognises the bytes: for a file
+    /// whose extension's adapter could not read it (a PDF saved as .docx).
+    pub fn by_content_except(&self, bytes: &[u8], except: &str) -> Option<&dyn FormatAdapter> {
+        self.adapters()
+            .find(|a| a.name() != except && a.sniff(bytes))
+    }
+
     /// Whether a path has an extension some adapter claims (for directory walks).
     pub fn handles_extension(&self, path: &Path) -> bool {
         path.extension()

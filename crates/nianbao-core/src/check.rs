@@ -203,7 +203,21 @@ pub fn read_report_timed(
         path,
         bytes: &bytes,
     };
-    let parsed = adapter.read(&input);
+    let mut parsed = adapter.read(&input);
+    // A file its extension's adapter cannot read may be another format under
+    // the wrong name (a PDF saved as 「年报.docx」): read it by its content,
+    // with a note; else the first adapter's reason stands.
+    let mut adapter = adapter;
+    let mut named_as = None;
+    if parsed.is_err() {
+        if let Some(other) = registry.by_content_except(&bytes, adapter.name()) {
+            if let Ok(p) = other.read(&input) {
+                named_as = Some(adapter.name());
+                adapter = other;
+                parsed = Ok(p);
+            }
+        }
+    }
     timings.read += started.elapsed();
     let (mut report, addresses) = match parsed? {
         Parsed::Report(r) => (*r, Addresses::default()),
@@ -216,6 +230,17 @@ pub fn read_report_timed(
     };
     report.path = display;
     report.format = adapter.name().to_string();
+    if named_as.is_some() {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        report.notes.push(crate::model::RecognitionNote {
+            code: "content-format".into(),
+            message: format!(
+                "文件扩展名为 .{ext}，内容却是 {} 文件：已按内容读取（发送前请把扩展名改正）",
+                adapter.name().to_uppercase()
+            ),
+            ..Default::default()
+        });
+    }
     // Nothing of the national format: checking it would only print silence.
     if report.tables.is_empty() && report.sections.is_empty() {
         return Err(err(

@@ -157,6 +157,12 @@ impl InForce {
 }
 
 impl Rule {
+    /// Whether the rule is one of the base (built-in) rules of
+    /// [`RuleSet::load_layered`], not one added over them.
+    pub fn is_base(&self) -> bool {
+        self.from_base
+    }
+
     /// The settings in force under these packs (from [`RuleSet::packs_for`]);
     /// what the user's configuration set wins over a pack.
     pub fn in_force(&self, packs: &[&pack::Pack]) -> InForce {
