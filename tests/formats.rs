@@ -574,6 +574,27 @@ fn the_seed_through_pandoc_markdown_gives_the_seed_findings() {
     }
 }
 
+/// numbering.docx numbers its headings automatically; pandoc writes them
+/// without the numbers (`# 总体情况`): still the six sections, and the
+/// same rules fire as on the DOCX (no 「缺少第一部分」).
+#[test]
+fn headings_whose_numbers_pandoc_dropped_are_still_the_sections() {
+    let rules = |f: &str| {
+        let (_, json) = check_json(&[f]);
+        let mut v: Vec<String> = json["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["severity"]))
+            .collect();
+        v.sort();
+        v
+    };
+    let md = rules("tests/fixtures/real/markdown/defect-seed-numbering.gfm.md");
+    assert!(!md.iter().any(|r| r.contains("STR-SECTION")), "{md:?}");
+    assert_eq!(md, rules("tests/fixtures/numbering.docx"));
+}
+
 #[test]
 fn markdown_findings_name_the_source_line() {
     for (fixture, row_line_has) in [

@@ -4,7 +4,7 @@ use nianbao_core::adapter::AdapterError;
 use nianbao_core::address::{Address, Addresses};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
-use nianbao_core::recognize::{classify, section_heading};
+use nianbao_core::recognize::{classify, section_heading, unnumbered_section};
 use nianbao_core::schema::TableKey;
 use nianbao_core::value::{Value, parse_cell_text};
 use nianbao_htmlgrid::{MAX_DEPTH, MAX_TABLE_CELLS, Piece, collapse, nesting_depth};
@@ -50,6 +50,8 @@ struct Walker {
     metadata: bool,
     /// The next number of each open list (`None` for bullets).
     lists: Vec<Option<u64>>,
+    /// Items that are Markdown headings.
+    headings: Vec<usize>,
 }
 
 /// Byte offset to 1-based line, within one parsed segment.
@@ -343,8 +345,12 @@ impl Walker {
                 let rows = std::mem::take(&mut self.rows);
                 self.table(rows)?;
             }
+            TagEnd::Heading(_) => {
+                let from = self.items.len();
+                self.flush()?;
+                self.headings.extend(from..self.items.len());
+            }
             TagEnd::Paragraph
-            | TagEnd::Heading(_)
             | TagEnd::Item
             | TagEnd::BlockQuote(_)
             | TagEnd::FootnoteDefinition
@@ -392,7 +398,43 @@ pub fn document(text: &str) -> Result<Document, AdapterError> {
         at = found.end;
     }
     w.markdown(&lines[at..].join("\n"), at)?;
+    number_headings(&mut w.items, &w.headings);
     Ok(finish(join_pieces(w.items)))
+}
+
+/// Section headings whose numbers a converter dropped (pandoc does not
+/// render Word's automatic numbering: `# 总体情况`) get them back, when no
+/// heading has a number and at least three name sections in order.
+fn number_headings(items: &mut [Item], headings: &[usize]) {
+    let text = |i: &Item| match i {
+        Item::Paragraph(t, _) => Some(t.clone()),
+        Item::Table(_) => None,
+    };
+    let texts: Vec<(usize, String)> = headings
+        .iter()
+        .filter_map(|&k| items.get(k).and_then(text).map(|t| (k, t)))
+        .collect();
+    if texts.iter().any(|(_, t)| section_heading(t).is_some()) {
+        return;
+    }
+    // In order, as sections come: a later 「总体情况」 is a sub-heading.
+    let mut named: Vec<(usize, u8)> = Vec::new();
+    for (k, t) in &texts {
+        if let Some(n) = unnumbered_section(t) {
+            if named.last().is_none_or(|l| n > l.1) {
+                named.push((*k, n));
+            }
+        }
+    }
+    if named.len() < 3 {
+        return;
+    }
+    const NUMERALS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+    for (k, n) in named {
+        if let Some(Item::Paragraph(t, _)) = items.get_mut(k) {
+            *t = format!("{}、{t}", NUMERALS[usize::from(n - 1)]);
+        }
+    }
 }
 
 /// A page number or running footer a converter left between the pieces of a

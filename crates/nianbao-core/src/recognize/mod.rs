@@ -12,7 +12,7 @@ use crate::schema::TableKey;
 pub use tables::{TableRecognizer, classify};
 pub use text::{
     infer_meta, is_tables_only, parse_date, section_heading, split_sections, title_span,
-    title_start,
+    title_start, unnumbered_section,
 };
 
 /// Recognises a document read by an adapter.

@@ -184,3 +184,26 @@ fn gbk_markdown_is_decoded() {
     let doc = crate::read(&gbk).unwrap();
     assert!(matches!(&doc.blocks[0], Block::Paragraph(p) if p.text == "一、总体情况"));
 }
+
+#[test]
+fn section_headings_whose_numbers_a_converter_dropped_get_them_back() {
+    let md = "# 总体情况\n\n正文。\n\n# 主动公开政府信息情况\n\n# 收到和处理政府信息公开申请情况\n\n## 总体情况\n";
+    assert_eq!(
+        blocks(md),
+        [
+            "p:一、总体情况",
+            "p:正文。",
+            "p:二、主动公开政府信息情况",
+            "p:三、收到和处理政府信息公开申请情况",
+            "p:总体情况"
+        ]
+    );
+    // Numbered headings, or too few, are left as written.
+    assert_eq!(
+        blocks(
+            "# 一、总体情况\n\n# 主动公开政府信息情况\n\n# 收到和处理政府信息公开申请情况\n\n# 行政复议、行政诉讼情况\n"
+        )[1],
+        "p:主动公开政府信息情况"
+    );
+    assert_eq!(blocks("# 总体情况\n\n总体情况\n")[0], "p:总体情况");
+}
