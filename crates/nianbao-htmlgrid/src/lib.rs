@@ -305,12 +305,12 @@ fn flow(
                     raw.push_str(t);
                 }
                 Node::Element(el) if node.id() != root.id() => {
-                    if is_skipped(el) {
-                        skip = Some(node.id());
-                    } else if el.name() == "table" && {
+                    let skipped = is_skipped(el);
+                    let taken = !skipped && el.name() == "table" && {
                         flush(&mut raw, &mut start);
                         table(node).is_some()
-                    } {
+                    };
+                    if skipped || taken {
                         skip = Some(node.id());
                     } else if el.name() == "br" || BLOCK_TAGS.contains(&el.name()) {
                         flush(&mut raw, &mut start);

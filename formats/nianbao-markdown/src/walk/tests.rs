@@ -158,7 +158,9 @@ fn hostile_markdown_is_bounded() {
     for md in [
         ">".repeat(100_000),
         "- ".repeat(50_000),
-        format!("{}x", "  - a\n".repeat(1)).repeat(20_000),
+        (0..3000)
+            .map(|i| format!("{}- a\n", "  ".repeat(i)))
+            .collect(),
         "[".repeat(100_000),
         "*a".repeat(100_000),
         format!("|a|b|\n|-|-|\n{}", "|1|2|\n".repeat(100_000)),
