@@ -3,7 +3,10 @@
 //!
 //! The text is parsed as CommonMark with GitHub pipe tables
 //! (pulldown-cmark). Headings of any level are paragraphs of their text
-//! (`## 一、总体情况` is section 一), list items keep their number (「1.」),
+//! (`## 一、总体情况` is section 一; `# 总体情况`, as pandoc writes a heading
+//! whose number was Word's automatic numbering, gets 「一、」 back when at
+//! least three headings name sections in order), list items keep their
+//! number (「1.」),
 //! images and front matter are left out. HTML blocks are read by
 //! `nianbao-htmlgrid`: `<table>` with `rowspan`/`colspan` expanded, other
 //! HTML as lines of text. Pandoc's own tables (`pandoc -t markdown`: simple,
