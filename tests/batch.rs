@@ -61,7 +61,8 @@ fn generate() -> Folder {
     std::fs::write(base.join("good/~$lock.yaml"), "{{{").unwrap();
     std::fs::create_dir_all(base.join(".git")).unwrap();
     std::fs::write(base.join(".git/x.yaml"), "{{{").unwrap();
-    std::fs::write(base.join("readme.md"), "not a report").unwrap();
+    // Not a format nianbao reads (.md is one: Markdown reports).
+    std::fs::write(base.join("readme.rst"), "not a report").unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(&base, base.join("bad/nested/loop")).unwrap();
     Folder {

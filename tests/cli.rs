@@ -171,7 +171,7 @@ fn a_directory_is_walked_in_path_order() {
     .unwrap();
     std::fs::write(dir.path().join("~$a.yaml"), "lock file").unwrap();
     std::fs::write(dir.path().join(".hidden.yaml"), "hidden").unwrap();
-    std::fs::write(dir.path().join("notes.md"), "not a report").unwrap();
+    std::fs::write(dir.path().join("notes.rst"), "not a report").unwrap();
     let (code, json) = check_json(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 1);
     let paths: Vec<String> = json["files"]

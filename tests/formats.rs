@@ -561,3 +561,140 @@ fn html_findings_name_the_source_line() {
         fingerprints(&findings_of("portal-gbk.html"))
     );
 }
+
+/// The seed (seed.docx) through Debian's pandoc, as GitHub Markdown (its
+/// table 三 an HTML `<table>` block) and as pandoc's Markdown (multiline
+/// tables): the seed's findings (tests/fixtures/real/markdown/make.py).
+#[test]
+fn the_seed_through_pandoc_markdown_gives_the_seed_findings() {
+    let want = said(&check_json(&["tests/fixtures/seed.yaml"]).1);
+    for f in [
+        "tests/fixtures/real/markdown/defect-seed.gfm.md",
+        "tests/fixtures/real/markdown/defect-seed.md",
+    ] {
+        let (code, json) = check_json(&[f]);
+        assert_eq!(json["files"][0]["format"], "markdown", "{f}");
+        assert_eq!(said(&json), want, "{f}");
+        assert_eq!(json["files"][0]["agency"], "洮南市林业和草原局", "{f}");
+        assert_eq!(code, 1, "{f}");
+    }
+}
+
+/// numbering.docx numbers its headings automatically; pandoc writes them
+/// without the numbers (`# 总体情况`): still the six sections, and the
+/// same rules fire as on the DOCX (no 「缺少第一部分」).
+#[test]
+fn headings_whose_numbers_pandoc_dropped_are_still_the_sections() {
+    let rules = |f: &str| {
+        let (_, json) = check_json(&[f]);
+        let mut v: Vec<String> = json["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["severity"]))
+            .collect();
+        v.sort();
+        v
+    };
+    let md = rules("tests/fixtures/real/markdown/defect-seed-numbering.gfm.md");
+    assert!(!md.iter().any(|r| r.contains("STR-SECTION")), "{md:?}");
+    assert_eq!(md, rules("tests/fixtures/numbering.docx"));
+}
+
+#[test]
+fn markdown_findings_name_the_source_line() {
+    for (fixture, row_line_has) in [
+        ("real/markdown/defect-seed.md", "（七）总计"),
+        ("real/markdown/defect-seed.gfm.md", "<td>0</td>"),
+    ] {
+        let source = std::fs::read_to_string(root().join("tests/fixtures").join(fixture)).unwrap();
+        let lines: Vec<&str> = source.lines().collect();
+        let findings = findings_of(fixture);
+        let line_of = |f: &serde_json::Value| {
+            let n = f["location"]["line"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{fixture}: {f}")) as usize;
+            lines[n - 1]
+        };
+        let total = findings
+            .iter()
+            .find(|f| f["rule"] == "R3-RESULTSUM")
+            .unwrap();
+        assert!(
+            line_of(total).contains(row_line_has),
+            "{fixture}: {}",
+            line_of(total)
+        );
+        let scope = findings.iter().find(|f| f["rule"] == "TXT-SCOPE").unwrap();
+        assert!(
+            line_of(scope).contains("组织推动全省"),
+            "{fixture}: {}",
+            line_of(scope)
+        );
+    }
+}
+
+/// A table 三 that cannot be read (a converter's own table, or rows left as
+/// text) is one finding, not a cascade of sums, duplicates and headings.
+#[test]
+fn an_unreadable_table_in_markdown_is_one_finding() {
+    let src = std::fs::read_to_string(root().join("tests/fixtures/real/markdown/html-tables.md"))
+        .unwrap();
+    let (a, b) = (
+        src.find("<html><body>").unwrap(),
+        src.find("</html>").unwrap() + "</html>".len(),
+    );
+    let rows: String = [
+        "（一）予以公开",
+        "（二）部分公开",
+        "1.属于国家秘密",
+        "2.重复申请",
+    ]
+    .iter()
+    .map(|l| format!("{l} 0 0 0 0 0 0 0\n\n"))
+    .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, table) in [
+        (
+            "own.md",
+            "| 项目 | 数量 |\n|---|---|\n| 收到申请 | 9 |\n| 办结 | 9 |\n",
+        ),
+        ("prose.md", rows.as_str()),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, format!("{}{table}{}", &src[..a], &src[b..])).unwrap();
+        let (_, json) = check_json(&["--no-config", f.to_str().unwrap()]);
+        let all: Vec<&serde_json::Value> = json["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(all.len(), 1, "{name}: {all:?}");
+        assert_eq!(all[0]["rule"], "STR-TABLE", "{name}");
+    }
+}
+
+#[test]
+fn bad_markdown_exits_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.md");
+    std::fs::write(&junk, [0x23, 0x00, 159, 146, 150, 0, 1, 2]).unwrap();
+    let deep = dir.path().join("deep.md");
+    std::fs::write(&deep, format!("# 年报\n\n{}", "<div>".repeat(50_000))).unwrap();
+    let notes = dir.path().join("notes.md");
+    std::fs::write(
+        &notes,
+        format!("# 会议纪要\n\n{}\n\n- 事项一\n", "> ".repeat(10_000)),
+    )
+    .unwrap();
+    for (f, says) in [
+        (&junk, "二进制"),
+        (&deep, "嵌套"),
+        (&notes, "未识别到年报内容"),
+    ] {
+        let (code, json) = check_json(&[f.to_str().unwrap()]);
+        assert_eq!(code, 2, "{f:?}: {json}");
+        let msg = error_message(&json);
+        assert!(msg.contains(says), "{f:?}: {msg}");
+    }
+}

@@ -236,6 +236,18 @@ fn generate(dir: &Path) {
     table.push_str("</table></body></html>");
     put("table_50mb.html", table.as_bytes());
     drop(table);
+    // Markdown: quotes and lists nested 100,000 and 5,000 deep, a pipe
+    // table of 600,000 rows, a file over the size cap.
+    put("quotes_deep.md", "> ".repeat(100_000).as_bytes());
+    let lists: String = (0..5_000)
+        .map(|i| format!("{}- 项\n", "  ".repeat(i)))
+        .collect();
+    put("lists_deep.md", lists.as_bytes());
+    put(
+        "rows_6e5.md",
+        format!("|a|b|\n|-|-|\n{}", "|1|2|\n".repeat(600_000)).as_bytes(),
+    );
+    put("over_cap.md", &vec![b'#'; 33 << 20]);
     // YAML: 40,000 aliases of a 10,000-character string (400 MB if expanded).
     let mut yaml = format!("closing:\n  - &s \"{}\"\n", "年".repeat(10_000));
     for _ in 0..40_000 {
@@ -311,6 +323,10 @@ fn the_hostile_corpus_as_one_batch() {
         ("cells_1e6.xlsx", Refused("非空单元格超过")),
         ("image_50mb.html", Findings),
         ("table_50mb.html", Refused("标签超过")),
+        ("quotes_deep.md", Refused("未识别到年报内容")),
+        ("lists_deep.md", Refused("未识别到年报内容")),
+        ("rows_6e5.md", Refused("表格过大")),
+        ("over_cap.md", Refused("MiB")),
         ("seed.yaml", Findings),
     ];
     let files = json["files"].as_array().unwrap();

@@ -92,7 +92,7 @@ fn summary(file: &serde_json::Value) -> Vec<String> {
 #[test]
 fn every_correct_fixture_of_every_format_gives_no_error_or_warning() {
     let files = correct_fixtures();
-    for ext in ["yaml", "docx", "pdf", "xlsx", "html", "txt"] {
+    for ext in ["yaml", "docx", "pdf", "xlsx", "html", "txt", "md"] {
         assert!(
             files.iter().any(|f| f.ends_with(ext)),
             "no correct {ext} fixture in {files:?}"
@@ -232,6 +232,25 @@ fn each_planted_defect_gives_exactly_its_findings() {
         assert_eq!(summary(&json["files"][0]), *want, "{path}");
         assert_eq!(code, 1, "{path}");
     }
+}
+
+/// Markdown (tests/fixtures/real/markdown/make.py): a wrong total in a table
+/// 三 that a converter cut into pipe tables at page breaks (a header-only
+/// piece, a page number between pieces, a narrower last piece) is read as one
+/// table: the sums that see it, nothing else.
+#[test]
+fn a_planted_defect_in_a_fragmented_markdown_table_gives_exactly_its_findings() {
+    let path = "tests/fixtures/real/markdown/defect-fragmented-rowsum.md";
+    let (code, json) = check_json(&["--no-config", path]);
+    assert_eq!(
+        summary(&json["files"][0]),
+        [
+            "R3-RESULTSUM error result_total",
+            "R3-ROWSUM error disclosed"
+        ],
+        "{path}"
+    );
+    assert_eq!(code, 1, "{path}");
 }
 
 #[test]

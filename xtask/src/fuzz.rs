@@ -1,7 +1,8 @@
 //! `cargo xtask fuzz --seconds N`: structure-aware mutation fuzzing on stable
 //! Rust (cargo-fuzz needs nightly, which this project does not use).
 //!
-//! One target per input format (DOCX, XLSX/XLS, HTML, PDF, text, YAML) and one
+//! One target per input format (DOCX, XLSX/XLS, HTML, PDF, text, YAML,
+//! Markdown) and one
 //! for the recognition step. Each starts from the real fixtures, applies a few
 //! mutations that know the format (XML elements and attributes that matter
 //! in a report — merges, numbering, tracked changes, fields; sheet cells and
@@ -67,7 +68,11 @@ pub fn run(args: &[String]) -> Result<()> {
     let fixtures = root.join("tests/fixtures");
     let read_all = |ext: &str| -> Result<Vec<Vec<u8>>> {
         let mut out = Vec::new();
-        for dir in [fixtures.clone(), fixtures.join("clean")] {
+        for dir in [
+            fixtures.clone(),
+            fixtures.join("clean"),
+            fixtures.join("real/markdown"),
+        ] {
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
@@ -111,6 +116,11 @@ pub fn run(args: &[String]) -> Result<()> {
             name: "yaml",
             seeds: read_all("yaml")?,
             mutate: mutate_yaml,
+        },
+        Target {
+            name: "markdown",
+            seeds: read_all("md")?,
+            mutate: mutate_markdown,
         },
         Target {
             name: "recognize",
@@ -223,6 +233,7 @@ fn run_one(target: &str, input: &[u8], doc_seed: u64, rules: &RuleSet) -> bool {
         "pdf" => nianbao_pdf::PdfAdapter.read(&Input { path, bytes: input }),
         "text" => nianbao_text::TextAdapter.read(&Input { path, bytes: input }),
         "yaml" => nianbao_yaml::YamlAdapter.read(&Input { path, bytes: input }),
+        "markdown" => nianbao_markdown::MarkdownAdapter.read(&Input { path, bytes: input }),
         _ => Ok(Parsed::Document(random_document(&mut Rng::new(doc_seed)))),
     };
     let (report, doc) = match parsed {
@@ -733,6 +744,44 @@ fn mutate_lines(rng: &mut Rng, bytes: &[u8], fragments: &[&str]) -> Vec<u8> {
 
 fn mutate_text(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
     mutate_lines(rng, bytes, TEXT_FRAGMENTS)
+}
+
+/// Markdown block and inline syntax: headings, quotes and lists (nesting),
+/// pipe-table lines, pandoc's table lines, HTML table blocks and spans.
+const MARKDOWN_FRAGMENTS: &[&str] = &[
+    "\n",
+    "\n\n",
+    "# ",
+    "###### ",
+    "> > > > ",
+    "- ",
+    "1. ",
+    "    ",
+    "```",
+    "|",
+    "|---|---|",
+    "\n|---|---|---|\n",
+    "\n  ---------- ------\n",
+    "\n+------+----+\n",
+    "\\",
+    "<br>",
+    "<table><tr><td rowspan=99999 colspan=0>",
+    "</td></tr></table>",
+    "<!--",
+    "![图](x.png)",
+    "[链接](",
+    "**",
+    "---\n",
+    "一、总体情况",
+    "三、收到和处理政府信息公开申请情况",
+    "— 3 —",
+];
+
+fn mutate_markdown(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    if rng.chance(10) {
+        return flip_bytes(rng, bytes);
+    }
+    mutate_lines(rng, bytes, MARKDOWN_FRAGMENTS)
 }
 
 const YAML_FRAGMENTS: &[&str] = &[

@@ -20,7 +20,6 @@
 #![forbid(unsafe_code)]
 
 mod decode;
-mod lines;
 mod walk;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
@@ -28,8 +27,7 @@ use nianbao_core::document::Document;
 
 pub use decode::decode;
 
-/// Grid positions of one table; a report's largest table has ~300.
-pub const MAX_TABLE_CELLS: usize = 1_000_000;
+pub use nianbao_htmlgrid::MAX_TABLE_CELLS;
 
 pub struct HtmlAdapter;
 

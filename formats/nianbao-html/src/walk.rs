@@ -5,52 +5,16 @@ use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use nianbao_core::adapter::AdapterError;
 use nianbao_core::address::{Address, Addresses};
-use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
+use nianbao_core::document::{Block, Document, GridTable, TextBlock};
 use nianbao_core::model::Origin;
 use nianbao_core::recognize::{
     PORTAL_META_KEYS, parse_date, portal_meta, section_heading, title_start,
 };
+use nianbao_htmlgrid::{
+    BLOCK_TAGS, Lines, MAX_DEPTH, cell_text, collapse, data_table, elements, is_skipped, is_space,
+    nesting_depth,
+};
 use scraper::Node;
-use scraper::node::Element;
-
-use crate::MAX_TABLE_CELLS;
-use crate::lines::Lines;
-
-/// Elements whose content is never report text.
-const SKIPPED_TAGS: &[&str] = &[
-    "head", "title", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-    "math", "canvas", "select", "option", "button", "textarea", "input", "nav", "footer", "aside",
-    "map", "audio", "video",
-];
-
-/// Class or id values of portal chrome (compared whole, case-insensitively).
-const CHROME: &[&str] = &[
-    "nav",
-    "navbar",
-    "navigation",
-    "menu",
-    "mainmenu",
-    "topmenu",
-    "topnav",
-    "subnav",
-    "topbar",
-    "breadcrumb",
-    "breadcrumbs",
-    "crumb",
-    "crumbs",
-    "position",
-    "location",
-    "footer",
-    "foot",
-    "copyright",
-    "share",
-    "sidebar",
-    "related",
-    "links",
-    "friendlink",
-    "toolbar",
-    "search",
-];
 
 /// Portal boilerplate lines: navigation trails, article info, print links, footers.
 const BOILERPLATE: &[&str] = &[
@@ -76,126 +40,6 @@ const BOILERPLATE: &[&str] = &[
     "技术支持：",
     "扫一扫",
 ];
-
-/// Elements that start and end a paragraph (or a line inside a cell).
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "html",
-    "li",
-    "main",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
-
-/// html5ever's tree builder is quadratic in the depth of open elements (40 000
-/// nested `<div>` take 15 s); real pages nest less than 100 deep.
-pub const MAX_DEPTH: usize = 1000;
-
-const VOID_TAGS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "basefont", "bgsound", "frame", "keygen",
-];
-
-/// Elements whose end tag may be left out: they cannot nest without a parent
-/// that is counted.
-const OPTIONAL_END_TAGS: &[&str] = &[
-    "p", "li", "dt", "dd", "td", "th", "tr", "tbody", "thead", "tfoot", "option", "optgroup",
-    "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body",
-];
-
-/// Raw-text elements: their content is not markup.
-const RAW_TEXT_TAGS: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "noembed", "noframes",
-];
-
-/// An upper estimate of the element nesting depth, from the tags alone
-/// (linear; unclosed elements count as open).
-fn nesting_depth(text: &str) -> usize {
-    let b = text.as_bytes();
-    let (mut i, mut depth, mut max) = (0, 0usize, 0usize);
-    let name_at = |at: usize| -> String {
-        b[at..]
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase() as char)
-            .collect()
-    };
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
-        let at = i + off + 1;
-        i = at;
-        if b[at..].starts_with(b"!--") {
-            i = find_from(b, at + 3, b"-->").map_or(b.len(), |e| e + 3);
-            continue;
-        }
-        let closing = b.get(at) == Some(&b'/');
-        let name = name_at(if closing { at + 1 } else { at });
-        if name.is_empty()
-            || VOID_TAGS.contains(&name.as_str())
-            || OPTIONAL_END_TAGS.contains(&name.as_str())
-        {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-            continue;
-        }
-        if RAW_TEXT_TAGS.contains(&name.as_str()) {
-            let end = format!("</{name}");
-            let lower_from = |from: usize| {
-                b[from..]
-                    .windows(end.len())
-                    .position(|w| w.eq_ignore_ascii_case(end.as_bytes()))
-                    .map(|p| from + p)
-            };
-            i = lower_from(at).unwrap_or(b.len());
-            continue;
-        }
-        depth += 1;
-        max = max.max(depth);
-    }
-    max
-}
-
-fn find_from(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
-}
-
-/// A cell holding this much text is a layout container, not a data cell.
-const MAX_DATA_CELL_CHARS: usize = 300;
 
 /// A paragraph (with its source line) or a table (with its cells' lines).
 enum Item {
@@ -255,7 +99,7 @@ pub fn document(text: &str) -> Result<Document, AdapterError> {
             "网页的标签嵌套超过 {MAX_DEPTH} 层（约 {depth} 层），不像年报网页，拒绝读取"
         )));
     }
-    let (html, lines) = crate::lines::parse(text);
+    let (html, lines) = nianbao_htmlgrid::parse(text);
     let mut w = Walker::default();
     let mut skip: Option<ego_tree::NodeId> = None;
     for edge in html.tree.root().traverse() {
@@ -328,244 +172,8 @@ pub fn document(text: &str) -> Result<Document, AdapterError> {
     Ok(finish(trim(w.items)))
 }
 
-fn is_skipped(el: &Element) -> bool {
-    if SKIPPED_TAGS.contains(&el.name()) || el.attr("hidden").is_some() {
-        return true;
-    }
-    if el.attr("style").is_some_and(|s| {
-        let s: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        s.contains("display:none") || s.contains("visibility:hidden")
-    }) {
-        return true;
-    }
-    let chrome = |v: &str| CHROME.iter().any(|c| c.eq_ignore_ascii_case(v));
-    el.id().is_some_and(chrome) || el.classes().any(chrome)
-}
-
 fn is_boilerplate(text: &str) -> bool {
     text.chars().count() <= 200 && BOILERPLATE.iter().any(|b| text.contains(b))
-}
-
-/// HTML whitespace (not U+3000, which is text in Chinese).
-fn is_space(c: char) -> bool {
-    c.is_whitespace() && c != '\u{3000}'
-}
-
-/// Chinese characters and full-width punctuation, between which a source line
-/// break is not a space.
-fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2010}'..='\u{206F}'
-        | '\u{3000}'..='\u{303F}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FF00}'..='\u{FFEF}')
-}
-
-/// Collapses HTML whitespace: a run with a line break next to Chinese text
-/// disappears, any other run is one space; &nbsp; is a space; ends trimmed.
-fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending: Option<bool> = None;
-    for c in s.chars() {
-        let c = if c == '\u{a0}' { ' ' } else { c };
-        if is_space(c) {
-            pending = Some(pending.unwrap_or(false) || c == '\n' || c == '\r');
-            continue;
-        }
-        if let Some(newline) = pending.take() {
-            let prev = out.chars().next_back();
-            if let Some(p) = prev {
-                if !(newline && (is_cjk(p) || is_cjk(c))) {
-                    out.push(' ');
-                }
-            }
-        }
-        out.push(c);
-    }
-    out.trim().to_string()
-}
-
-/// A cell's text: `<br>` and block elements are line breaks.
-fn cell_text(cell: NodeRef<'_, Node>) -> String {
-    let mut raw = String::new();
-    let mut skip: Option<ego_tree::NodeId> = None;
-    for edge in cell.traverse() {
-        match edge {
-            Edge::Open(node) if skip.is_none() => match node.value() {
-                Node::Text(t) => raw.push_str(t),
-                Node::Element(el) if node.id() != cell.id() => {
-                    if is_skipped(el) {
-                        skip = Some(node.id());
-                    } else if el.name() == "br" || BLOCK_TAGS.contains(&el.name()) {
-                        raw.push('\n');
-                    }
-                }
-                _ => {}
-            },
-            Edge::Close(node) => {
-                if skip == Some(node.id()) {
-                    skip = None;
-                } else if skip.is_none()
-                    && node.id() != cell.id()
-                    && node
-                        .value()
-                        .as_element()
-                        .is_some_and(|el| BLOCK_TAGS.contains(&el.name()))
-                {
-                    raw.push('\n');
-                }
-            }
-            _ => {}
-        }
-    }
-    raw.split('\n')
-        .map(collapse)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn elements<'a>(node: NodeRef<'a, Node>) -> impl Iterator<Item = (NodeRef<'a, Node>, &'a Element)> {
-    node.children()
-        .filter_map(|n| n.value().as_element().map(|el| (n, el)))
-}
-
-fn span(el: &Element, attr: &str, max: usize) -> usize {
-    el.attr(attr)
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map_or(1, |n| n.min(max))
-}
-
-/// A data table: its caption, its grid, and the source line of each grid
-/// position (the line of the `<td>` that covers it).
-type DataTable = (Option<String>, GridTable, Vec<(Origin, usize)>);
-
-/// A table without nested tables, at least two columns wide and without
-/// cells of running text, as a grid (with its caption); `None` for a layout table.
-fn data_table(
-    table: NodeRef<'_, Node>,
-    table_index: usize,
-    lines: &Lines,
-) -> Result<Option<DataTable>, AdapterError> {
-    if table
-        .descendants()
-        .skip(1)
-        .any(|n| n.value().as_element().is_some_and(|e| e.name() == "table"))
-    {
-        return Ok(None);
-    }
-    let mut caption = None;
-    let mut trs = Vec::new();
-    for (node, el) in elements(table) {
-        match el.name() {
-            "tr" => trs.push(node),
-            "thead" | "tbody" | "tfoot" => trs.extend(
-                elements(node)
-                    .filter(|(_, e)| e.name() == "tr")
-                    .map(|(n, _)| n),
-            ),
-            "caption" => caption = Some(cell_text(node).replace('\n', "")),
-            _ => {}
-        }
-    }
-    // The HTML table model: each cell goes to the next free column of its row.
-    let n_rows = trs.len();
-    let mut grid: Vec<Vec<Option<GridCell>>> = vec![Vec::new(); n_rows];
-    let mut placed = 0usize;
-    let mut cell_lines = Vec::new();
-    for (r, tr) in trs.iter().enumerate() {
-        let mut col = 0;
-        for (node, el) in elements(*tr).filter(|(_, e)| matches!(e.name(), "td" | "th")) {
-            let text = cell_text(node);
-            if text.chars().count() > MAX_DATA_CELL_CHARS {
-                return Ok(None);
-            }
-            let colspan = span(el, "colspan", 1000).max(1);
-            let line = lines.get(&node.id()).copied();
-            // rowspan="0" reaches to the end of the table.
-            let rowspan = match span(el, "rowspan", 65534) {
-                0 => n_rows - r,
-                n => n.min(n_rows - r),
-            };
-            while grid[r].get(col).is_some_and(Option::is_some) {
-                col += 1;
-            }
-            placed += colspan * rowspan;
-            if placed > MAX_TABLE_CELLS {
-                return Err(AdapterError::new(format!(
-                    "网页中的表格过大（超过 {MAX_TABLE_CELLS} 个单元格），拒绝读取"
-                )));
-            }
-            for dr in 0..rowspan {
-                let row = &mut grid[r + dr];
-                if row.len() < col + colspan {
-                    row.resize(col + colspan, None);
-                }
-                for dc in 0..colspan {
-                    let merged_from = (dr, dc) != (0, 0);
-                    // A later cell never overwrites an earlier span (overlapping spans).
-                    if row[col + dc].is_none() {
-                        let origin = Origin::Table {
-                            table_index,
-                            row: r + dr + 1,
-                            column: col + dc + 1,
-                        };
-                        if let Some(line) = line {
-                            cell_lines.push((origin.clone(), line));
-                        }
-                        row[col + dc] = Some(GridCell {
-                            text: text.clone(),
-                            merged_from: merged_from.then_some((r, col)),
-                            origin,
-                        });
-                    }
-                }
-            }
-            col += colspan;
-        }
-    }
-    let width = grid.iter().map(Vec::len).max().unwrap_or(0);
-    if width < 2 {
-        return Ok(None);
-    }
-    let rows: Vec<Vec<GridCell>> = grid
-        .into_iter()
-        .enumerate()
-        .map(|(r, row)| {
-            (0..width)
-                .map(|c| {
-                    row.get(c).cloned().flatten().unwrap_or_else(|| {
-                        GridCell::new(
-                            "",
-                            Origin::Table {
-                                table_index,
-                                row: r + 1,
-                                column: c + 1,
-                            },
-                        )
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    Ok(Some((
-        caption.filter(|c| !c.is_empty()),
-        GridTable {
-            rows,
-            origin: Origin::Table {
-                table_index,
-                row: 1,
-                column: 1,
-            },
-        },
-        cell_lines,
-    )))
 }
 
 /// A portal's metadata block set as a table (「索引号：」 | 「…」 | 「发布机构：」 |
@@ -869,14 +477,5 @@ mod tests {
             "</span></div>".repeat(400)
         );
         assert_eq!(blocks(&ok), ["p:一、总体情况"]);
-        // Markup-looking text in scripts and comments, and optional end tags, do not count.
-        let page = format!(
-            "<script>{}</script><!-- {} -->{}<ul>{}</ul>",
-            "<div>".repeat(5000),
-            "<div>".repeat(5000),
-            "<p>段落".repeat(5000),
-            "<li>项".repeat(5000)
-        );
-        assert!(nesting_depth(&page) < 5, "{}", nesting_depth(&page));
     }
 }

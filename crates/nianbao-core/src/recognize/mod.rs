@@ -12,7 +12,7 @@ use crate::schema::TableKey;
 pub use tables::{TableRecognizer, classify};
 pub use text::{
     PORTAL_META_KEYS, infer_meta, is_tables_only, parse_date, parse_portal_date, portal_meta,
-    section_heading, split_sections, take_portal_meta, title_span, title_start,
+    section_heading, split_sections, take_portal_meta, title_span, title_start, unnumbered_section,
 };
 
 /// Recognises a document read by an adapter.

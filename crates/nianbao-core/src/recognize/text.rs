@@ -178,6 +178,28 @@ pub fn take_portal_meta(paragraphs: &mut Vec<Paragraph>) -> Option<Published> {
     })
 }
 
+/// The section a heading names when its number was lost (a converter that
+/// dropped Word's automatic numbering writes `# 总体情况`): the words of the
+/// six official titles, on a short line.
+pub fn unnumbered_section(text: &str) -> Option<u8> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.chars().count() > 30 || t.ends_with('。') {
+        return None;
+    }
+    const WORDS: [&[&str]; 6] = [
+        &["总体情况"],
+        &["主动公开政府信息"],
+        &["收到和处理政府信息公开申请"],
+        &["行政复议", "行政诉讼"],
+        &["存在的主要问题", "改进情况"],
+        &["其他需要报告的事项"],
+    ];
+    let n = WORDS
+        .iter()
+        .position(|words| words.iter().all(|w| t.contains(w)))?;
+    Some(n as u8 + 1)
+}
+
 /// Splits running text into preamble, sections and closing lines.
 /// Headings must increase; a 「三、」 inside section 五 is body text.
 pub fn split_sections(
@@ -922,5 +944,23 @@ mod tests {
             "2024年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开，持续加大主动公开力度，稳妥做好依申请公开工作，不断完善政务公开制度，切实保障人民群众的知情权、参与权、表达权和监督权，各项工作取得明显成效。全年主动公开政府信息一千余条。",
         )];
         assert!(!is_tables_only(true, &prose));
+    }
+}
+
+#[cfg(test)]
+mod unnumbered_tests {
+    use super::*;
+
+    #[test]
+    fn official_titles_without_their_numbers_name_their_sections() {
+        assert_eq!(unnumbered_section("总体情况"), Some(1));
+        assert_eq!(
+            unnumbered_section("政府信息公开行政复议、行政诉讼情况"),
+            Some(4)
+        );
+        assert_eq!(unnumbered_section("存在的主要问题及改进情况"), Some(5));
+        assert_eq!(unnumbered_section("其他需要报告的事项"), Some(6));
+        assert_eq!(unnumbered_section("本机关总体情况良好。"), None);
+        assert_eq!(unnumbered_section("概述"), None);
     }
 }
