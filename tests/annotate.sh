@@ -11,17 +11,19 @@
 #   reads a note on the sheet and cell of each finding, holding the number
 #   found; LibreOffice reads the same notes on the same cells (its flat ODS
 #   export); checking the copy gives the same findings.
-# - PDF (seed, numbering — table 三 over a page break —, WeasyPrint): qpdf
-#   --check passes, pdftotext gives the same text, the original is a prefix,
-#   and each highlight's boxes hold the words (pdftotext -bbox) of its cell:
-#   the number found.
+# - PDF (seed, numbering — table 三 over a page break —, WeasyPrint, and the
+#   seed rewritten with a cross-reference stream numbered at the trailer's
+#   /Size, as many producers write them): qpdf --check passes, pdftotext gives
+#   the same text, the original is a prefix, every /Annots entry of every page
+#   is an annotation (pypdf), and each highlight's boxes hold the words
+#   (pdftotext -bbox) of its cell: the number found.
 #
 # Usage: bash tests/annotate.sh PATH/TO/nianbao [SCREENSHOT.png]
 # With a second argument, table 三 of the seed's annotated copy as LibreOffice
 # renders it (PDF → PNG, comment marks on the cells) is saved there
 # (docs/images/annotated-docx.png).
-# Needs LibreOffice, poppler-utils, qpdf, CJK fonts and python-docx
-# (installed here when missing; .ci/run runs this).
+# Needs LibreOffice, poppler-utils, qpdf, CJK fonts, python-docx, openpyxl
+# and pypdf (installed here when missing; .ci/run runs this).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "$1")
@@ -37,6 +39,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 python3 -c "import docx" 2>/dev/null || python3 -m pip install -q python-docx
 python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl
+python3 -c "import pypdf" 2>/dev/null || python3 -m pip install -q pypdf
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -57,11 +60,35 @@ for name in seed-sheets seed; do
   "$bin" check --format json "$tmp/$name.批注.xlsx" > "$tmp/$name.xlsx.again.json" || true
   soffice --headless --convert-to fods --outdir "$tmp/lo" "$tmp/$name.批注.xlsx" > /dev/null 2>&1
 done
-for name in seed numbering seed-weasyprint; do
-  "$bin" check --format json "tests/fixtures/$name.pdf" > "$tmp/$name.pdf.json" || true
-  "$bin" annotate -q "tests/fixtures/$name.pdf" -o "$tmp/$name.批注.pdf" > /dev/null || [ $? -eq 1 ]
+mkdir -p "$tmp/in"
+cp tests/fixtures/seed.pdf tests/fixtures/numbering.pdf tests/fixtures/seed-weasyprint.pdf "$tmp/in/"
+# The seed's last cross-reference section as a stream numbered at /Size and
+# not listed in itself (the offsets of the objects before it are unchanged).
+python3 - "$tmp/in/seed.pdf" "$tmp/in/seed-xrefstm.pdf" <<'PY'
+import re, struct, sys
+data = open(sys.argv[1], "rb").read()
+start = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+table, trailer = data[start:].split(b"trailer", 1)
+entries, lines, i = {}, table.split(b"\n")[1:], 0
+while i < len(lines):
+    head = lines[i].split()
+    i += 1
+    if len(head) == 2:
+        for k in range(int(head[1])):
+            offset, generation, kind = lines[i].split()[:3]
+            i += 1
+            entries[int(head[0]) + k] = (1 if kind == b"n" else 0, int(offset), int(generation))
+size = int(re.search(rb"/Size\s+(\d+)", trailer).group(1))
+refs = b"".join(m.group(0) for m in re.finditer(rb"/(?:Root|Info)\s+\d+\s+\d+\s+R", trailer))
+rows = b"".join(struct.pack(">BIH", *entries.get(n, (0, 0, 0))) for n in range(size))
+head = b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Index[0 %d]%s/Length %d>>\nstream\n" % (size, size, size, refs, len(rows))
+open(sys.argv[2], "wb").write(data[:start] + head + rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+PY
+for name in seed numbering seed-weasyprint seed-xrefstm; do
+  "$bin" check --format json "$tmp/in/$name.pdf" > "$tmp/$name.pdf.json" || true
+  "$bin" annotate -q "$tmp/in/$name.pdf" -o "$tmp/$name.批注.pdf" > /dev/null || [ $? -eq 1 ]
   qpdf --check "$tmp/$name.批注.pdf" > "$tmp/$name.qpdf-check.txt" 2>&1 && echo ok > "$tmp/$name.qpdf-ok" || true
-  pdftotext "tests/fixtures/$name.pdf" "$tmp/$name.before.txt"
+  pdftotext "$tmp/in/$name.pdf" "$tmp/$name.before.txt"
   pdftotext "$tmp/$name.批注.pdf" "$tmp/$name.after.txt"
   pdftotext -bbox "$tmp/$name.批注.pdf" "$tmp/$name.bbox.html"
   qpdf --json "$tmp/$name.批注.pdf" > "$tmp/$name.qpdf.json"
@@ -239,12 +266,17 @@ for name in ["seed-sheets", "seed"]:
         check(f"{name}.xlsx: {f['rule']} note on {at[0]}!{at[1]}" + (f" holding {value}" if "cell" in loc else ""), ok, (value, text[:60]))
 
 # ---------- PDF ----------
-for name in ["seed", "numbering", "seed-weasyprint"]:
+import pypdf
+for name in ["seed", "numbering", "seed-weasyprint", "seed-xrefstm"]:
     findings = json.loads((tmp / f"{name}.pdf.json").read_text())["files"][0]["findings"]
     check(f"{name}.pdf: qpdf --check passes", (tmp / f"{name}.qpdf-ok").exists(), (tmp / f"{name}.qpdf-check.txt").read_text()[-300:])
     check(f"{name}.pdf: pdftotext gives the same text", (tmp / f"{name}.before.txt").read_text() == (tmp / f"{name}.after.txt").read_text())
-    before = pathlib.Path(f"tests/fixtures/{name}.pdf").read_bytes()
+    before = (tmp / "in" / f"{name}.pdf").read_bytes()
     check(f"{name}.pdf: the original is a prefix of the copy", (tmp / f"{name}.批注.pdf").read_bytes().startswith(before))
+    entries = [(n, a.get_object()) for n, p in enumerate(pypdf.PdfReader(str(tmp / f"{name}.批注.pdf")).pages, 1)
+               for a in (p.get("/Annots") or [])]
+    wrong = [(n, o.get("/Type")) for n, o in entries if o.get("/Type") != "/Annot"]
+    check(f"{name}.pdf: every /Annots entry is an annotation (pypdf)", bool(entries) and not wrong, wrong[:3])
     highlights = [(n, a) for n, a in annots(tmp / f"{name}.qpdf.json") if a.get("/Subtype") == "/Highlight"]
     texts = [(n, a) for n, a in annots(tmp / f"{name}.qpdf.json") if a.get("/Subtype") == "/Text"]
     check(f"{name}.pdf: a note per finding", len(texts) == len(findings), (len(texts), len(findings)))

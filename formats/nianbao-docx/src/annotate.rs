@@ -14,6 +14,7 @@ use std::io::{Cursor, Write};
 
 use nianbao_core::adapter::AdapterError;
 use nianbao_core::address::{AUTHOR, Note};
+use nianbao_core::document::{Block, Document};
 use nianbao_core::model::Origin;
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -241,7 +242,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
         Some(xml) => Numbering::parse(xml, styles)?,
         None => Numbering::default(),
     };
-    let (_, anchors) = parse_with_anchors(&parts.document, numbering)?;
+    let (original, anchors) = parse_with_anchors(&parts.document, numbering)?;
 
     let mut zip = ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| err(format!("DOCX 文件已损坏，无法解压：{e}")))?;
@@ -351,7 +352,39 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     if let Some(t) = &new_types {
         replaced.insert("[Content_Types].xml", t.as_str());
     }
-    write_zip(&mut zip, &replaced)
+    let copy = write_zip(&mut zip, &replaced)?;
+    // The marks must not change what the copy says: a copy that reads
+    // differently is not written.
+    match crate::read(&copy) {
+        Ok(again) if same_reading(&again, &original) => Ok(copy),
+        _ => Err(err(COPY_DIFFERS)),
+    }
+}
+
+/// Why a copy is refused when, against every expectation, it would read
+/// differently from its original.
+pub const COPY_DIFFERS: &str =
+    "加批注后的副本读出的内容与原文件不同，未写出副本（这是 nianbao 的缺陷，请报告）";
+
+/// The same blocks: paragraph and cell texts, merges and origins.
+fn same_reading(a: &Document, b: &Document) -> bool {
+    a.blocks.len() == b.blocks.len()
+        && a.blocks.iter().zip(&b.blocks).all(|pair| match pair {
+            (Block::Paragraph(x), Block::Paragraph(y)) => x.text == y.text && x.origin == y.origin,
+            (Block::Table(x), Block::Table(y)) => {
+                x.origin == y.origin
+                    && x.rows.len() == y.rows.len()
+                    && x.rows.iter().zip(&y.rows).all(|(r, s)| {
+                        r.len() == s.len()
+                            && r.iter().zip(s).all(|(c, d)| {
+                                c.text == d.text
+                                    && c.merged_from == d.merged_from
+                                    && c.origin == d.origin
+                            })
+                    })
+            }
+            _ => false,
+        })
 }
 
 /// The zip again: entries in `replaced` rewritten (deflated, same time
@@ -428,6 +461,98 @@ mod tests {
              <w:commentRangeEnd w:id=\"9\"/><w:r><w:commentReference w:id=\"9\"/></w:r></w:p>\
              <w:p><w:commentRangeStart w:id=\"8\"/><w:commentRangeEnd w:id=\"8\"/>\
              <w:r><w:commentReference w:id=\"8\"/></w:r></w:p></w:body>"
+        );
+    }
+
+    /// A minimal DOCX whose body is `body`.
+    fn docx(body: &str) -> Vec<u8> {
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        let opt = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        let parts = [
+            ("[Content_Types].xml", "<Types></Types>".to_string()),
+            (
+                "_rels/.rels",
+                "<Relationships><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>".to_string(),
+            ),
+            (
+                "word/document.xml",
+                format!("<w:document xmlns:w=\"{W_NS}\"><w:body>{body}</w:body></w:document>"),
+            ),
+        ];
+        for (name, text) in parts {
+            w.start_file(name, opt).unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn texts(doc: &Document) -> Vec<String> {
+        doc.blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => p.text.clone(),
+                Block::Table(t) => format!("[table {}x{}]", t.rows.len(), t.width()),
+            })
+            .collect()
+    }
+
+    /// Notes on every paragraph of the original, on its first paragraph
+    /// (a note about nothing in particular) and on every cell.
+    fn annotate_everywhere(bytes: &[u8]) -> (Document, Document) {
+        let original = crate::read(bytes).unwrap();
+        let addresses = nianbao_core::address::Addresses::default();
+        let note = |at| Note::new(at, &addresses, vec!["错误 [X] 说明".into()]);
+        let mut notes = vec![note(None)];
+        for b in &original.blocks {
+            match b {
+                Block::Paragraph(p) => notes.push(note(Some(p.origin.clone()))),
+                Block::Table(t) => notes.extend(
+                    t.rows
+                        .iter()
+                        .flatten()
+                        .map(|c| note(Some(c.origin.clone()))),
+                ),
+            }
+        }
+        let copy = annotate(bytes, &notes).unwrap();
+        let again = crate::read(&copy).unwrap();
+        assert!(
+            same_reading(&again, &original),
+            "{:?} vs {:?}",
+            texts(&again),
+            texts(&original)
+        );
+        (original, again)
+    }
+
+    /// Found by `cargo xtask fuzz --seed 20261202`: the first body paragraph
+    /// is an empty `<w:p/>` inside a `w:tc` inside a run of a paragraph. Its
+    /// comment makes it `<w:p>…</w:p>`, which must read as `<w:p/>` did: the
+    /// paragraph around it is not lost.
+    #[test]
+    fn a_copy_reads_as_its_original_when_the_marked_paragraph_is_nested() {
+        let body = "<w:p><w:pPr><w:jc w:val=\"left\"/></w:pPr><w:r><w:rPr></w:rPr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:t>2023</w:t></w:r><w:r><w:t>年度报告如下：</w:t></w:r></w:p>\
+                    <w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>";
+        let (original, _) = annotate_everywhere(&docx(body));
+        assert_eq!(texts(&original), ["2023年度报告如下：", "一、总体情况"]);
+        // A text box's paragraphs inside a paragraph, empty or not, the
+        // paragraph around them in a table cell and in the body.
+        let boxed = |inner: &str| {
+            format!(
+                "<w:p><w:r><w:t>前</w:t></w:r><w:r><w:drawing><w:txbxContent>{inner}</w:txbxContent></w:drawing></w:r><w:r><w:t>后</w:t></w:r></w:p>"
+            )
+        };
+        let body = format!(
+            "{}{}<w:tbl><w:tr><w:tc>{}</w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>{}",
+            boxed("<w:p/>"),
+            boxed("<w:p><w:r><w:t>框</w:t></w:r></w:p><w:p></w:p>"),
+            boxed("<w:p><w:r><w:t>格中框</w:t></w:r></w:p>"),
+            boxed(&boxed("<w:p/>")),
+        );
+        let (original, _) = annotate_everywhere(&docx(&body));
+        assert_eq!(
+            texts(&original),
+            ["前后", "框", "前后", "[table 1x2]", "前后", "前后"]
         );
     }
 

@@ -18,7 +18,7 @@ mod xml;
 
 use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
 
-pub use annotate::annotate;
+pub use annotate::{COPY_DIFFERS, annotate};
 pub use container::{MAX_ENTRY_BYTES, MAX_TOTAL_BYTES};
 
 pub struct DocxAdapter;

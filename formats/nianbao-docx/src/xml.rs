@@ -18,6 +18,9 @@ use crate::numbering::Numbering;
 pub const MAX_CELLS: usize = 200_000;
 /// Paragraphs in one document.
 pub const MAX_PARAGRAPHS: usize = 200_000;
+/// Paragraphs open inside one another (a text box in a paragraph is one
+/// level; hostile input can nest without end).
+pub const MAX_NESTED_PARAGRAPHS: usize = 256;
 
 /// A cell as written: its text, how many grid columns it spans, its vMerge,
 /// and its number among the document's `w:tc` elements.
@@ -101,6 +104,11 @@ struct Parser {
     table_count: usize,
     paragraph_count: usize,
     para: Option<Para>,
+    /// Paragraphs around the one being read (a text box's paragraphs sit in
+    /// a run of the paragraph that shows the box), innermost last: each
+    /// goes on once the paragraph inside it ends, so `<w:p></w:p>` inside a
+    /// paragraph reads as `<w:p/>` does.
+    outer: Vec<Option<Para>>,
     /// Text of paragraphs whose mark was deleted, waiting for the next paragraph.
     carry: String,
     in_text: bool,
@@ -171,6 +179,7 @@ fn parse(
         table_count: 0,
         paragraph_count: 0,
         para: None,
+        outer: Vec::new(),
         carry: String::new(),
         in_text: false,
         in_ppr: false,
@@ -273,13 +282,20 @@ impl Parser {
         match name {
             _ if !empty && skipped(name) => self.skip_depth = 1,
             "w:p" if !empty => {
+                if self.outer.len() >= MAX_NESTED_PARAGRAPHS {
+                    self.error = Some(AdapterError::new(format!(
+                        "DOCX 正文段落嵌套过深（超过 {MAX_NESTED_PARAGRAPHS} 层），不像年度报告，拒绝读取"
+                    )));
+                    return;
+                }
                 if let Some(rec) = self.rec.as_mut() {
                     rec.open.push(self.at.1);
                 }
-                self.para = Some(Para {
+                let inner = Some(Para {
                     text: std::mem::take(&mut self.carry),
                     ..Para::default()
-                })
+                });
+                self.outer.push(std::mem::replace(&mut self.para, inner));
             }
             "w:p" => {
                 let text = std::mem::take(&mut self.carry);
@@ -395,6 +411,7 @@ impl Parser {
                     };
                     self.end_paragraph_at(para, pos);
                 }
+                self.para = self.outer.pop().flatten();
             }
             "w:tc" => {
                 self.flush_carry();

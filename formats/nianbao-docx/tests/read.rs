@@ -324,6 +324,38 @@ fn deleted_paragraph_marks_and_table_rows_are_accepted() {
     assert_eq!(g.rows[1][0].text, "新增的行");
 }
 
+/// A text box's paragraphs sit in a run of the paragraph that shows the
+/// box: each is a paragraph of its own, read before the one around it, which
+/// goes on after the box. `<w:p></w:p>` reads as `<w:p/>` wherever it is.
+#[test]
+fn paragraphs_inside_a_paragraph_are_read_and_the_paragraph_goes_on() {
+    let boxed = |inner: &str| {
+        format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"A\"/></w:pPr>{}<w:r><w:drawing><w:txbxContent>{inner}</w:txbxContent></w:drawing></w:r>{}</w:p>",
+            r("图前"),
+            r("图后")
+        )
+    };
+    let body = [
+        boxed(&p(&r("框中文字"))),
+        boxed("<w:p/>"),
+        boxed("<w:p></w:p>"),
+        format!(
+            "<w:p>{}<w:r><w:tc><w:p/></w:tc>{}</w:r></w:p>",
+            r("甲"),
+            r("乙")
+        ),
+    ]
+    .concat();
+    let doc = nianbao_docx::read(&docx(&body, None)).unwrap();
+    assert_eq!(
+        texts(&doc.blocks),
+        ["框中文字", "图前图后", "图前图后", "图前图后", "甲乙"]
+    );
+    let deep = format!("{}{}", "<w:p>".repeat(300), "</w:p>".repeat(300));
+    assert!(error(&docx(&deep, None)).contains("嵌套过深"));
+}
+
 fn error(bytes: &[u8]) -> String {
     nianbao_docx::read(bytes).unwrap_err().message
 }

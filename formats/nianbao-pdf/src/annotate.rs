@@ -79,7 +79,13 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, PdfError> {
     }
     let pages = doc.get_pages();
     let first_page = *pages.keys().next().ok_or(PdfError::NoPages)?;
+    // New objects go above every object number the file uses. The trailer's
+    // /Size does not bound them: many producers number the cross-reference
+    // stream itself at or above /Size without listing it, and an annotation
+    // given its number would be read as that stream by other readers.
+    let highest = doc.max_id.max(highest_object_header(bytes));
     let mut inc = IncrementalDocument::create_from(bytes.to_vec(), doc);
+    inc.new_document.max_id = inc.new_document.max_id.max(highest);
     let mut new_annots: BTreeMap<u32, Vec<ObjectId>> = BTreeMap::new();
     for (k, note) in notes.iter().enumerate() {
         let contents = note.lines.join("\n");
@@ -119,7 +125,10 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, PdfError> {
             h.set("NM", text(&format!("nianbao-{}-{page}", k + 1)));
             h.set("F", Object::Integer(4));
             h.set("P", Object::Reference(page_id));
-            let id = inc.new_document.add_object(Object::Dictionary(h));
+            let id = inc
+                .new_document
+                .try_add_object(Object::Dictionary(h))
+                .map_err(damaged)?;
             new_annots.entry(*page).or_default().push(id);
         }
         let Some(&page_id) = pages.get(&note_page) else {
@@ -140,7 +149,10 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, PdfError> {
         t.set("NM", text(&format!("nianbao-{}", k + 1)));
         t.set("F", Object::Integer(4 | 8 | 16));
         t.set("P", Object::Reference(page_id));
-        let id = inc.new_document.add_object(Object::Dictionary(t));
+        let id = inc
+            .new_document
+            .try_add_object(Object::Dictionary(t))
+            .map_err(damaged)?;
         new_annots.entry(note_page).or_default().push(id);
     }
     for (page, ids) in new_annots {
@@ -160,6 +172,61 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, PdfError> {
         return Err(unrepairable());
     }
     Ok(out)
+}
+
+/// Object numbers above this are not taken from a header found in the bytes
+/// (the PDF implementation limit on indirect objects, ISO 32000-1 annex C):
+/// a stream's binary data may happen to look like a header.
+const MAX_OBJECT_NUMBER: u32 = 8_388_607;
+
+/// PDF white-space characters (ISO 32000-1, 7.2.2).
+fn is_white(b: u8) -> bool {
+    matches!(b, 0 | b'\t' | b'\n' | 0x0C | b'\r' | b' ')
+}
+
+/// The start of the run of bytes satisfying `keep` that ends at `end`.
+fn run_start(bytes: &[u8], end: usize, keep: fn(u8) -> bool) -> usize {
+    let mut i = end;
+    while i > 0 && keep(bytes[i - 1]) {
+        i -= 1;
+    }
+    i
+}
+
+/// The highest object number of an object header (`12 0 obj`) anywhere in
+/// the bytes: every object of every revision, cross-reference streams
+/// included, whether or not a cross-reference section lists it.
+fn highest_object_header(bytes: &[u8]) -> u32 {
+    let mut highest = 0;
+    let mut from = 0;
+    while let Some(k) = bytes
+        .get(from..)
+        .and_then(|rest| rest.windows(3).position(|w| w == b"obj"))
+    {
+        let at = from + k;
+        from = at + 3;
+        // `obj` as a whole keyword, not the start of a longer name.
+        if bytes
+            .get(at + 3)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            continue;
+        }
+        let gen_end = run_start(bytes, at, is_white);
+        let gen_start = run_start(bytes, gen_end, |b| b.is_ascii_digit());
+        let num_end = run_start(bytes, gen_start, is_white);
+        let num_start = run_start(bytes, num_end, |b| b.is_ascii_digit());
+        if gen_end == at || gen_start == gen_end || num_end == gen_start || num_start == num_end {
+            continue;
+        }
+        let number = std::str::from_utf8(&bytes[num_start..num_end])
+            .ok()
+            .and_then(|s| s.parse::<u32>().ok());
+        if let Some(n) = number.filter(|n| *n <= MAX_OBJECT_NUMBER) {
+            highest = highest.max(n);
+        }
+    }
+    highest
 }
 
 fn unrepairable() -> PdfError {
@@ -221,5 +288,17 @@ mod tests {
             panic!()
         };
         assert_eq!(b, [0xFE, 0xFF, 0x88, 0x68, 0x00, 0x41]);
+    }
+
+    #[test]
+    fn the_highest_object_header_counts_whole_headers_only() {
+        let pdf =
+            b"%PDF-1.7\n1 0 obj<<>>endobj\r\n12  0\nobj\n<</Type/XRef>>stream\nendstream endobj\n\
+            99 0 objects 7 0 obj_x 3 obj 1.5 0 obj 9999999999 0 obj 8388608 0 obj";
+        assert_eq!(highest_object_header(pdf), 12);
+        assert_eq!(highest_object_header(b"obj"), 0);
+        assert_eq!(highest_object_header(b""), 0);
+        assert_eq!(highest_object_header(b" 0 obj"), 0);
+        assert_eq!(highest_object_header(b"5 0 obj"), 5);
     }
 }
