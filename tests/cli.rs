@@ -640,3 +640,81 @@ fn a_pdf_named_docx_is_read_as_the_pdf_it_is_with_one_note() {
             .contains("内容却是 PDF")
     );
 }
+
+/// Issue 22, item 6: every command of the README's 「Try it」 block runs and
+/// does what its line says (exit 0 or 1, output or the file it writes), with
+/// the placeholders filled in and written files in a scratch folder.
+#[test]
+#[cfg(unix)]
+fn readme_commands_work_as_described() {
+    let root = common::root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let block = readme
+        .split("## Try it")
+        .nth(1)
+        .and_then(|rest| rest.split("```").nth(1))
+        .expect("README has a 「Try it」 code block");
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(root.join("tests"), dir.path().join("tests")).unwrap();
+    std::fs::create_dir(dir.path().join("scratch")).unwrap();
+    // The placeholders: a rule folder of one rule, and a report.
+    let mine = dir.path().join("my-rules");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::copy(
+        root.join("rules/national/str_title.rhai"),
+        mine.join("str_title.rhai"),
+    )
+    .unwrap();
+    let mut ran = 0;
+    for line in block
+        .lines()
+        .filter(|l| l.starts_with("cargo run --release -- "))
+    {
+        let command = line["cargo run --release -- ".len()..]
+            .split(" #")
+            .next()
+            .unwrap()
+            .trim();
+        let args: Vec<String> = command
+            .split_whitespace()
+            .map(|a| match a {
+                "<my-rules/>" => "my-rules/".to_string(),
+                "<report.docx>" => "tests/fixtures/seed.docx".to_string(),
+                a => {
+                    assert!(!a.starts_with('<'), "unknown placeholder {a} in: {line}");
+                    a.to_string()
+                }
+            })
+            .collect();
+        // Paths outside the repository (../shared) exist only beside it.
+        let mut args = args;
+        if let Some(a) = args.iter_mut().find(|a| a.starts_with("../")) {
+            let outside = root.join(&*a);
+            if !outside.exists() {
+                continue;
+            }
+            *a = outside.display().to_string();
+        }
+        let out = common::nianbao()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "{line}\nexit {code:?}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let wrote = args
+            .iter()
+            .position(|a| a == "-o")
+            .map(|i| dir.path().join(&args[i + 1]));
+        match wrote {
+            Some(file) => assert!(file.is_file(), "{line}: no {file:?}"),
+            None => assert!(!out.stdout.is_empty(), "{line}: no output"),
+        }
+        ran += 1;
+    }
+    assert!(ran >= 15, "only {ran} README commands ran");
+}
