@@ -36,7 +36,11 @@ fn correct_fixtures() -> Vec<String> {
     }
     // Real-input fixtures of issue 23 (text copied out of PDFs, Markdown,
     // 管委会 reports, portal pages, blank templates), one folder per shape.
-    walk_real(&root().join("tests/fixtures/real"), "tests/fixtures/real", &mut files);
+    walk_real(
+        &root().join("tests/fixtures/real"),
+        "tests/fixtures/real",
+        &mut files,
+    );
     files.sort();
     files
 }
