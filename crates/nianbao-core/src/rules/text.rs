@@ -528,7 +528,13 @@ pub fn doubled(text: &str, single: &str, allow: &[String]) -> Vec<Doubled> {
             {
                 continue;
             }
-            if allowed(i, i + 2 * l) {
+            // The whole stretch that repeats with this period (「政务服务服务中心」
+            // repeats 「务服」 and 「服务」): allowed if any doubling in it is.
+            let mut e = i + 2 * l;
+            while e < n && c[e] == c[e - l] {
+                e += 1;
+            }
+            if (i..=e - 2 * l).any(|p| allowed(p, p + 2 * l)) {
                 continue;
             }
             hit = Some(Doubled {
@@ -585,7 +591,7 @@ pub struct Marker {
     /// `circled` ①, `shi` 一是, `di` 第一，
     pub kind: &'static str,
     pub n: i64,
-    /// As written (normalised: full-width digits and brackets half-width).
+    /// As written, without whitespace.
     pub text: String,
     /// Char offset in the paragraph's text with whitespace removed.
     pub start: usize,
@@ -606,10 +612,10 @@ pub fn enumeration_markers(text: &str) -> Vec<Marker> {
         return Vec::new();
     }
     // Whitespace out, full-width ASCII to half-width; circled digits kept.
-    let c: Vec<char> = text
-        .chars()
-        .filter(|ch| !ch.is_whitespace())
-        .map(|ch| match ch {
+    let written: Vec<char> = text.chars().filter(|ch| !ch.is_whitespace()).collect();
+    let c: Vec<char> = written
+        .iter()
+        .map(|&ch| match ch {
             '\u{ff01}'..='\u{ff5e}' => char::from_u32(ch as u32 - 0xfee0).unwrap_or(ch),
             _ => ch,
         })
@@ -641,7 +647,7 @@ pub fn enumeration_markers(text: &str) -> Vec<Marker> {
             out.push(Marker {
                 kind,
                 n,
-                text: c[from..to].iter().collect(),
+                text: written[from..to].iter().collect(),
                 start: from,
             });
         }
@@ -970,6 +976,7 @@ mod tests {
             "现在在",
             "参与与",
             "以及及",
+            "服务服务中心",
         ]
         .map(String::from)
         .into();
@@ -1002,6 +1009,7 @@ mod tests {
             "《哈哈哈哈》「公开公开」，数字11、2022年、二零二零年、一个一个地核对",
             "我市市场监管局局长，本市市民，全省省直单位",
             "坚持公开公正开展评议",
+            "全区政务服务服务中心",
         ] {
             assert_eq!(found(ok), vec![], "{ok}");
         }
@@ -1018,7 +1026,7 @@ mod tests {
         assert_eq!(
             m("（一）主动公开。一是加强，二是完善；三是落实。"),
             [
-                ("paren-cn:(一)".into(), 1),
+                ("paren-cn:（一）".into(), 1),
                 ("shi:一是".into(), 1),
                 ("shi:二是".into(), 2),
                 ("shi:三是".into(), 3)
@@ -1029,7 +1037,7 @@ mod tests {
             [
                 ("digit:1.".into(), 1),
                 ("digit:2、".into(), 2),
-                ("paren-digit:(3)".into(), 3),
+                ("paren-digit:（3）".into(), 3),
                 ("circled:①".into(), 1),
                 ("paren-digit:⑵".into(), 2),
                 ("di:第一".into(), 1),
