@@ -48,7 +48,7 @@ fn a_wrong_example_fails_rules_test() {
         text.contains("失败  R3-ROWSUM") && text.contains("缺少示例"),
         "{text}"
     );
-    assert!(text.contains("30 条规则通过，2 条失败"), "{text}");
+    assert!(text.contains("31 条规则通过，2 条失败"), "{text}");
 }
 
 #[test]
