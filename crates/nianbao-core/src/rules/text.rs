@@ -488,13 +488,17 @@ pub fn doubled(text: &str, single: &str, allow: &[String]) -> Vec<Doubled> {
         return out;
     }
     let quoted = quoted_mask(&c);
-    let allow: Vec<Vec<char>> = allow
-        .iter()
-        .map(|a| a.chars().collect::<Vec<char>>())
-        .filter(|a| !a.is_empty())
-        .collect();
+    // Converted only when a doubling is found (most paragraphs have none).
+    let allow_chars: std::cell::OnceCell<Vec<Vec<char>>> = std::cell::OnceCell::new();
     let word = |ch: char| is_han(ch) || ch.is_ascii_alphanumeric();
     let allowed = |s: usize, e: usize| {
+        let allow = allow_chars.get_or_init(|| {
+            allow
+                .iter()
+                .map(|a| a.chars().collect::<Vec<char>>())
+                .filter(|a| !a.is_empty())
+                .collect()
+        });
         allow.iter().any(|a| {
             let len = a.len();
             if len < e - s || len > n {
@@ -504,8 +508,22 @@ pub fn doubled(text: &str, single: &str, allow: &[String]) -> Vec<Doubled> {
             (first..=s.min(n - len)).any(|p| c[p..p + len] == a[..])
         })
     };
+    // Whether the character at each position comes again within MAX_UNIT
+    // characters (a doubling needs it): most do not, and are skipped. Slots
+    // by a hash of the character; a collision only costs a useless check.
+    let mut near = vec![false; n];
+    let mut slot = [u32::MAX; 512];
+    for (i, &ch) in c.iter().enumerate().rev() {
+        let k = ch as usize % slot.len();
+        near[i] = slot[k] != u32::MAX && slot[k] as usize - i <= MAX_UNIT;
+        slot[k] = i as u32;
+    }
     let mut i = 0;
     while i + 1 < n {
+        if !near[i] {
+            i += 1;
+            continue;
+        }
         let mut hit: Option<Doubled> = None;
         // Exact repetitions, longest first.
         for l in (1..=MAX_UNIT.min((n - i) / 2)).rev() {
