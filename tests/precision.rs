@@ -641,3 +641,146 @@ fn text_without_columns_is_read_as_paragraphs() {
         assert!(fragments.is_empty(), "{path}: {fragments:?}");
     }
 }
+
+/// The rules that proofread prose (issue 23).
+const PROOFREADING: [&str; 5] = [
+    "TXT-TYPO",
+    "TXT-ENUM",
+    "TXT-GARBLED",
+    "TXT-CITATION",
+    "TXT-DUPLICATE",
+];
+
+/// A report in the YAML schema: `(heading, paragraphs)` sections, strings
+/// written as JSON strings (valid YAML double-quoted scalars).
+fn prose_report(sections: &[(String, Vec<String>)]) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap();
+    let mut y = String::from("sections:\n");
+    for (heading, paragraphs) in sections {
+        y += &format!("  - heading: {}\n    paragraphs:\n", q(heading));
+        for p in paragraphs {
+            y += &format!("      - {}\n", q(p));
+        }
+    }
+    y
+}
+
+/// 「RULE found」 of each proofreading finding of each file, in order.
+fn proofreading(json: &serde_json::Value) -> Vec<Vec<String>> {
+    json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| {
+            findings(file)
+                .iter()
+                .filter(|f| PROOFREADING.contains(&f["rule"].as_str().unwrap()))
+                .map(|f| {
+                    format!(
+                        "{} {}: {}",
+                        f["rule"].as_str().unwrap(),
+                        f["found"].as_str().unwrap_or("-"),
+                        f["message"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Every file of correct prose in tests/fixtures/prose-corpus/ (one line a
+/// paragraph, 「== heading」 a section) wrapped into a report, and the clean
+/// reports: not one finding of the proofreading rules.
+#[test]
+fn the_prose_corpus_gives_no_proofreading_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = root().join("tests/fixtures/prose-corpus");
+    let mut files: Vec<String> = Vec::new();
+    let mut sentences = 0;
+    let mut names: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_str().unwrap();
+            name.starts_with("correct-") && name.ends_with(".txt")
+        })
+        .collect();
+    names.sort();
+    for path in names {
+        let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(heading) = line.strip_prefix("== ") {
+                sections.push((heading.to_string(), Vec::new()));
+                continue;
+            }
+            sentences += line
+                .split(['。', '；', '！', '？'])
+                .filter(|s| !s.trim().is_empty())
+                .count();
+            sections.last_mut().unwrap().1.push(line.to_string());
+        }
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        let out = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&out, prose_report(&sections)).unwrap();
+        files.push(out.to_str().unwrap().to_string());
+    }
+    assert!(sentences >= 300, "only {sentences} sentences of prose");
+    for entry in std::fs::read_dir(root().join("tests/fixtures/clean")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) == Some("yaml") {
+            files.push(path.to_str().unwrap().to_string());
+        }
+    }
+    let mut args = vec!["--no-config"];
+    args.extend(files.iter().map(String::as_str));
+    let (_, json) = check_json(&args);
+    assert_eq!(json["files"].as_array().unwrap().len(), files.len());
+    let bad: Vec<String> = proofreading(&json)
+        .into_iter()
+        .zip(&files)
+        .flat_map(|(found, file)| found.into_iter().map(move |f| format!("{file}: {f}")))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "false alarms on correct prose:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// Each line of tests/fixtures/prose-corpus/defects.txt (RULE | found |
+/// paragraphs) as its own report gives exactly that one proofreading finding.
+#[test]
+fn each_prose_defect_gives_exactly_its_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/prose-corpus/defects.txt")).unwrap();
+    let mut files = Vec::new();
+    let mut wants = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = line.splitn(3, " | ").map(str::trim).collect();
+        let paragraphs = parts[2]
+            .split(" || ")
+            .map(|p| p.trim().replace("\\n", "\n"))
+            .collect();
+        let out = dir.path().join(format!("defect-{}.yaml", files.len()));
+        std::fs::write(&out, prose_report(&[("一、总体情况".into(), paragraphs)])).unwrap();
+        files.push(out.to_str().unwrap().to_string());
+        wants.push(format!("{} {}", parts[0], parts[1]));
+    }
+    assert!(wants.len() >= 30);
+    let mut args = vec!["--no-config"];
+    args.extend(files.iter().map(String::as_str));
+    let (_, json) = check_json(&args);
+    for (got, want) in proofreading(&json).into_iter().zip(&wants) {
+        assert_eq!(got.len(), 1, "{want}: {got:?}");
+        assert!(got[0].starts_with(&format!("{want}: ")), "{want}: {got:?}");
+    }
+}

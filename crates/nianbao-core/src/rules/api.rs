@@ -273,6 +273,25 @@ pub fn register(engine: &mut Engine) {
         .register_fn("find", |r: &mut ReportView, pattern: &str| {
             find(&r.derived, pattern)
         })
+        .register_fn(
+            "doubled",
+            |r: &mut ReportView, single: &str, allow: Array| -> Array {
+                let allow = super::text::strings(&allow);
+                let mut out = Array::new();
+                for p in r.derived.paragraph_views() {
+                    out.extend(super::text::doubled_maps(
+                        &p.normalized,
+                        single,
+                        &allow,
+                        &[("paragraph", p.index), ("section", p.section)],
+                    ));
+                }
+                out
+            },
+        )
+        .register_get("enumerations", |r: &mut ReportView| {
+            r.derived.enumerations()
+        })
         .register_get("previous", |r: &mut ReportView| -> Dynamic {
             r.previous.as_ref().map_or(Dynamic::UNIT, |p| {
                 Dynamic::from(ReportView {

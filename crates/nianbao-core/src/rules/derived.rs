@@ -57,6 +57,8 @@ pub struct Derived {
     section_texts: OnceLock<Vec<ImmutableString>>,
     /// Every paragraph's normalised text, joined by line breaks.
     text: OnceLock<ImmutableString>,
+    /// Enumeration markers and headings of every paragraph.
+    enumerations: OnceLock<Array>,
 }
 
 thread_local! {
@@ -125,6 +127,7 @@ impl Derived {
             all_sentences: OnceLock::new(),
             section_texts: OnceLock::new(),
             text: OnceLock::new(),
+            enumerations: OnceLock::new(),
         }
     }
 
@@ -276,6 +279,50 @@ impl Derived {
                 Dynamic::from(m)
             })
             .collect()
+    }
+
+    /// The enumeration markers of every paragraph in reading order
+    /// (`report.enumerations`): `#{kind, n, text, start, paragraph, section}`
+    /// as [`super::text::enumeration_markers`] gives them, and for a short
+    /// paragraph that reads as a heading without a marker at its start (no
+    /// sentence punctuation, at most 30 characters) a marker of kind
+    /// `heading` (n 0) first, so that a list after a heading can restart.
+    pub fn enumerations(&self) -> Array {
+        self.enumerations
+            .get_or_init(|| {
+                let views = &self.paragraphs().views;
+                timed(|| {
+                    let mut out = Array::new();
+                    for v in views {
+                        let extra = [("paragraph", v.index), ("section", v.section)];
+                        let markers = super::text::marker_maps(&v.text, &extra);
+                        let starts_with_marker = markers.first().is_some_and(|m| {
+                            m.clone()
+                                .try_cast::<rhai::Map>()
+                                .and_then(|m| m.get("start").and_then(|s| s.as_int().ok()))
+                                == Some(0)
+                        });
+                        let t = v.normalized.as_str();
+                        let heading = !starts_with_marker
+                            && !t.is_empty()
+                            && t.chars().count() <= 30
+                            && !t.contains(['。', ';', ',', ':', '；', '，', '：'])
+                            && !t.ends_with(['、', '!', '?']);
+                        if heading {
+                            out.push(super::text::marker_map(
+                                "heading",
+                                0,
+                                t.to_string(),
+                                0,
+                                &extra,
+                            ));
+                        }
+                        out.extend(markers);
+                    }
+                    out
+                })
+            })
+            .clone()
     }
 
     /// A section's text, its paragraphs joined by line breaks.
