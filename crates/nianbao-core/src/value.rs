@@ -57,6 +57,18 @@ const DASHES: &[&str] = &[
 
 /// Parses the text of a cell: NFKC (full-width digits), whitespace removed,
 /// thousands separators dropped. The original text is kept by the caller.
+/// Chinese characters and full-width punctuation: between two of them a line
+/// break is not a space, and each is two columns wide in fixed-width text.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2010}'..='\u{206F}'
+        | '\u{3000}'..='\u{303F}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FFEF}')
+}
+
 pub fn parse_cell_text(text: &str) -> Value {
     let norm: String = nfkc_filtered(text, |c| {
         (!c.is_whitespace() && c != '\u{200b}' && c != '\u{feff}').then_some(c)

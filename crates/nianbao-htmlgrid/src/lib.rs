@@ -186,17 +186,7 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace() && c != '\u{3000}'
 }
 
-/// Chinese characters and full-width punctuation, between which a source line
-/// break is not a space.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2010}'..='\u{206F}'
-        | '\u{3000}'..='\u{303F}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FF00}'..='\u{FFEF}')
-}
+pub use nianbao_core::value::is_cjk;
 
 /// Collapses HTML whitespace: a run with a line break next to Chinese text
 /// disappears, any other run is one space; &nbsp; is a space; ends trimmed.

@@ -36,6 +36,7 @@ use nianbao_core::recognize::tables::{
     OLD_FORMAT_MARKS, is_unsplit_other_block, label_coverage, label_similarity,
 };
 use nianbao_core::schema::{T4, TableKey, TableSchema};
+use nianbao_core::value::is_cjk;
 use nianbao_core::value::normalize_label;
 
 /// Words a section heading 二/三/四 has; a line of table 三 such as
@@ -499,16 +500,6 @@ fn flush(para: &mut Option<(usize, String, usize)>, blocks: &mut Vec<Block>) {
             }));
         }
     }
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2010}'..='\u{206F}'
-        | '\u{3000}'..='\u{303F}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FF00}'..='\u{FFEF}')
 }
 
 /// Removes the spaces pdftotext puts next to Chinese text (「2023 年度」,
