@@ -129,7 +129,9 @@ pub(crate) fn area_word_at_start(rest: &str) -> Option<(usize, &'static str)> {
     let (i, word) = first_area_word(rest)?;
     let before = &rest[..i];
     let agency_word = before.contains(|c| "局委办厅院所站队会府部处科室".contains(c));
-    (before.chars().count() <= 12 && !agency_word).then(|| (i + word.len(), kind_of(word)))
+    // 「新城镇人民政府」, 「港区街道」: a town or street named so, not an area.
+    let town = rest[i + word.len()..].starts_with(['镇', '乡', '街', '村', '社']);
+    (before.chars().count() <= 12 && !agency_word && !town).then(|| (i + word.len(), kind_of(word)))
 }
 
 /// One of the well-known areas of `data/areas.tsv` (`name` is NFKC, without

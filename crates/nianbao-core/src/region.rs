@@ -505,6 +505,8 @@ mod tests {
             path("北京市朝阳区发展和改革委员会").map(|p| p.2),
             Some(None)
         );
+        // A town named like an area is a town.
+        assert_eq!(path("洮南市新城镇人民政府").map(|p| p.2), Some(None));
         // A 管委会 whose place cannot be told stays unplaced.
         assert_eq!(path("东湖高新区管委会"), None);
         assert!(crate::area::is_area_name("东湖高新区管委会"));
