@@ -15,7 +15,7 @@
 pub mod api;
 pub mod derived;
 pub mod pack;
-pub mod text;
+pub mod plain_text;
 
 use std::cell::Cell as StdCell;
 use std::path::Path;
@@ -294,7 +294,7 @@ pub fn new_engine(limits: &Limits) -> Engine {
         })
     });
     api::register(&mut engine);
-    text::register(&mut engine);
+    plain_text::register(&mut engine);
     engine
 }
 
