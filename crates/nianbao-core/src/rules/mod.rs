@@ -15,7 +15,10 @@
 pub mod api;
 pub mod derived;
 pub mod pack;
-pub mod plain_text;
+mod plain_text;
+mod proofread;
+pub mod text;
+mod text_values;
 
 use std::cell::Cell as StdCell;
 use std::path::Path;
@@ -294,7 +297,7 @@ pub fn new_engine(limits: &Limits) -> Engine {
         })
     });
     api::register(&mut engine);
-    plain_text::register(&mut engine);
+    text::register(&mut engine);
     engine
 }
 
