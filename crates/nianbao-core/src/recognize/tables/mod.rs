@@ -4,8 +4,8 @@
 //!
 //! Labels are compared after [`normalize_label`], so vertical headers
 //! (「自\n然\n人」), stray spaces and full-width punctuation do not matter.
-//! Which column is which is `header`'s, comparing labels `labels`', and giving
-//! table 三's rows their official rows `align`'s.
+//! Parts: `header` (which physical column is which), `labels` (comparing
+//! and matching labels), `align` (table 三's rows to their official rows).
 
 mod align;
 mod header;
