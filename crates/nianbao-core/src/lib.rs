@@ -7,6 +7,7 @@ pub mod adapter;
 pub mod address;
 pub mod area;
 pub mod check;
+mod division;
 pub mod document;
 pub mod finding;
 pub mod fingerprint;
