@@ -223,26 +223,12 @@ pub fn rules_note(rules: &RuleSet, rule_options: RuleOptions<'_>) -> Option<Stri
     Some(format!("规则：{base} + {from} {} 条{replaced}", l.added))
 }
 
-/// Every `*.rhai` under `dir`, recursively, named by its path.
+/// Every `*.rhai` under `dir`, recursively, each named by its path as the
+/// user would write it (relative to the working directory when under it).
 pub fn read_rule_dir(dir: &Path) -> std::io::Result<Vec<RuleSource>> {
-    let mut out = Vec::new();
-    collect(dir, &mut out)?;
-    Ok(out)
-}
-
-fn collect(dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        if e.file_type()?.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|x| x == "rhai") {
-            out.push(RuleSource {
-                text: std::fs::read_to_string(&path)?,
-                path: crate::config::display_path(&path),
-            });
-        }
+    let mut sources = nianbao_core::rules::read_rule_dir(dir)?;
+    for s in &mut sources {
+        s.path = crate::config::display_path(Path::new(&s.path));
     }
-    Ok(())
+    Ok(sources)
 }

@@ -12,7 +12,16 @@ use super::pack;
 use super::rule::{Rule, RuleSettings, RuleSource};
 use crate::finding::{RuleError, Severity};
 
-pub(super) fn collect_rhai(dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
+/// Every `*.rhai` under `dir`, recursively, in path order, each named by
+/// its path: the one walk over rule folders (the built-in rules embedded in
+/// the binary are listed by their own embedding).
+pub fn read_rule_dir(dir: &Path) -> std::io::Result<Vec<RuleSource>> {
+    let mut out = Vec::new();
+    collect_rhai(dir, &mut out)?;
+    Ok(out)
+}
+
+fn collect_rhai(dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {

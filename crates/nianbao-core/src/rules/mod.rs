@@ -58,6 +58,7 @@ mod set;
 pub mod text;
 mod text_values;
 
+pub use compile::read_rule_dir;
 pub use engine::{Limits, new_engine};
 pub use meta::{Example, RuleMeta};
 pub use rule::{InForce, Rule, RuleSettings, RuleSource, SettingError};

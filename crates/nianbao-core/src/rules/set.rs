@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rhai::Engine;
 
-use super::compile::{collect_rhai, compile_rule, const_line, validate_pack};
+use super::compile::{compile_rule, const_line, read_rule_dir, validate_pack};
 use super::engine::{Limits, new_engine};
 use super::meta::json_to_dynamic;
 use super::pack;
@@ -137,9 +137,7 @@ impl RuleSet {
 
     /// Loads every `*.rhai` under `dir` (recursively); messages name each file by its path.
     pub fn load_dir(dir: &Path, limits: &Limits) -> std::io::Result<RuleSet> {
-        let mut sources = Vec::new();
-        collect_rhai(dir, &mut sources)?;
-        Ok(RuleSet::load(sources, limits))
+        Ok(RuleSet::load(read_rule_dir(dir)?, limits))
     }
 
     pub fn rules(&self) -> &[Rule] {
