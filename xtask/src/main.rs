@@ -21,6 +21,7 @@ mod corpus;
 mod fixtures;
 mod fuzz;
 mod prose;
+mod rng;
 
 use std::process::Command;
 

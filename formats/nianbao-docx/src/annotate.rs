@@ -22,9 +22,10 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::container;
-use crate::numbering::{Numbering, attr};
+use crate::numbering::Numbering;
 use crate::styles::Styles;
 use crate::xml::{Anchors, ParaPos, parse_with_anchors};
+use crate::xml_attr::attr;
 
 const COMMENTS_TYPE: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";

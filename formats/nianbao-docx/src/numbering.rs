@@ -8,6 +8,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::styles::Styles;
+use crate::xml_attr::attr;
 
 #[derive(Debug, Clone, Default)]
 struct Level {
@@ -41,13 +42,6 @@ pub struct Numbering {
     /// list, shared by every w:num pointing to it, unless the w:num restarts
     /// the numbering with an override.
     counters: HashMap<(String, u32), u32>,
-}
-
-pub(crate) fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
-    e.try_get_attribute(name)
-        .ok()
-        .flatten()
-        .map(|a| a.value.into_owned())
 }
 
 impl Numbering {

@@ -8,7 +8,7 @@ use nianbao_core::adapter::AdapterError;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use crate::numbering::attr;
+use crate::xml_attr::attr;
 
 /// A `basedOn` chain longer than this is a loop or garbage.
 const MAX_CHAIN: usize = 32;

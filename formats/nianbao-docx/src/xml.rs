@@ -133,7 +133,7 @@ struct Parser {
     rec: Option<Box<Recorder>>,
 }
 
-use crate::numbering::attr;
+use crate::xml_attr::attr;
 
 /// Elements whose content is not part of the accepted text or properties.
 fn skipped(name: &str) -> bool {

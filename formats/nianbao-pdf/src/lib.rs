@@ -17,6 +17,7 @@ mod annotate;
 mod font;
 mod interp;
 mod layout;
+mod limits;
 mod lines;
 mod ruling;
 #[cfg(test)]
@@ -180,7 +181,7 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document, PdfError> {
         });
     }
     let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(interp::MAX_STREAM_BYTES),
+        max_decompressed_size: Some(limits::MAX_STREAM_BYTES),
         ..lopdf::LoadOptions::default()
     };
     let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(load_error)?;
