@@ -14,3 +14,8 @@ pub fn registry() -> Registry {
     r.register(nianbao_pdf::PdfAdapter);
     r
 }
+
+/// A recognised report as the YAML the YAML adapter reads back (`extract`).
+pub fn report_to_yaml(report: &nianbao_core::Report) -> String {
+    nianbao_yaml::to_yaml(report)
+}
