@@ -10,6 +10,7 @@ pub mod check;
 pub mod document;
 pub mod finding;
 pub mod fingerprint;
+pub mod merge;
 pub mod model;
 pub mod recognize;
 pub mod region;
