@@ -202,7 +202,10 @@ fn a_resubmitted_report_shows_only_what_is_new() {
     assert_eq!(after["baseline"], "基线.json");
     // Suppressed findings are marked and carry their fingerprint.
     let s = &after["files"][0]["suppressed_findings"][0];
-    assert!(!suppressed.is_empty(), "the text findings are still accepted");
+    assert!(
+        !suppressed.is_empty(),
+        "the text findings are still accepted"
+    );
     assert_eq!(s["suppression"]["kind"], "baseline");
     assert_eq!(s["fingerprint"].as_str().unwrap().len(), 16);
     // The same fingerprints as in the baseline.
@@ -416,7 +419,11 @@ fn ignores_with_and_without_a_match() {
     assert_eq!(s[0]["rule"], "R3-RESULTSUM");
     assert_eq!(s[0]["location"]["column_key"], "natural");
     assert_eq!(s[0]["suppression"]["reason"], "同上");
-    assert!(!has(&keys(&json["files"][0]["findings"]), "R3-RESULTSUM", "natural"));
+    assert!(!has(
+        &keys(&json["files"][0]["findings"]),
+        "R3-RESULTSUM",
+        "natural"
+    ));
     assert_eq!(json["summary"]["unused_ignores"], 1);
     std::fs::write(w.path("nianbao.toml"), IGNORES).unwrap();
 
