@@ -1,20 +1,20 @@
 //! `nianbao annotate`: the findings of a check written back into copies of
-//! the files, where the reader works: Word comments on the cells and
-//! paragraphs of a DOCX, cell notes in an XLSX, highlights and notes on the
-//! pages of a PDF. The originals are never written to.
+//! the files (see `nianbao_app::annotate`), each file parsed once. Here: which
+//! copy goes where, and the report of what was written. The originals are
+//! never written to.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, bail};
-use nianbao_core::address::{self, Note};
-use nianbao_core::{FileResult, Finding, Registry};
+use anyhow::bail;
+use nianbao_app::annotate::{self as marks, Marked};
+use nianbao_app::fs::write_atomic;
+use nianbao_app::summary::Summary;
+use nianbao_app::{cross_year, files, formats, review};
+use nianbao_core::{FileResult, Registry};
 use rayon::prelude::*;
 
-use crate::output::{value_text, write_atomic};
-use crate::profile::{ConfigChoice, Profiles};
-use crate::summary::Summary;
-use crate::{batch, cross_year, registry, review};
+use crate::discovery::{self, ConfigChoice};
 
 /// What `nianbao annotate` was asked for (the options it shares with `check`).
 pub struct Options {
@@ -31,11 +31,6 @@ pub struct Options {
     pub config: Option<PathBuf>,
     pub no_config: bool,
     pub baseline: Option<PathBuf>,
-}
-
-/// The formats a copy can be marked in.
-fn can_annotate(format: &str) -> bool {
-    matches!(format, "docx" | "pdf" | "xlsx")
 }
 
 /// Each file to check, with the path of its annotated copy: `-o FILE` for a
@@ -57,7 +52,7 @@ fn targets(o: &Options, registry: &Registry) -> anyhow::Result<Vec<(PathBuf, Pat
             // Copies written into a folder being annotated are not annotated again.
             let skip = dir.canonicalize().ok();
             for p in &o.paths {
-                for f in batch::expand(std::slice::from_ref(p), registry) {
+                for f in files::expand(std::slice::from_ref(p), registry) {
                     let inside = skip
                         .as_ref()
                         .is_some_and(|d| f.canonicalize().is_ok_and(|c| c.starts_with(d)));
@@ -102,45 +97,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         .is_some_and(|(p, n)| p.join(n) == a)
 }
 
-/// The comment's text: severity and rule, message, expected and found, basis.
-pub fn note_lines(f: &Finding) -> Vec<String> {
-    let mut lines = vec![format!(
-        "{} [{}] {}",
-        f.severity.label_zh(),
-        f.rule,
-        f.message
-    )];
-    match (&f.expected, &f.found) {
-        (Some(e), Some(x)) => {
-            lines.push(format!("应为：{}　实为：{}", value_text(e), value_text(x)))
-        }
-        (Some(e), None) => lines.push(format!("应为：{}", value_text(e))),
-        (None, Some(x)) => lines.push(format!("实为：{}", value_text(x))),
-        (None, None) => {}
-    }
-    if !f.cells.is_empty() {
-        // A grouped finding is one mark, on its first cell; the note names all.
-        const LISTED: usize = 30;
-        let places: Vec<String> = f
-            .cells
-            .iter()
-            .take(LISTED)
-            .filter_map(|c| crate::human::location(&c.location))
-            .collect();
-        let more = if f.cells.len() > LISTED { " 等" } else { "" };
-        lines.push(format!(
-            "共 {} 处：{}{more}",
-            f.cells.len(),
-            places.join("；")
-        ));
-    }
-    lines.push(format!("依据：{}", f.basis));
-    if !f.also.is_empty() {
-        lines.push(format!("另见：{}", f.also.join("、")));
-    }
-    lines
-}
-
 /// What became of one file.
 enum Outcome {
     /// The copy was written with this many marks.
@@ -149,46 +105,32 @@ enum Outcome {
     Failed(String),
 }
 
-/// Writes the annotated copy of one checked file.
-fn annotate_one(registry: &Registry, r: &FileResult, source: &Path, target: &Path) -> Outcome {
+/// Writes the annotated copy of one checked file, with the notes the check
+/// placed for the findings that remain after the review.
+fn annotate_one(
+    registry: &Registry,
+    r: &FileResult,
+    marked: Option<Vec<Marked>>,
+    source: &Path,
+    target: &Path,
+) -> Outcome {
     if let Some(e) = &r.read_error {
         return Outcome::Failed(format!("无法读取：{e}"));
     }
     let format = r.format.as_deref().unwrap_or_default();
-    if !can_annotate(format) {
+    if !marks::can_annotate(registry, format) {
         return Outcome::Failed(format!(
-            "{format} 格式不能写入批注（可批注 .docx、.pdf 和 .xlsx）；请用 nianbao check 查看问题"
+            "{format} 格式不能写入批注（可批注 {}）；请用 nianbao check 查看问题",
+            marks::annotatable(registry)
         ));
     }
     let result = (|| -> anyhow::Result<usize> {
-        let bytes = std::fs::read(source).context("无法读取文件")?;
-        let copy = if r.findings.is_empty() {
-            bytes
-        } else {
-            let (report, addresses) = nianbao_core::read_report_with_addresses(registry, source)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let whole = address::first_place(&report);
-            let notes: Vec<Note> = r
-                .findings
-                .iter()
-                .map(|f| {
-                    let at = address::place(&f.location, &report).or_else(|| whole.clone());
-                    Note::new(at, &addresses, note_lines(f))
-                })
-                .collect();
-            match format {
-                "docx" => {
-                    nianbao_docx::annotate(&bytes, &notes).map_err(|e| anyhow::anyhow!("{e}"))?
-                }
-                "xlsx" => {
-                    nianbao_xlsx::annotate(&bytes, &notes).map_err(|e| anyhow::anyhow!("{e}"))?
-                }
-                _ => nianbao_pdf::annotate(&bytes, &notes).map_err(|e| anyhow::anyhow!("{e}"))?,
-            }
-        };
+        let bytes = std::fs::read(source).map_err(|e| anyhow::anyhow!("无法读取文件: {e}"))?;
+        let notes = marks::remaining_notes(marked.unwrap_or_default(), &r.findings);
+        let copy = marks::annotate(registry, format, &bytes, &notes)?;
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
-                .with_context(|| format!("无法创建目录 {}", dir.display()))?;
+                .map_err(|e| anyhow::anyhow!("无法创建目录 {}: {e}", dir.display()))?;
         }
         write_atomic(target, &copy)?;
         Ok(r.findings.len())
@@ -201,7 +143,7 @@ fn annotate_one(registry: &Registry, r: &FileResult, source: &Path, target: &Pat
 
 pub fn run(o: Options) -> anyhow::Result<i32> {
     let started = Instant::now();
-    let registry = registry::registry();
+    let registry = formats::registry();
     let pairs = targets(&o, &registry)?;
     for (source, target) in &pairs {
         if same_file(source, target) {
@@ -216,15 +158,15 @@ pub fn run(o: Options) -> anyhow::Result<i32> {
         return Err(crate::batch::nothing_to_check(&o.paths, &registry));
     }
     let choice = ConfigChoice::from_flags(o.config.clone(), o.no_config);
-    let cli_rules = crate::profile::CliRules {
+    let cli_rules = nianbao_app::profile::RuleOptions {
         dir: o.rules.as_deref(),
         no_builtin: o.no_builtin_rules,
     };
-    let profiles = Profiles::for_files(&files, &choice, cli_rules)?;
+    let profiles = discovery::profiles_for_files(&files, &choice, cli_rules)?;
     if let Some(note) = profiles
         .list
         .first()
-        .and_then(|p| crate::profile::rules_note(&p.rules, cli_rules))
+        .and_then(|p| nianbao_app::profile::rules_note(&p.rules, cli_rules))
     {
         eprintln!("{note}");
     }
@@ -249,20 +191,32 @@ pub fn run(o: Options) -> anyhow::Result<i32> {
             .is_some()
             .then_some(&lookup as &nianbao_core::check::PreviousLookup),
     };
-    let pb = indicatif::ProgressBar::hidden();
     let jobs = o.jobs.unwrap_or(0);
-    let mut results = batch::check_all(&files, &registry, &profiles, &run_options, jobs, &pb)?;
+    // Each finding's note is placed while the file's report is at hand.
+    let (mut results, marked): (Vec<FileResult>, Vec<Option<Vec<Marked>>>) =
+        nianbao_app::batch::check_all_keeping(
+            &files,
+            &registry,
+            &profiles,
+            &run_options,
+            jobs,
+            &|| {},
+            marks::notes_of,
+        )?
+        .into_iter()
+        .unzip();
     // Accepted findings (baseline, [[ignore]]) are not marked.
     let review = review::apply(&mut results, &profiles, baseline.as_ref());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
     let outcomes: Vec<Outcome> = pool.install(|| {
         results
             .par_iter()
+            .zip(marked.into_par_iter())
             .zip(pairs.par_iter())
-            .map(|(r, (source, target))| {
+            .map(|((r, marked), (source, target))| {
                 // A panic in a writer is this file's failure, not the batch's.
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    annotate_one(&registry, r, source, target)
+                    annotate_one(&registry, r, marked, source, target)
                 }))
                 .unwrap_or_else(|_| {
                     Outcome::Failed("内部错误，未能写入批注（请报告此问题）".into())

@@ -2,10 +2,10 @@
 
 use std::fmt::Write;
 
-use nianbao_core::finding::Location;
 use nianbao_core::{FileResult, Finding, RuleError, Severity, Suppressed, Suppression};
 
-use crate::output::{Run, suppression_zh};
+use nianbao_app::Run;
+use nianbao_app::place::{location, suppression_zh, value_text as value};
 
 pub struct Style {
     pub color: bool,
@@ -261,78 +261,6 @@ fn finding(out: &mut String, f: &Finding, style: &Style, suppressed: Option<&Sup
     }
     if let Some(by) = suppressed {
         let _ = writeln!(out, "      处理：{}", suppression_zh(by));
-    }
-}
-
-fn value(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) if s.is_empty() => "（空白）".into(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-const SECTION_NAMES: [&str; 8] = [
-    "正文开头",
-    "第一部分",
-    "第二部分",
-    "第三部分",
-    "第四部分",
-    "第五部分",
-    "第六部分",
-    "落款",
-];
-
-/// 「表三（七）总计·自然人（第 57 行）」
-pub fn location(loc: &Location) -> Option<String> {
-    let mut s = String::new();
-    if let Some(t) = &loc.table_label {
-        s.push_str(t);
-        if let Some(r) = &loc.row {
-            if !r.starts_with('（') {
-                s.push(' ');
-            }
-            s.push_str(r);
-        }
-        if let Some(c) = &loc.column {
-            s.push('·');
-            s.push_str(c);
-        }
-    } else if let Some(n) = loc.section {
-        s.push_str(SECTION_NAMES[usize::from(n.min(7))]);
-        if let Some(p) = loc.paragraph {
-            let _ = write!(s, "第 {p} 段");
-        }
-    }
-    let mut at = Vec::new();
-    if let Some(p) = loc.page {
-        at.push(format!("第 {p} 页"));
-    }
-    if let Some(r) = sheet_cell(loc) {
-        at.push(r);
-    } else if let Some(c) = &loc.cell {
-        at.push(format!(
-            "文档第 {} 个表格第 {} 行第 {} 列",
-            c.table_index, c.row, c.column
-        ));
-    }
-    if let Some(l) = loc.line {
-        at.push(format!("第 {l} 行"));
-    }
-    if !at.is_empty() {
-        let _ = write!(s, "（{}）", at.join("，"));
-    }
-    (!s.is_empty()).then_some(s)
-}
-
-/// 「表三!D27」: the worksheet and cell as Excel writes a reference (the
-/// sheet's name quoted when it has spaces or punctuation).
-pub fn sheet_cell(loc: &Location) -> Option<String> {
-    let (sheet, cell) = (loc.sheet.as_deref()?, loc.cell_ref.as_deref()?);
-    if sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        Some(format!("{sheet}!{cell}"))
-    } else {
-        Some(format!("'{}'!{cell}", sheet.replace('\'', "''")))
     }
 }
 

@@ -4,21 +4,9 @@
 
 mod annotate;
 mod batch;
-mod config;
-mod cross_year;
-mod embedded;
-mod html;
+mod discovery;
 mod human;
-mod json;
-mod output;
-mod profile;
-mod registry;
-mod review;
 mod rules_cmd;
-mod sarif;
-mod summary;
-mod timings;
-mod xlsx;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -27,9 +15,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::output::Run;
-use crate::profile::{CliRules, ConfigChoice, Profile, Profiles};
-use crate::summary::Summary;
+use nianbao_app::profile::{self, RuleOptions};
+use nianbao_app::render::{html, json, sarif, xlsx};
+use nianbao_app::summary::Summary;
+use nianbao_app::{Run, cross_year, files, formats, fs, review, timings};
+
+use crate::discovery::ConfigChoice;
 
 /// 政府信息公开工作年度报告检查工具
 #[derive(Parser)]
@@ -336,18 +327,18 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 anyhow::bail!("xlsx 格式须用 -o 指定输出文件，例如：-o 汇总.xlsx");
             }
             let started = std::time::Instant::now();
-            let registry = registry::registry();
-            let files = batch::expand(&paths, &registry);
+            let registry = formats::registry();
+            let files = files::expand(&paths, &registry);
             if files.is_empty() {
                 return Err(batch::nothing_to_check(&paths, &registry));
             }
             let choice = ConfigChoice::from_flags(config, no_config);
             let loading = std::time::Instant::now();
-            let cli_rules = CliRules {
+            let cli_rules = RuleOptions {
                 dir: rules.as_deref(),
                 no_builtin: no_builtin_rules,
             };
-            let profiles = Profiles::for_files(&files, &choice, cli_rules)?;
+            let profiles = discovery::profiles_for_files(&files, &choice, cli_rules)?;
             if let Some(note) = profiles
                 .list
                 .first()
@@ -382,8 +373,14 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                     .then_some(&lookup as &nianbao_core::check::PreviousLookup),
             };
             let jobs = jobs.unwrap_or(0);
-            let mut results =
-                batch::check_all(&files, &registry, &profiles, &run_options, jobs, &pb)?;
+            let mut results = nianbao_app::batch::check_all(
+                &files,
+                &registry,
+                &profiles,
+                &run_options,
+                jobs,
+                &|| pb.inc(1),
+            )?;
             if let Some(l) = &last_year {
                 if human && !quiet {
                     l.report_unpaired(&results);
@@ -423,7 +420,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             };
             if let Some(path) = &write_baseline {
                 let entries = review::entries_of(&results);
-                output::write_atomic(path, review::render(&entries).as_bytes())
+                fs::write_atomic(path, review::render(&entries).as_bytes())
                     .context("无法写入基线文件")?;
                 if !quiet {
                     eprintln!(
@@ -435,7 +432,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             match &output {
                 Some(path) => {
-                    output::write_atomic(path, &bytes)?;
+                    fs::write_atomic(path, &bytes)?;
                     if !quiet {
                         eprintln!("已写入 {}", path.display());
                     }
@@ -487,7 +484,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             baseline,
         }),
         Command::Extract { path, to } => {
-            let report = nianbao_core::read_report(&registry::registry(), &path)
+            let report = nianbao_core::read_report(&formats::registry(), &path)
                 .map_err(|e| anyhow::anyhow!("{}：{e}", path.display()))?;
             let yaml = nianbao_yaml::to_yaml(&report);
             let text = match to {
@@ -518,11 +515,11 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             if no_builtin_rules && dir.is_none() {
                 anyhow::bail!("--no-builtin-rules 须与 --rules DIR（或 rules test DIR）同用");
             }
-            let cli_rules = CliRules {
+            let cli_rules = RuleOptions {
                 dir: dir.as_deref(),
                 no_builtin: no_builtin_rules,
             };
-            let profile = Profile::single(&choice, cli_rules)?;
+            let profile = discovery::single_profile(&choice, cli_rules)?;
             if let Some(p) = province.as_deref() {
                 cross_year::check_province(p)?;
             }

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::path::Path;
 
+use crate::address::Note;
 use crate::document::Document;
 use crate::model::Report;
 
@@ -69,6 +70,19 @@ pub trait FormatAdapter: Send + Sync {
     /// Whether the bytes look like this format (used when the extension is unknown).
     fn sniff(&self, bytes: &[u8]) -> bool;
     fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError>;
+    /// Writes findings into a copy of a file of this format, when the format
+    /// can carry them (Word comments, cell notes, PDF notes). `None`: it cannot.
+    fn annotator(&self) -> Option<&dyn Annotator> {
+        None
+    }
+}
+
+/// Marks a copy of a file: the original's bytes and the notes (each already
+/// placed on its page boxes, sheet cell or document position) in, the
+/// annotated copy's bytes out. The file is not read again to place them: the
+/// check that produced the findings hands over the addresses it read.
+pub trait Annotator: Send + Sync {
+    fn annotate(&self, bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError>;
 }
 
 /// The adapters known to a build, in priority order.
@@ -106,6 +120,16 @@ impl Registry {
             }
         }
         self.adapters().find(|a| a.sniff(bytes))
+    }
+
+    /// The adapter registered under this name (`FileResult::format`).
+    pub fn by_name(&self, name: &str) -> Option<&dyn FormatAdapter> {
+        self.adapters().find(|a| a.name() == name)
+    }
+
+    /// The formats a copy can be annotated in, by name.
+    pub fn annotatable(&self) -> impl Iterator<Item = &dyn FormatAdapter> {
+        self.adapters().filter(|a| a.annotator().is_some())
     }
 
     /// Another adapter than `except` that recognises the bytes: for a file

@@ -16,7 +16,7 @@
 
 use std::sync::OnceLock;
 
-use crate::region::{Level, Region};
+use crate::division::{Level, Region};
 
 const TABLE: &str = include_str!("../data/areas.tsv");
 

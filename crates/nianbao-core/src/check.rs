@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::adapter::{AdapterError, Input, Parsed, Registry};
-use crate::address::Addresses;
+use crate::address::{Addresses, Note};
 use crate::finding::{Finding, RuleError, Suppressed};
 use crate::model::{Report, ReporterKind};
 use crate::recognize::recognize;
@@ -171,38 +171,68 @@ pub fn read_report_timed(
     timings: &mut Timings,
 ) -> Result<(Report, Addresses), ReadError> {
     let started = Instant::now();
-    let display = path.display().to_string();
-    let err = |message: String| ReadError {
+    let bytes = read_file(path)?;
+    timings.read += started.elapsed();
+    read_bytes_timed(registry, path, &bytes, timings)
+}
+
+/// A file's bytes, refused before reading when it is a folder, empty or too large.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    // Callers say 「无法读取：」 before the reason; the reason says the rest.
+    let meta = std::fs::metadata(path).map_err(|e| message(io_zh(&e)))?;
+    if meta.is_dir() {
+        return Err(message("这是目录，不是文件".into()));
+    }
+    if meta.len() == 0 {
+        return Err(message("文件是空的（0 字节）".into()));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(message(format!(
+            "文件过大（{} 字节），拒绝读取",
+            meta.len()
+        )));
+    }
+    std::fs::read(path).map_err(|e| message(io_zh(&e)))
+}
+
+fn message(message: String) -> ReadError {
+    ReadError {
         message,
         line: None,
         column: None,
-    };
-    // Callers say 「无法读取：」 before the reason; the reason says the rest.
-    let meta = std::fs::metadata(path).map_err(|e| err(io_zh(&e)))?;
-    if meta.is_dir() {
-        return Err(err("这是目录，不是文件".into()));
     }
-    if meta.len() == 0 {
-        return Err(err("文件是空的（0 字节）".into()));
+}
+
+/// Reads and recognises a file given as bytes (an upload has no path on
+/// disk): `path` names it in messages and chooses the adapter by extension.
+pub fn read_bytes_timed(
+    registry: &Registry,
+    path: &Path,
+    bytes: &[u8],
+    timings: &mut Timings,
+) -> Result<(Report, Addresses), ReadError> {
+    let started = Instant::now();
+    let display = path.display().to_string();
+    if bytes.is_empty() {
+        return Err(message("文件是空的（0 字节）".into()));
     }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(err(format!("文件过大（{} 字节），拒绝读取", meta.len())));
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(message(format!(
+            "文件过大（{} 字节），拒绝读取",
+            bytes.len()
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| err(io_zh(&e)))?;
-    let Some(adapter) = registry.pick(path, &bytes) else {
+    let Some(adapter) = registry.pick(path, bytes) else {
         let known: Vec<String> = registry
             .adapters()
             .flat_map(|a| a.extensions().iter().map(|e| format!(".{e}")))
             .collect();
-        return Err(err(format!(
+        return Err(message(format!(
             "不支持的文件格式（支持：{}）",
             known.join("、")
         )));
     };
-    let input = Input {
-        path,
-        bytes: &bytes,
-    };
+    let input = Input { path, bytes };
     let mut parsed = adapter.read(&input);
     // A file its extension's adapter cannot read may be another format under
     // the wrong name (a PDF saved as 「年报.docx」): read it by its content,
@@ -210,7 +240,7 @@ pub fn read_report_timed(
     let mut adapter = adapter;
     let mut named_as = None;
     if parsed.is_err() {
-        if let Some(other) = registry.by_content_except(&bytes, adapter.name()) {
+        if let Some(other) = registry.by_content_except(bytes, adapter.name()) {
             if let Ok(p) = other.read(&input) {
                 named_as = Some(adapter.name());
                 adapter = other;
@@ -243,7 +273,7 @@ pub fn read_report_timed(
     }
     // Nothing of the national format: checking it would only print silence.
     if report.tables.is_empty() && report.sections.is_empty() {
-        return Err(err(
+        return Err(message(
             "未识别到年报内容：没有表二、表三、表四，也没有「一、总体情况」等部分标题（这可能不是政府信息公开工作年度报告）"
                 .into(),
         ));
@@ -263,9 +293,64 @@ pub fn check_file_with(
     path: &Path,
     options: &CheckOptions<'_>,
 ) -> FileResult {
+    let started = Instant::now();
+    match read_file(path) {
+        Ok(bytes) => {
+            let file_time = started.elapsed();
+            let mut checked = check_bytes(registry, rules, path, &bytes, options);
+            checked.result.timings.read += file_time;
+            checked.result
+        }
+        Err(e) => {
+            let mut result = FileResult::empty(path);
+            result.read_error = Some(e);
+            result
+        }
+    }
+}
+
+/// A checked file, with what writing its findings into a copy needs: the
+/// report as recognised and where its cells and paragraphs are in the file.
+pub struct Checked {
+    pub result: FileResult,
+    /// `None` when the file could not be read.
+    pub report: Option<Arc<Report>>,
+    pub addresses: Addresses,
+}
+
+impl Checked {
+    /// One note per finding, placed where the finding points (else at the
+    /// report's first place), with the text `lines` gives it.
+    pub fn notes(&self, lines: impl Fn(&Finding) -> Vec<String>) -> Vec<Note> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        let whole = crate::address::first_place(report);
+        self.result
+            .findings
+            .iter()
+            .map(|f| {
+                let at = crate::address::place(&f.location, report).or_else(|| whole.clone());
+                Note::new(at, &self.addresses, lines(f))
+            })
+            .collect()
+    }
+}
+
+/// Checks a file given as its bytes: an upload, or a file already read.
+/// `path` names it in the result and messages.
+pub fn check_bytes(
+    registry: &Registry,
+    rules: &RuleSet,
+    path: &Path,
+    bytes: &[u8],
+    options: &CheckOptions<'_>,
+) -> Checked {
     let mut result = FileResult::empty(path);
-    match read_report_timed(registry, path, &mut result.timings) {
-        Ok((mut report, addresses)) => {
+    let mut kept = None;
+    let mut addresses = Addresses::default();
+    match read_bytes_timed(registry, path, bytes, &mut result.timings) {
+        Ok((mut report, read_addresses)) => {
             options.apply(&mut report);
             result.format = Some(report.format.clone());
             result.agency = report.meta.agency.clone();
@@ -282,19 +367,25 @@ pub fn check_file_with(
             // One finding per wrong cell, before addresses are resolved.
             outcome.findings = crate::merge::merge_same_cell(std::mem::take(&mut outcome.findings));
             for f in &mut outcome.findings {
-                crate::address::resolve(&mut f.location, &report, &addresses);
+                crate::address::resolve(&mut f.location, &report, &read_addresses);
                 for c in &mut f.cells {
-                    crate::address::resolve(&mut c.location, &report, &addresses);
+                    crate::address::resolve(&mut c.location, &report, &read_addresses);
                 }
             }
             result.findings = outcome.findings;
             result.rule_errors = outcome.errors;
             result.timings.rules = outcome.timings;
             result.timings.shared = outcome.shared;
+            kept = Some(report);
+            addresses = read_addresses;
         }
         Err(e) => result.read_error = Some(e),
     }
-    result
+    Checked {
+        result,
+        report: kept,
+        addresses,
+    }
 }
 
 fn io_zh(e: &std::io::Error) -> String {

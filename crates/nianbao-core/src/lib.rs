@@ -7,6 +7,7 @@ pub mod adapter;
 pub mod address;
 pub mod area;
 pub mod check;
+mod division;
 pub mod document;
 pub mod finding;
 pub mod fingerprint;
@@ -18,10 +19,11 @@ pub mod rules;
 pub mod schema;
 pub mod value;
 
-pub use adapter::{AdapterError, FormatAdapter, Input, Parsed, Registry};
+pub use adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed, Registry};
 pub use check::{
-    CheckOptions, FileResult, ReadError, Timings, check_file, check_file_with, read_report,
-    read_report_timed, read_report_with_addresses,
+    CheckOptions, Checked, FileResult, ReadError, Timings, check_bytes, check_file,
+    check_file_with, read_bytes_timed, read_file, read_report, read_report_timed,
+    read_report_with_addresses,
 };
 pub use finding::{Finding, Location, RuleError, Severity, Suppressed, Suppression};
 pub use model::Report;

@@ -16,7 +16,8 @@ mod numbering;
 mod styles;
 mod xml;
 
-use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed};
+use nianbao_core::address::Note;
 
 pub use annotate::{COPY_DIFFERS, annotate};
 pub use container::{MAX_ENTRY_BYTES, MAX_TOTAL_BYTES};
@@ -40,6 +41,16 @@ impl FormatAdapter for DocxAdapter {
 
     fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
         read(input.bytes).map(Parsed::Document)
+    }
+
+    fn annotator(&self) -> Option<&dyn Annotator> {
+        Some(self)
+    }
+}
+
+impl Annotator for DocxAdapter {
+    fn annotate(&self, bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
+        annotate(bytes, notes)
     }
 }
 

@@ -23,7 +23,8 @@ mod ruling;
 mod tests;
 mod unify;
 
-use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed};
+use nianbao_core::address::Note;
 use nianbao_core::document::Document;
 
 pub use annotate::annotate;
@@ -98,6 +99,16 @@ impl FormatAdapter for PdfAdapter {
         read(input.bytes)
             .map(Parsed::Document)
             .map_err(|e| AdapterError::new(e.to_string()))
+    }
+
+    fn annotator(&self) -> Option<&dyn Annotator> {
+        Some(self)
+    }
+}
+
+impl Annotator for PdfAdapter {
+    fn annotate(&self, bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
+        annotate(bytes, notes).map_err(|e| AdapterError::new(e.to_string()))
     }
 }
 

@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Dimensions, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError};
-use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed};
+use nianbao_core::address::Note;
 use nianbao_core::document::Document;
 
 pub use annotate::annotate;
@@ -57,6 +58,16 @@ impl FormatAdapter for XlsxAdapter {
 
     fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
         read(input.bytes).map(Parsed::Document)
+    }
+
+    fn annotator(&self) -> Option<&dyn Annotator> {
+        Some(self)
+    }
+}
+
+impl Annotator for XlsxAdapter {
+    fn annotate(&self, bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
+        annotate(bytes, notes)
     }
 }
 

@@ -67,10 +67,10 @@ fn opt_str(s: &Option<String>) -> Dynamic {
 /// Every match of `pattern` in every paragraph's normalised text, with the
 /// paragraph's index and section (`report.find`).
 fn find(derived: &Derived, pattern: &str) -> Res<Array> {
-    let re = super::text::compiled(pattern)?;
+    let re = super::text_values::compiled(pattern)?;
     let mut out = Array::new();
     for p in derived.paragraph_views() {
-        super::text::match_maps(
+        super::text_values::match_maps(
             &re,
             &p.normalized,
             &[("paragraph", p.index), ("section", p.section)],
@@ -276,10 +276,10 @@ pub fn register(engine: &mut Engine) {
         .register_fn(
             "doubled",
             |r: &mut ReportView, single: &str, allow: Array| -> Array {
-                let allow = super::text::strings(&allow);
+                let allow = super::text_values::strings(&allow);
                 let mut out = Array::new();
                 for p in r.derived.paragraph_views() {
-                    out.extend(super::text::doubled_maps(
+                    out.extend(super::text_values::doubled_maps(
                         &p.normalized,
                         single,
                         &allow,

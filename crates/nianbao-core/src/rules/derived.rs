@@ -20,7 +20,7 @@ use crate::model::Report;
 #[derive(Clone)]
 pub struct ParagraphView {
     pub text: ImmutableString,
-    /// [`super::text::normalize`] of `text`.
+    /// `normalize` of `text`.
     pub normalized: ImmutableString,
     pub section: INT,
     /// 1-based, over the whole report.
@@ -161,7 +161,7 @@ impl Derived {
                     .enumerate()
                     .map(|(i, (section, p))| ParagraphView {
                         text: p.text.as_str().into(),
-                        normalized: super::text::normalize(&p.text).into(),
+                        normalized: super::plain_text::normalize(&p.text).into(),
                         section: section as INT,
                         index: i as INT + 1,
                     })
@@ -221,7 +221,7 @@ impl Derived {
                 timed(|| {
                     let v = &self.paragraphs().views[i];
                     let text = if normalized { &v.normalized } else { &v.text };
-                    super::text::sentences(text)
+                    super::plain_text::sentences(text)
                         .into_iter()
                         .map(Dynamic::from)
                         .collect()
@@ -243,7 +243,7 @@ impl Derived {
                     for (v, sentences) in views.iter().zip(per_paragraph) {
                         for s in sentences {
                             let text = s.into_immutable_string().unwrap_or_default();
-                            let letters = super::text::letter_count(&text) as INT;
+                            let letters = super::plain_text::letter_count(&text) as INT;
                             out.push(Dynamic::from(SentenceView {
                                 text,
                                 paragraph: v.index,
@@ -259,7 +259,7 @@ impl Derived {
     }
 
     /// Pairs of sentences (`report.sentences`) with at least `min_letters`
-    /// letters whose [`super::text::similarity`] is at least `threshold`:
+    /// letters whose `similarity` is at least `threshold`:
     /// `#{a, b, similarity}`, `a` before `b`, in the order of `b` then `a`.
     pub fn near_duplicate_sentences(&self, min_letters: INT, threshold: f64) -> Array {
         let all = self.sentence_array();
@@ -269,7 +269,7 @@ impl Derived {
             .filter(|s| s.letters >= min_letters)
             .collect();
         let texts: Vec<String> = long.iter().map(|s| s.text.to_string()).collect();
-        super::text::near_duplicates(&texts, threshold)
+        super::plain_text::near_duplicates(&texts, threshold)
             .into_iter()
             .map(|(i, j, sim)| {
                 let mut m = rhai::Map::new();
@@ -283,7 +283,7 @@ impl Derived {
 
     /// The enumeration markers of every paragraph in reading order
     /// (`report.enumerations`): `#{kind, n, text, start, paragraph, section}`
-    /// as [`super::text::enumeration_markers`] gives them, and for a short
+    /// as `enumeration_markers` gives them, and for a short
     /// paragraph that reads as a heading without a marker at its start (no
     /// sentence punctuation, at most 30 characters) a marker of kind
     /// `heading` (n 0) first, so that a list after a heading can restart.
@@ -295,7 +295,7 @@ impl Derived {
                     let mut out = Array::new();
                     for v in views {
                         let extra = [("paragraph", v.index), ("section", v.section)];
-                        let markers = super::text::marker_maps(&v.text, &extra);
+                        let markers = super::text_values::marker_maps(&v.text, &extra);
                         let starts_with_marker = markers.first().is_some_and(|m| {
                             m.clone()
                                 .try_cast::<rhai::Map>()
@@ -309,7 +309,7 @@ impl Derived {
                             && !t.contains(['。', ';', ',', ':', '；', '，', '：'])
                             && !t.ends_with(['、', '!', '?']);
                         if heading {
-                            out.push(super::text::marker_map(
+                            out.push(super::text_values::marker_map(
                                 "heading",
                                 0,
                                 t.to_string(),

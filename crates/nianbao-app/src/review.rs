@@ -13,6 +13,7 @@ use nianbao_core::{FileResult, Finding, Suppressed, Suppression};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::Error;
 use crate::profile::Profiles;
 
 /// `"kind"` of a baseline file, so that a JSON check result passed by mistake
@@ -64,7 +65,7 @@ impl Entry {
                 row_key: l.row_key.clone(),
                 column_key: l.column_key.clone(),
                 section: l.section,
-                place: crate::human::location(&nianbao_core::Location {
+                place: crate::place::location(&nianbao_core::Location {
                     line: None,
                     cell: None,
                     paragraph: None,
@@ -126,17 +127,30 @@ pub fn render(entries: &[Entry]) -> String {
 }
 
 /// Reads a baseline; every problem is a Chinese message naming the file.
-pub fn read(path: &Path) -> anyhow::Result<Baseline> {
+pub fn read(path: &Path) -> Result<Baseline, Error> {
     let shown = crate::config::display_path(path);
-    let fail = |m: String| anyhow::anyhow!("基线文件 {shown}：{m}");
     let text = std::fs::read_to_string(path).map_err(|e| {
-        fail(match e.kind() {
-            std::io::ErrorKind::NotFound => "文件不存在（先用 --write-baseline 生成）".into(),
-            std::io::ErrorKind::InvalidData => "不是 UTF-8 文本".into(),
-            _ => format!("无法读取：{e}"),
-        })
+        fail(
+            &shown,
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "文件不存在（先用 --write-baseline 生成）".into(),
+                std::io::ErrorKind::InvalidData => "不是 UTF-8 文本".into(),
+                _ => format!("无法读取：{e}"),
+            },
+        )
     })?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| {
+    parse(&text, &shown)
+}
+
+fn fail(shown: &str, message: String) -> Error {
+    Error::message(format!("基线文件 {shown}：{message}"))
+}
+
+/// Reads a baseline from its text (an upload, or a file already read);
+/// `shown` names it in messages.
+pub fn parse(text: &str, shown: &str) -> Result<Baseline, Error> {
+    let fail = |m: String| fail(shown, m);
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
         fail(format!(
             "不是有效的 JSON（第 {} 行第 {} 列）",
             e.line(),
@@ -193,7 +207,7 @@ pub fn read(path: &Path) -> anyhow::Result<Baseline> {
         entries.push(entry);
     }
     Ok(Baseline {
-        path: shown,
+        path: shown.to_string(),
         entries,
     })
 }

@@ -8,7 +8,8 @@ use std::fmt::Write;
 
 use nianbao_core::{FileResult, Finding, Severity, Suppression};
 
-use crate::output::{Run, agency_of, counts, status_zh, suppression_zh, value_text};
+use crate::Run;
+use crate::place::{agency_of, counts, status_zh, suppression_zh, value_text};
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(s: &str) -> String {
@@ -323,7 +324,7 @@ fn finding_row(h: &mut String, r: &FileResult, f: &Finding, by: Option<&Suppress
     if let Some(line) = l.line {
         at.push(format!("第 {line} 行"));
     }
-    if let Some(cell) = crate::human::sheet_cell(l) {
+    if let Some(cell) = crate::place::sheet_cell(l) {
         at.push(cell);
     } else if let Some(c) = &l.cell {
         at.push(format!(
@@ -332,7 +333,7 @@ fn finding_row(h: &mut String, r: &FileResult, f: &Finding, by: Option<&Suppress
         ));
     }
     if l.table_label.is_none() {
-        if let Some(s) = crate::human::location(l) {
+        if let Some(s) = crate::place::location(l) {
             at = vec![s];
         }
     }

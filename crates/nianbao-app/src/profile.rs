@@ -4,41 +4,24 @@
 //! distinct configuration is read and compiled once, before checking, and
 //! shared read-only by every worker thread; each file points at its profile.
 //! (Provincial packs chosen by the configuration plug in at [`rule_sources`].)
+//! Which configuration applies to which file is the front end's decision.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Context;
 use nianbao_core::rules::RuleMeta;
 use nianbao_core::{CheckOptions, Limits, RuleError, RuleSet, RuleSource};
 
-use crate::config::{Config, Discovery};
+use crate::Error;
+use crate::config::Config;
 use crate::embedded;
 
-/// Which configuration applies (`--config`, `--no-config`, or the search).
-#[derive(Debug, Clone)]
-pub enum ConfigChoice {
-    Discover,
-    File(PathBuf),
-    None,
-}
-
-impl ConfigChoice {
-    pub fn from_flags(config: Option<PathBuf>, no_config: bool) -> ConfigChoice {
-        match (config, no_config) {
-            (_, true) => ConfigChoice::None,
-            (Some(p), false) => ConfigChoice::File(p),
-            (None, false) => ConfigChoice::Discover,
-        }
-    }
-}
-
-/// The rule folder given on the command line: `--rules DIR` adds its rules
-/// to the built-in ones (a rule with a built-in id replaces that rule);
-/// `--no-builtin-rules` leaves the built-in ones out.
+/// A rule folder chosen for a run (the CLI's `--rules DIR`): its rules are
+/// added to the built-in ones (a rule with a built-in id replaces that rule);
+/// `no_builtin` leaves the built-in ones out.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct CliRules<'a> {
+pub struct RuleOptions<'a> {
     pub dir: Option<&'a Path>,
     pub no_builtin: bool,
 }
@@ -63,45 +46,27 @@ pub struct Profiles {
 }
 
 impl Profiles {
-    /// Reads every configuration the files need and compiles one rule set
-    /// per distinct configuration, with the command line's rule folder.
-    pub fn for_files(
-        files: &[PathBuf],
-        choice: &ConfigChoice,
-        cli_rules: CliRules<'_>,
-    ) -> anyhow::Result<Profiles> {
-        let config_of: Vec<Option<PathBuf>> = match choice {
-            ConfigChoice::None => vec![None; files.len()],
-            ConfigChoice::File(p) => vec![Some(p.clone()); files.len()],
-            ConfigChoice::Discover => {
-                let mut d = Discovery::new();
-                files.iter().map(|f| d.for_file(f)).collect()
-            }
-        };
+    /// Reads every configuration the files need (`config_of[i]` is file
+    /// i's, `None` for none) and compiles one rule set per distinct
+    /// configuration, with the run's rule folder.
+    pub fn new(
+        config_of: &[Option<PathBuf>],
+        rule_options: RuleOptions<'_>,
+    ) -> Result<Profiles, Error> {
         let mut index: HashMap<Option<PathBuf>, usize> = HashMap::new();
         let mut list = Vec::new();
-        let mut of_file = Vec::with_capacity(files.len());
-        // With no file to check, the profile of the working directory still
-        // names the rules (for empty outputs).
-        let wanted: Vec<Option<PathBuf>> = if files.is_empty() {
-            vec![single_config_path(choice)]
-        } else {
-            config_of
-        };
-        for c in &wanted {
+        let mut of_file = Vec::with_capacity(config_of.len());
+        for c in config_of {
             let i = match index.get(c) {
                 Some(i) => *i,
                 None => {
                     let config = c.as_deref().map(Config::load).transpose()?.map(Arc::new);
-                    list.push(Profile::build(config, cli_rules)?);
+                    list.push(Profile::build(config, rule_options)?);
                     index.insert(c.clone(), list.len() - 1);
                     list.len() - 1
                 }
             };
             of_file.push(i);
-        }
-        if files.is_empty() {
-            of_file.clear();
         }
         Ok(Profiles { list, of_file })
     }
@@ -136,20 +101,13 @@ impl Profiles {
     }
 }
 
-/// The configuration for commands without files (`rules list|explain|test`):
-/// `--config`, else the one found from the working directory upward.
-pub fn single_config_path(choice: &ConfigChoice) -> Option<PathBuf> {
-    match choice {
-        ConfigChoice::None => None,
-        ConfigChoice::File(p) => Some(p.clone()),
-        ConfigChoice::Discover => Discovery::new().of_cwd(),
-    }
-}
-
 impl Profile {
     /// The profile of one configuration (or none).
-    pub fn build(config: Option<Arc<Config>>, cli_rules: CliRules<'_>) -> anyhow::Result<Profile> {
-        let (base, added) = rule_sources(config.as_deref(), cli_rules)?;
+    pub fn build(
+        config: Option<Arc<Config>>,
+        rule_options: RuleOptions<'_>,
+    ) -> Result<Profile, Error> {
+        let (base, added) = rule_sources(config.as_deref(), rule_options)?;
         let mut rules = RuleSet::load_layered(base, added, &Limits::default());
         let mut options = CheckOptions::default();
         if let Some(c) = &config {
@@ -170,16 +128,6 @@ impl Profile {
             city,
         })
     }
-
-    /// The profile for commands without files.
-    pub fn single(choice: &ConfigChoice, cli_rules: CliRules<'_>) -> anyhow::Result<Profile> {
-        let config = single_config_path(choice)
-            .as_deref()
-            .map(Config::load)
-            .transpose()?
-            .map(Arc::new);
-        Profile::build(config, cli_rules)
-    }
 }
 
 /// The rule scripts of a profile, as (base, added): the base is the built-in
@@ -188,32 +136,39 @@ impl Profile {
 /// folder (a folder named twice is read once).
 pub fn rule_sources(
     config: Option<&Config>,
-    cli_rules: CliRules<'_>,
-) -> anyhow::Result<(Vec<RuleSource>, Vec<RuleSource>)> {
+    rule_options: RuleOptions<'_>,
+) -> Result<(Vec<RuleSource>, Vec<RuleSource>), Error> {
     let config_path = config.map_or("", |c| c.path.as_str());
     let base = match (
-        cli_rules.no_builtin,
+        rule_options.no_builtin,
         config.and_then(|c| c.rules_dir.as_ref()),
     ) {
         (true, _) => Vec::new(),
-        (false, Some(dir)) => read_rule_dir(&dir.value).with_context(|| {
-            format!(
-                "{config_path}:{}: 无法读取规则目录 {}（rules_dir）",
-                dir.line,
-                dir.value.display()
+        (false, Some(dir)) => read_rule_dir(&dir.value).map_err(|e| {
+            Error::io(
+                format!(
+                    "{config_path}:{}: 无法读取规则目录 {}（rules_dir）",
+                    dir.line,
+                    dir.value.display()
+                ),
+                e,
             )
         })?,
         (false, None) => embedded::sources(),
     };
     let mut added = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    if let Some(dir) = cli_rules.dir {
+    if let Some(dir) = rule_options.dir {
         if !dir.is_dir() {
-            anyhow::bail!("规则目录 {} 不存在（--rules）", dir.display());
+            return Err(Error::message(format!(
+                "规则目录 {} 不存在（--rules）",
+                dir.display()
+            )));
         }
         seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()));
         added.extend(
-            read_rule_dir(dir).with_context(|| format!("无法读取规则目录 {}", dir.display()))?,
+            read_rule_dir(dir)
+                .map_err(|e| Error::io(format!("无法读取规则目录 {}", dir.display()), e))?,
         );
     }
     for dir in config
@@ -227,11 +182,14 @@ pub fn rule_sources(
         if !seen.insert(key) {
             continue;
         }
-        added.extend(read_rule_dir(&dir.value).with_context(|| {
-            format!(
-                "{config_path}:{}: 无法读取规则目录 {}（extend_rules）",
-                dir.line,
-                dir.value.display()
+        added.extend(read_rule_dir(&dir.value).map_err(|e| {
+            Error::io(
+                format!(
+                    "{config_path}:{}: 无法读取规则目录 {}（extend_rules）",
+                    dir.line,
+                    dir.value.display()
+                ),
+                e,
             )
         })?);
     }
@@ -240,17 +198,17 @@ pub fn rule_sources(
 
 /// 「规则：内置 39 条 + my-rules/ 2 条（其中 1 条替换同编号的内置规则：…）」 when a run's rules
 /// are not the built-in set alone, so a changed rule set is never silent.
-pub fn rules_note(rules: &RuleSet, cli_rules: CliRules<'_>) -> Option<String> {
+pub fn rules_note(rules: &RuleSet, rule_options: RuleOptions<'_>) -> Option<String> {
     let l = &rules.layers;
-    if l.added == 0 && l.replaced.is_empty() && !cli_rules.no_builtin {
+    if l.added == 0 && l.replaced.is_empty() && !rule_options.no_builtin {
         return None;
     }
-    let base = if cli_rules.no_builtin {
+    let base = if rule_options.no_builtin {
         "不用内置规则".to_string()
     } else {
         format!("内置 {} 条", l.base)
     };
-    let from = cli_rules.dir.map_or("自定义规则目录".to_string(), |d| {
+    let from = rule_options.dir.map_or("自定义规则目录".to_string(), |d| {
         format!("{}/", d.display())
     });
     let replaced = if l.replaced.is_empty() {
@@ -265,26 +223,12 @@ pub fn rules_note(rules: &RuleSet, cli_rules: CliRules<'_>) -> Option<String> {
     Some(format!("规则：{base} + {from} {} 条{replaced}", l.added))
 }
 
-/// Every `*.rhai` under `dir`, recursively, named by its path.
+/// Every `*.rhai` under `dir`, recursively, each named by its path as the
+/// user would write it (relative to the working directory when under it).
 pub fn read_rule_dir(dir: &Path) -> std::io::Result<Vec<RuleSource>> {
-    let mut out = Vec::new();
-    collect(dir, &mut out)?;
-    Ok(out)
-}
-
-fn collect(dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        if e.file_type()?.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|x| x == "rhai") {
-            out.push(RuleSource {
-                text: std::fs::read_to_string(&path)?,
-                path: crate::config::display_path(&path),
-            });
-        }
+    let mut sources = nianbao_core::rules::read_rule_dir(dir)?;
+    for s in &mut sources {
+        s.path = crate::config::display_path(Path::new(&s.path));
     }
-    Ok(())
+    Ok(sources)
 }

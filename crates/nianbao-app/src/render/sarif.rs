@@ -9,7 +9,7 @@ use nianbao_core::fingerprint::fingerprint;
 use nianbao_core::{FileResult, Finding, Severity, Suppression};
 use serde_json::{Map, Value, json};
 
-use crate::output::{Run, path_uri};
+use crate::Run;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -204,7 +204,7 @@ fn result(r: &FileResult, index: usize, f: &Finding, rule_index: Option<usize>) 
         .collect();
     if !keys.is_empty() || loc.section.is_some() {
         let mut logical = Map::new();
-        if let Some(name) = crate::human::location(&nianbao_core::Location {
+        if let Some(name) = crate::place::location(&nianbao_core::Location {
             line: None,
             cell: None,
             page: None,
@@ -249,4 +249,49 @@ fn result(r: &FileResult, index: usize, f: &Finding, rule_index: Option<usize>) 
         format!("nianbao/v{}", nianbao_core::fingerprint::VERSION): fingerprint(f, r.agency.as_deref(), r.year)
     });
     res
+}
+
+/// A path as a SARIF `uri`: `/` separators, relative paths kept relative,
+/// absolute ones as `file://`, and everything outside RFC 3986's unreserved
+/// set (and `/`) percent-encoded.
+pub fn path_uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    let mut out = String::new();
+    let body = if p.starts_with('/') {
+        out.push_str("file://");
+        p.as_str()
+    } else if p.len() > 2 && p.as_bytes()[1] == b':' {
+        out.push_str("file:///");
+        p.as_str()
+    } else {
+        p.strip_prefix("./").unwrap_or(&p)
+    };
+    for b in body.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            b':' if out.starts_with("file:///") => out.push(':'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(
+            path_uri("tests/fixtures/seed.yaml"),
+            "tests/fixtures/seed.yaml"
+        );
+        assert_eq!(path_uri("./a b.yaml"), "a%20b.yaml");
+        assert_eq!(
+            path_uri("/tmp/年报.yaml"),
+            "file:///tmp/%E5%B9%B4%E6%8A%A5.yaml"
+        );
+    }
 }

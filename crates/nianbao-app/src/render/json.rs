@@ -5,7 +5,7 @@ use nianbao_core::fingerprint::fingerprint;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::output::Run;
+use crate::Run;
 
 pub const VERSION: u32 = 1;
 

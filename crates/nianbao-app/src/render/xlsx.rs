@@ -9,7 +9,8 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
-use crate::output::{Run, agency_of, counts, status_zh, suppression_zh, value_text};
+use crate::Run;
+use crate::place::{agency_of, counts, status_zh, suppression_zh, value_text};
 
 /// Sheet names, in order. 已整改 is there when a baseline was given,
 /// 未使用的忽略 when an `[[ignore]]` matched nothing.
@@ -102,8 +103,8 @@ impl Sheet<'_> {
     }
 }
 
-pub fn render(run: &Run) -> anyhow::Result<Vec<u8>> {
-    Ok(build(run)?)
+pub fn render(run: &Run) -> Result<Vec<u8>, crate::Error> {
+    build(run).map_err(|e| crate::Error::message(e.to_string()))
 }
 
 fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {

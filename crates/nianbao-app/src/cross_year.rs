@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use nianbao_core::check::agency_key;
 use nianbao_core::{FileResult, Registry, Report, read_report};
+
+use crate::Error;
 
 pub enum LastYear {
     /// One report, compared with the one file checked.
@@ -17,24 +18,23 @@ pub enum LastYear {
 }
 
 impl LastYear {
-    pub fn file(registry: &Registry, path: &Path) -> anyhow::Result<LastYear> {
+    pub fn file(registry: &Registry, path: &Path) -> Result<LastYear, Error> {
         let report = read_report(registry, path)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("无法读取上一年度报告 {}", path.display()))?;
+            .map_err(|e| Error::message(format!("无法读取上一年度报告 {}: {e}", path.display())))?;
         Ok(LastYear::File(Arc::new(report)))
     }
 
     /// Reads every report under `dir`; unreadable ones and ones without an
     /// agency or year are named on stderr and left out.
-    pub fn dir(registry: &Registry, dir: &Path) -> anyhow::Result<LastYear> {
+    pub fn dir(registry: &Registry, dir: &Path) -> Result<LastYear, Error> {
         if !dir.is_dir() {
-            anyhow::bail!(
+            return Err(Error::message(format!(
                 "上一年度报告目录 {} 不存在（--previous-dir）",
                 dir.display()
-            );
+            )));
         }
         let mut by_key = HashMap::new();
-        for path in crate::batch::expand(&[dir.to_path_buf()], registry) {
+        for path in crate::files::expand(&[dir.to_path_buf()], registry) {
             match read_report(registry, &path) {
                 Ok(r) => match (r.meta.agency.as_deref(), r.meta.year) {
                     (Some(a), Some(y)) => {
@@ -80,11 +80,14 @@ impl LastYear {
 }
 
 /// `--province` must be a province's pinyin, as the pack folders are named.
-pub fn check_province(p: &str) -> anyhow::Result<()> {
+pub fn check_province(p: &str) -> Result<(), Error> {
     let known = nianbao_core::region::province_pinyins();
     if known.contains(&p) {
         Ok(())
     } else {
-        anyhow::bail!("未知的省份「{p}」：请用拼音，如 {}", known.join("、"))
+        Err(Error::message(format!(
+            "未知的省份「{p}」：请用拼音，如 {}",
+            known.join("、")
+        )))
     }
 }

@@ -1,0 +1,148 @@
+//! Row alignment: giving each data row of table 三 its official row, by
+//! the official order and the closest label (dynamic programming), so that
+//! a typo lands on its own row and two rows never share a key.
+
+use std::borrow::Cow;
+
+use crate::document::GridCell;
+use crate::schema::{RowSpec, TableSchema};
+
+use super::labels::{bigrams, common_bigrams, match_row, norm, numbering, strip_numbering};
+
+/// A row of table 三 with a label and data, before it is given its official row.
+pub(super) struct DataRow<'g> {
+    /// Row in the grid.
+    pub(super) r: usize,
+    pub(super) leaf: String,
+    /// Column of the leaf label cell.
+    pub(super) leaf_at: usize,
+    pub(super) data: Vec<(&'static str, &'g GridCell)>,
+    pub(super) has_numbers: bool,
+}
+
+/// Above this many candidate rows (a damaged file repeating rows), rows are
+/// matched one by one by their keywords instead of aligned.
+const MAX_ALIGNED_ROWS: usize = 1_000;
+
+/// The rows of block （六） that the 2019 single row holds besides `other_other`.
+pub const UNSPLIT_OTHER_ABSORBS: [&str; 2] = ["other_no_correction", "other_no_fee"];
+
+/// 「（六）其他处理」 as a data row: the 2019 format's single row for the block
+/// that the 2021 format splits in three. It reads as the block's sum.
+pub fn is_unsplit_other_block(leaf: &str) -> bool {
+    strip_numbering(leaf) == "其他处理"
+}
+
+/// A label prepared once for [`row_score`]: normalised, its numbering, and
+/// the bigrams of the rest.
+struct Prepared<'a> {
+    label: Cow<'a, str>,
+    grams: Vec<(char, char)>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(label: Cow<'a, str>) -> Prepared<'a> {
+        let grams = bigrams(strip_numbering(&label));
+        Prepared { label, grams }
+    }
+
+    fn rest(&self) -> &str {
+        strip_numbering(&self.label)
+    }
+}
+
+/// How well a row label fits an official row; `None` when it cannot be that row.
+fn row_score(spec: &RowSpec, official: &Prepared<'_>, leaf: &Prepared<'_>) -> Option<f64> {
+    let (ours, theirs) = (leaf.rest(), official.rest());
+    if ours == theirs {
+        return Some(4.0);
+    }
+    if spec.key == "other_other" && is_unsplit_other_block(&leaf.label) {
+        return Some(3.0);
+    }
+    // 「其他」 names row （六）3 only as a short label: inside a longer one
+    // (「2.其他法律行政法」, wrapped) it says nothing about the row.
+    let generic = spec.keywords == ["其他"] && ours.chars().count() > 6;
+    if !generic && spec.keywords.iter().all(|k| leaf.label.contains(&*norm(k))) {
+        let specificity: usize = spec.keywords.iter().map(|k| k.chars().count()).sum();
+        return Some(2.0 + specificity as f64 * 0.01);
+    }
+    let (a, b) = (leaf.grams.len(), official.grams.len());
+    // Dice can reach 0.5 only when the lengths are within a factor of three.
+    if a == 0 || b == 0 || a > 3 * b || b > 3 * a {
+        return None;
+    }
+    let similarity = 2.0 * common_bigrams(&leaf.grams, &official.grams) as f64 / (a + b) as f64;
+    let same_number =
+        numbering(&leaf.label).is_some() && numbering(&leaf.label) == numbering(&official.label);
+    (similarity >= 0.5).then_some(similarity + if same_number { 0.25 } else { 0.0 })
+}
+
+/// Gives each data row its official row, or none: the assignment that keeps
+/// the official order and has the best total fit (dynamic programming over
+/// rows × official rows). `filled` official rows (read from an earlier
+/// fragment) are not given again. Equal fits go to the earlier row.
+pub(super) fn align_rows(
+    schema: &'static TableSchema,
+    rows: &[DataRow<'_>],
+    filled: &[bool],
+) -> Vec<Option<&'static RowSpec>> {
+    let specs = schema.rows;
+    if rows.len() > MAX_ALIGNED_ROWS {
+        let mut used = filled.to_vec();
+        return rows
+            .iter()
+            .map(|row| {
+                let spec = match_row(schema, &row.leaf)?;
+                let i = schema.row_index(spec.key)?;
+                (!std::mem::replace(&mut used[i], true)).then_some(spec)
+            })
+            .collect();
+    }
+    let (n, m) = (rows.len(), specs.len());
+    let officials: Vec<Prepared<'_>> = specs.iter().map(|s| Prepared::new(norm(s.label))).collect();
+    let score: Vec<Vec<Option<f64>>> = rows
+        .iter()
+        .map(|row| {
+            let leaf = Prepared::new(Cow::Borrowed(row.leaf.as_str()));
+            specs
+                .iter()
+                .zip(&officials)
+                .zip(filled)
+                .map(|((spec, official), &f)| {
+                    if f {
+                        None
+                    } else {
+                        row_score(spec, official, &leaf)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    // best[i][j]: the best total for the first i rows and the first j official rows.
+    let mut best = vec![vec![0.0f64; m + 1]; n + 1];
+    for i in 1..=n {
+        for j in 1..=m {
+            let mut b = best[i - 1][j].max(best[i][j - 1]);
+            if let Some(s) = score[i - 1][j - 1] {
+                b = b.max(best[i - 1][j - 1] + s);
+            }
+            best[i][j] = b;
+        }
+    }
+    let mut out = vec![None; n];
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        // Prefer leaving the later row out, so a repeated row keeps its first value.
+        if best[i][j] == best[i - 1][j] {
+            i -= 1;
+        } else if best[i][j] == best[i][j - 1] {
+            j -= 1;
+        } else {
+            out[i - 1] = Some(&specs[j - 1]);
+            i -= 1;
+            j -= 1;
+        }
+    }
+    out
+}

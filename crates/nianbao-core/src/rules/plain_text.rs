@@ -1,0 +1,430 @@
+//! Pure text functions for rules, without Rhai: normalising, sentences,
+//! letter counts, similarity of texts, Chinese numerals. Native, so a rule
+//! comparing every sentence pair stays fast. A leaf: the script-facing
+//! modules (`text`, `derived`, `api`) import it, it imports none of them.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use regex::Regex;
+
+/// Texts whose bigrams are memoised per thread before the memo is emptied.
+const BIGRAMS_CACHE_SIZE: usize = 4 * 256;
+
+thread_local! {
+    /// Sorted character bigrams of recently compared texts (rules compare
+    /// every sentence with every other, so each text comes back many times).
+    static BIGRAMS: RefCell<HashMap<String, Rc<[u64]>>> = RefCell::new(HashMap::new());
+}
+
+/// Characters other than punctuation (`\p{P}`), digits and whitespace.
+pub fn letter_count(text: &str) -> usize {
+    thread_local! {
+        // Runs, not single characters: one search per run.
+        static SKIP: Option<Regex> = Regex::new(r"[\p{P}\d\s]+").ok();
+    }
+    let skipped = SKIP.with(|re| {
+        re.as_ref().map_or(0, |re| {
+            re.find_iter(text).map(|m| m.as_str().chars().count()).sum()
+        })
+    });
+    text.chars().count() - skipped
+}
+
+/// NFKC (full-width digits and letters to half-width) without whitespace.
+pub fn normalize(text: &str) -> String {
+    // Rules normalise every paragraph, often: the fast path of the table
+    // reader skips full NFKC for plain CJK, ASCII and full-width text.
+    crate::value::nfkc_filtered(text, |c| (!c.is_whitespace()).then_some(c))
+}
+
+/// Sentences, split after 。！？； and line breaks, trimmed, empty ones dropped.
+pub fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        if c == '\n' || c == '\r' {
+            push_sentence(&mut out, &mut cur);
+            continue;
+        }
+        cur.push(c);
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
+            push_sentence(&mut out, &mut cur);
+        }
+    }
+    push_sentence(&mut out, &mut cur);
+    out
+}
+
+fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
+    let s = cur.trim();
+    if !s.is_empty() {
+        out.push(s.to_string());
+    }
+    cur.clear();
+}
+
+/// The letters of a text for comparison: no punctuation or spaces, numbers
+/// masked (so 「2022年」 and 「2023年」 compare equal).
+fn letters(text: &str) -> Vec<char> {
+    crate::value::nfkc_filtered(text, |c| {
+        // Most letters are ASCII or common ideographs: no Unicode table lookup.
+        let letter = c.is_ascii_alphanumeric()
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || (!c.is_ascii() && c.is_alphanumeric());
+        letter.then_some(if c.is_ascii_digit() { '0' } else { c })
+    })
+    .chars()
+    .collect()
+}
+
+/// Dice coefficient of character bigrams (0.0–1.0), after [`letters`].
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let (ga, gb) = (bigrams(a), bigrams(b));
+    match (ga.len(), gb.len()) {
+        // Fewer than two letters: equal non-empty texts are the same, else not.
+        (0, 0) => {
+            let (a, b) = (letters(a), letters(b));
+            return if a == b && !a.is_empty() { 1.0 } else { 0.0 };
+        }
+        (0, _) | (_, 0) => return 0.0,
+        _ => {}
+    }
+    let common = crate::value::common_sorted(&ga, &gb);
+    2.0 * common as f64 / (ga.len() + gb.len()) as f64
+}
+
+/// The sorted bigrams of [`letters`], each pair of chars packed in a u64;
+/// memoised per thread (bounded).
+fn bigrams(text: &str) -> Rc<[u64]> {
+    if let Some(g) = BIGRAMS.with(|c| c.borrow().get(text).cloned()) {
+        return g;
+    }
+    let l = letters(text);
+    let mut g: Vec<u64> = l
+        .windows(2)
+        .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1]))
+        .collect();
+    g.sort_unstable();
+    let g: Rc<[u64]> = g.into();
+    BIGRAMS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= BIGRAMS_CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(text.to_string(), g.clone());
+    });
+    g
+}
+
+/// Pairs `(i, j, similarity)`, `i < j`, of texts whose [`similarity`] is at
+/// least `threshold`. Bigrams are counted once per text and pairs that cannot
+/// reach the threshold by length alone are skipped, so a whole report's
+/// sentences compare in one call.
+pub fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f64)> {
+    // Per text: its number of bigrams, and its distinct bigrams with their
+    // counts, sorted, so a pair is compared by one merge instead of hashing.
+    let grams: Vec<(usize, Vec<(u64, u32)>)> = texts
+        .iter()
+        .map(|t| {
+            let l = letters(t);
+            let mut keys: Vec<u64> = l
+                .windows(2)
+                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1]))
+                .collect();
+            keys.sort_unstable();
+            let mut counted: Vec<(u64, u32)> = Vec::with_capacity(keys.len());
+            for k in keys {
+                match counted.last_mut() {
+                    Some((last, n)) if *last == k => *n += 1,
+                    _ => counted.push((k, 1)),
+                }
+            }
+            (l.len().saturating_sub(1), counted)
+        })
+        .collect();
+    let compare = |i: usize, j: usize| -> Option<f64> {
+        let ((la, a), (lb, b)) = (&grams[i], &grams[j]);
+        let total = (la + lb) as f64;
+        // Even a full overlap of the shorter one could not reach it.
+        if *la == 0 || *lb == 0 || 2.0 * (*la).min(*lb) as f64 / total < threshold {
+            return None;
+        }
+        let sim = 2.0 * f64::from(common_count(a, b)) / total;
+        (sim >= threshold).then_some(sim)
+    };
+    let mut out = Vec::new();
+    if threshold <= 0.0 || threshold > 1.0 || texts.len() < 16 {
+        for j in 0..grams.len() {
+            for i in 0..j {
+                if let Some(sim) = compare(i, j) {
+                    out.push((i, j, sim));
+                }
+            }
+        }
+        return out;
+    }
+    for (i, j) in candidate_pairs(&grams, threshold) {
+        if let Some(sim) = compare(i, j) {
+            out.push((i, j, sim));
+        }
+    }
+    out
+}
+
+/// The pairs `(i, j)`, `i < j`, sorted by `j` then `i`, that may reach the
+/// threshold: those whose prefixes share a bigram (prefix filtering, as in
+/// the AllPairs similarity join). Each text is a set of tokens (a bigram and
+/// its occurrence number, so multisets work), ordered rarest first over all
+/// texts. Dice ≥ t needs an overlap of at least t·l/(2−t) tokens for a text
+/// of l tokens, whatever the other text, and two sets sharing at least α
+/// tokens share one among the first l − α + 1 of each: pairs whose prefixes
+/// share nothing cannot reach the threshold and are never compared.
+fn candidate_pairs(grams: &[(usize, Vec<(u64, u32)>)], threshold: f64) -> Vec<(usize, usize)> {
+    // Every token (bigram, occurrence) with its text, sorted: equal tokens
+    // are neighbours, which numbers them and counts their texts without a
+    // hash map.
+    let mut all: Vec<(u64, u32, u32)> = Vec::with_capacity(grams.iter().map(|g| g.0).sum());
+    for (text, (_, counted)) in grams.iter().enumerate() {
+        for &(g, n) in counted {
+            all.extend((0..n).map(|k| (g, k, text as u32)));
+        }
+    }
+    all.sort_unstable();
+    // Per text: (frequency, token id) of each of its tokens.
+    let mut tokens: Vec<Vec<(u32, u32)>> = grams.iter().map(|g| Vec::with_capacity(g.0)).collect();
+    let mut start = 0;
+    let mut id = 0u32;
+    while start < all.len() {
+        let (g, k, _) = all[start];
+        let end = start + all[start..].partition_point(|t| (t.0, t.1) == (g, k));
+        let frequency = (end - start) as u32;
+        for t in &all[start..end] {
+            tokens[t.2 as usize].push((frequency, id));
+        }
+        id += 1;
+        start = end;
+    }
+    // (token id, text) of every prefix token, sorted by token.
+    let mut prefixes: Vec<(u32, u32)> = Vec::new();
+    for (text, t) in tokens.iter_mut().enumerate() {
+        t.sort_unstable();
+        let l = t.len();
+        // Floor, not ceil: a longer prefix is never wrong, only slower.
+        let overlap = ((threshold * l as f64 / (2.0 - threshold)) - 1e-9)
+            .floor()
+            .max(0.0) as usize;
+        let prefix = (l + 1).saturating_sub(overlap.max(1)).min(l);
+        prefixes.extend(t[..prefix].iter().map(|&(_, id)| (id, text as u32)));
+    }
+    prefixes.sort_unstable();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    while start < prefixes.len() {
+        let id = prefixes[start].0;
+        let end = start + prefixes[start..].partition_point(|p| p.0 == id);
+        let texts = &prefixes[start..end];
+        for (b, &(_, j)) in texts.iter().enumerate() {
+            for &(_, i) in &texts[..b] {
+                if i != j {
+                    pairs.push((j as usize, i as usize));
+                }
+            }
+        }
+        start = end;
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs.into_iter().map(|(j, i)| (i, j)).collect()
+}
+
+/// Size of the multiset intersection of two sorted (bigram, count) lists.
+fn common_count(a: &[(u64, u32)], b: &[(u64, u32)]) -> u32 {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += a[i].1.min(b[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common
+}
+
+/// Levenshtein distance in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() > 500 || b.len() > 500 {
+        return a.len().max(b.len());
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// 「12」, 「１２」, 「十二」, 「两」, 「一百零五」, 「1,234」 → the integer.
+pub fn cn_int(text: &str) -> Option<i64> {
+    let t: String = normalize(text).replace(',', "");
+    if t.is_empty() {
+        return None;
+    }
+    if t.chars().all(|c| c.is_ascii_digit()) {
+        return t.parse().ok();
+    }
+    let digit = |c: char| -> Option<i64> {
+        Some(match c {
+            '零' | '〇' => 0,
+            '一' => 1,
+            '二' | '两' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
+    };
+    let (mut total, mut section, mut number) = (0i64, 0i64, 0i64);
+    for c in t.chars() {
+        if let Some(d) = digit(c) {
+            number = d;
+            continue;
+        }
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            '万' => 10_000,
+            _ => return None,
+        };
+        if unit == 10_000 {
+            total = (total + section + number) * unit;
+            section = 0;
+        } else {
+            section += if number == 0 && unit == 10 { 1 } else { number } * unit;
+        }
+        number = 0;
+    }
+    Some(total + section + number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numerals() {
+        for (t, n) in [
+            ("12", 12),
+            ("１２", 12),
+            ("十二", 12),
+            ("两", 2),
+            ("二十", 20),
+            ("一百零五", 105),
+            ("三千二百", 3200),
+            ("1,234", 1234),
+            ("十", 10),
+        ] {
+            assert_eq!(cn_int(t), Some(n), "{t}");
+        }
+        assert_eq!(cn_int("若干"), None);
+        assert_eq!(cn_int(""), None);
+    }
+
+    #[test]
+    fn sentences_and_similarity() {
+        let s = sentences("第一句。第二句；\n第三句");
+        assert_eq!(s, ["第一句。", "第二句；", "第三句"]);
+        assert!(similarity("2022年收到申请5件。", "2023年收到申请7件") > 0.99);
+        assert!(similarity("推动工作健康有序开展", "完全不同的一句话") < 0.2);
+        // Bigrams counted as a multiset: 「啊啊啊」 has two 「啊啊」, 「啊啊」 one.
+        assert!((similarity("啊啊啊", "啊啊") - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(similarity("甲", "甲"), 1.0);
+        assert_eq!(similarity("甲", "乙"), 0.0);
+        assert_eq!(similarity("，。", "，。"), 0.0);
+        assert_eq!(edit_distance("只计这一情况", "只计这一情形"), 1);
+        let texts: Vec<String> = [
+            "推动工作健康有序开展，完善制度",
+            "一句完全无关的话",
+            "推动工作健康有序开展，完善机制",
+        ]
+        .map(String::from)
+        .into();
+        let pairs = near_duplicates(&texts, 0.8);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!((pairs[0].0, pairs[0].1), (0, 2));
+        assert!((pairs[0].2 - similarity(&texts[0], &texts[2])).abs() < 1e-9);
+        // Repeated bigrams count as a multiset there too.
+        let texts: Vec<String> = ["啊啊啊", "啊啊啊啊啊", "啊啊哦啊啊"]
+            .map(String::from)
+            .into();
+        for (i, j, sim) in near_duplicates(&texts, 0.0) {
+            assert!(
+                (sim - similarity(&texts[i], &texts[j])).abs() < 1e-9,
+                "{i} {j}"
+            );
+        }
+    }
+
+    #[test]
+    fn prefix_filtering_finds_every_pair_that_comparing_all_finds() {
+        // Texts from a small alphabet, many near one another, some repeated.
+        let alphabet: Vec<char> = "政府信息公开申请办理答复年度报告工作".chars().collect();
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let base: Vec<String> = (0..12)
+            .map(|_| {
+                (0..(10 + next(30)))
+                    .map(|_| alphabet[next(alphabet.len())])
+                    .collect()
+            })
+            .collect();
+        let texts: Vec<String> = (0..80)
+            .map(|_| {
+                let mut t: Vec<char> = base[next(base.len())].chars().collect();
+                for _ in 0..next(4) {
+                    let at = next(t.len());
+                    t[at] = alphabet[next(alphabet.len())];
+                }
+                t.into_iter().collect()
+            })
+            .collect();
+        for threshold in [0.3, 0.5, 0.8, 0.9, 1.0] {
+            let mut all = Vec::new();
+            for j in 0..texts.len() {
+                for i in 0..j {
+                    let sim = similarity(&texts[i], &texts[j]);
+                    if sim >= threshold {
+                        all.push((i, j));
+                    }
+                }
+            }
+            let got: Vec<(usize, usize)> = near_duplicates(&texts, threshold)
+                .into_iter()
+                .map(|(i, j, _)| (i, j))
+                .collect();
+            assert!(!all.is_empty(), "{threshold}");
+            assert_eq!(got, all, "threshold {threshold}");
+        }
+    }
+}
