@@ -487,7 +487,8 @@ fn workbook_findings_name_the_sheet_and_cell_that_holds_the_value() {
             assert_eq!(value, f["found"], "{fixture} {sheet}!{cell_ref}: {f}");
             checked += 1;
         }
-        assert!(checked >= 4, "{fixture}: {checked} table findings");
+        // The two wrong （七）总计 cells, one finding each (issue 22).
+        assert!(checked >= 2, "{fixture}: {checked} table findings");
     }
     assert_eq!(
         findings_of("seed-sheets.xlsx")

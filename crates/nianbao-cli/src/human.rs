@@ -256,6 +256,9 @@ fn finding(out: &mut String, f: &Finding, style: &Style, suppressed: Option<&Sup
         (None, None) => {}
     }
     let _ = writeln!(out, "      依据：{}", f.basis);
+    if !f.also.is_empty() {
+        let _ = writeln!(out, "      另见：{}", f.also.join("、"));
+    }
     if let Some(by) = suppressed {
         let _ = writeln!(out, "      处理：{}", suppression_zh(by));
     }

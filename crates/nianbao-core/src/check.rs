@@ -364,6 +364,8 @@ pub fn check_bytes(
             };
             let report = Arc::new(report);
             let mut outcome = rules.check_with(&report, &ctx);
+            // One finding per wrong cell, before addresses are resolved.
+            outcome.findings = crate::merge::merge_same_cell(std::mem::take(&mut outcome.findings));
             for f in &mut outcome.findings {
                 crate::address::resolve(&mut f.location, &report, &read_addresses);
                 for c in &mut f.cells {

@@ -11,6 +11,7 @@ mod division;
 pub mod document;
 pub mod finding;
 pub mod fingerprint;
+pub mod merge;
 pub mod model;
 pub mod recognize;
 pub mod region;
