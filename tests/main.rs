@@ -17,5 +17,6 @@ mod national;
 mod packs;
 mod pdf;
 mod precision;
+mod read_errors;
 mod review;
 mod rules;
