@@ -6,13 +6,9 @@
 //! incremental update. `tests/annotate.sh` (CI) reads them with python-docx,
 //! openpyxl, LibreOffice, qpdf and poppler.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::io::Read;
 
-use common::{check_json, nianbao, root};
+use crate::common::{check_json, nianbao, root};
 
 fn annotate(args: &[&str]) -> std::process::Output {
     nianbao()

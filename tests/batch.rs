@@ -2,14 +2,10 @@
 //! more than 200 good, bad and corrupt reports checked in parallel; stable
 //! order across `--jobs`; panic isolation; SARIF, XLSX and HTML read back.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::path::{Path, PathBuf};
 
+use crate::common::{self, nianbao, root, run};
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{nianbao, root, run};
 
 const CITIES: [&str; 5] = ["洮南市", "白城市", "大安市", "镇赉县", "通榆县"];
 const GOOD: usize = 100;

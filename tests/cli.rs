@@ -1,11 +1,7 @@
 //! `nianbao check` end to end on the fixtures: snapshots of both output
 //! formats, exit codes, and bad input that must not stop a run.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{check_json, nianbao, rule_columns, run};
+use crate::common::{self, check_json, nianbao, rule_columns, run};
 use insta_cmd::assert_cmd_snapshot;
 
 #[test]

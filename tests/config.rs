@@ -6,14 +6,10 @@
 //! Assertions name the rules they are about (R3-IDENT, R3-RESULTSUM on the
 //! seed), never the whole list: national rules are still being added.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::root;
+use crate::common::root;
 use serde_json::Value;
 
 /// A rule for these tests: reports its parameters and the reporter kind.

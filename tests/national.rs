@@ -2,13 +2,9 @@
 //! reviewer would mark, in every format; realistic well-written reports stay
 //! silent; the rule docs are generated from the scripts.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{check_json, root, run};
+use crate::common::{check_json, root, run};
 
 /// Rule id → number of findings, for the first file.
 fn counts(json: &serde_json::Value) -> BTreeMap<String, usize> {

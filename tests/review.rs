@@ -6,15 +6,11 @@
 //! The human-output snapshots run with a copy of four table rules only
 //! (`--rules`), so that they do not change as national rules are added.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common::root;
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::root;
 use insta_cmd::assert_cmd_snapshot;
 use serde_json::Value;
 

@@ -1,14 +1,10 @@
 //! The rules: per-rule fixtures that must fail and pass, rules edited without
 //! recompiling, and broken scripts that must not take the others down.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::path::Path;
 use std::time::Instant;
 
-use common::{check_json, root, run};
+use crate::common::{check_json, root, run};
 
 /// Every rule carries failing and passing examples; `rules test` runs them.
 #[test]

@@ -16,7 +16,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
-use nianbao_core::{CheckOptions, Checked, FileResult, ReadError, Registry, RuleSet};
+use nianbao_core::{
+    CheckOptions, Checked, FileResult, ReadError, ReadErrorKind, Registry, RuleSet,
+};
 use rayon::prelude::*;
 
 use crate::Error;
@@ -71,11 +73,10 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, ReadError> {
         } else {
             format!("（{at}）")
         };
-        ReadError {
-            message: format!("内部错误，此文件未能检查（请报告此问题）：{what}{at}"),
-            line: None,
-            column: None,
-        }
+        ReadError::new(
+            ReadErrorKind::Other,
+            format!("内部错误，此文件未能检查（请报告此问题）：{what}{at}"),
+        )
     })
 }
 

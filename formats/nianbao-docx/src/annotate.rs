@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::io::{Cursor, Write};
 
-use nianbao_core::adapter::AdapterError;
+use nianbao_core::adapter::{AdapterError, ReadErrorKind};
 use nianbao_core::address::{AUTHOR, Note};
 use nianbao_core::document::{Block, Document};
 use nianbao_core::model::Origin;
@@ -33,8 +33,9 @@ const COMMENTS_CONTENT_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
+/// The original is not as its format says (it was read, so rarely seen).
 fn err(message: impl Into<String>) -> AdapterError {
-    AdapterError::new(message)
+    AdapterError::damaged(message)
 }
 
 /// Escapes text for XML content and attributes; drops the control
@@ -296,8 +297,9 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     let mut elements = String::new();
     for (k, note) in notes.iter().enumerate() {
         let id = first_id.saturating_add(k as u64);
-        let (first, last) = place(&anchors, note.at.as_ref())
-            .ok_or_else(|| err("DOCX 正文中没有段落，无法加批注"))?;
+        let (first, last) = place(&anchors, note.at.as_ref()).ok_or_else(|| {
+            AdapterError::of(ReadErrorKind::Empty, "DOCX 正文中没有段落，无法加批注")
+        })?;
         marks.push((first, last, id));
         elements.push_str(&comment(id, &note.lines));
     }
@@ -358,7 +360,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     // differently is not written.
     match crate::read(&copy) {
         Ok(again) if same_reading(&again, &original) => Ok(copy),
-        _ => Err(err(COPY_DIFFERS)),
+        _ => Err(AdapterError::new(COPY_DIFFERS)),
     }
 }
 
@@ -394,7 +396,7 @@ fn write_zip(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
     replaced: &HashMap<&str, &str>,
 ) -> Result<Vec<u8>, AdapterError> {
-    let bad = |e: zip::result::ZipError| err(format!("无法写出批注后的 DOCX：{e}"));
+    let bad = |e: zip::result::ZipError| AdapterError::new(format!("无法写出批注后的 DOCX：{e}"));
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
     let mut written: Vec<&str> = Vec::new();
     for i in 0..zip.len() {
@@ -408,7 +410,7 @@ fn write_zip(
                 drop(file);
                 out.start_file(name.as_str(), options).map_err(bad)?;
                 out.write_all(text.as_bytes())
-                    .map_err(|e| err(format!("无法写出批注后的 DOCX：{e}")))?;
+                    .map_err(|e| AdapterError::new(format!("无法写出批注后的 DOCX：{e}")))?;
                 written.push(key);
             }
             None => out.raw_copy_file(file).map_err(bad)?,
@@ -423,7 +425,7 @@ fn write_zip(
         let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
         out.start_file(*name, options).map_err(bad)?;
         out.write_all(text.as_bytes())
-            .map_err(|e| err(format!("无法写出批注后的 DOCX：{e}")))?;
+            .map_err(|e| AdapterError::new(format!("无法写出批注后的 DOCX：{e}")))?;
     }
     Ok(out.finish().map_err(bad)?.into_inner())
 }

@@ -3,7 +3,7 @@
 
 use std::io::{Cursor, Read};
 
-use nianbao_core::adapter::AdapterError;
+use nianbao_core::adapter::{AdapterError, ReadErrorKind};
 use zip::ZipArchive;
 
 /// No report part is anywhere near this; a larger one is refused.
@@ -38,19 +38,27 @@ fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
 
 pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
     if is_ole2(bytes) {
-        return Err(AdapterError::new(if is_encrypted_ooxml(bytes) {
-            "这是加密（设有密码）的 Word 文件，无法读取；请取消密码后另存为 .docx"
+        return Err(if is_encrypted_ooxml(bytes) {
+            AdapterError::of(
+                ReadErrorKind::Encrypted,
+                "这是加密（设有密码）的 Word 文件，无法读取；请取消密码后另存为 .docx",
+            )
         } else {
-            "这是旧版 .doc 文件，请另存为 .docx"
-        }));
+            AdapterError::of(
+                ReadErrorKind::UnsupportedFormat,
+                "这是旧版 .doc 文件，请另存为 .docx",
+            )
+        });
     }
     if !bytes.starts_with(b"PK") {
-        return Err(AdapterError::new("不是 DOCX 文件（不是 zip 压缩包）"));
+        return Err(AdapterError::not_this_format(
+            "不是 DOCX 文件（不是 zip 压缩包）",
+        ));
     }
     let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| AdapterError::new(format!("DOCX 文件已损坏，无法解压：{e}")))?;
+        .map_err(|e| AdapterError::damaged(format!("DOCX 文件已损坏，无法解压：{e}")))?;
     if zip.len() > MAX_ENTRIES {
-        return Err(AdapterError::new(format!(
+        return Err(AdapterError::too_large(format!(
             "DOCX 中的文件过多（{} 个），拒绝读取",
             zip.len()
         )));
@@ -58,7 +66,7 @@ pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
     let main = main_part(&mut zip).unwrap_or_else(|| "word/document.xml".to_string());
     let mut budget = MAX_TOTAL_BYTES;
     let document = read_entry(&mut zip, &main, &mut budget)?
-        .ok_or_else(|| AdapterError::new(format!("DOCX 中缺少正文（{main}）")))?;
+        .ok_or_else(|| AdapterError::damaged(format!("DOCX 中缺少正文（{main}）")))?;
     let numbering = read_entry(&mut zip, "word/numbering.xml", &mut budget)?;
     let styles = match numbering {
         Some(_) => read_entry(&mut zip, "word/styles.xml", &mut budget)?,
@@ -92,15 +100,22 @@ pub(crate) fn read_entry(
     let mut file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(AdapterError::new(format!("DOCX 文件已损坏（{name}）：{e}"))),
+        Err(e) => {
+            return Err(AdapterError::damaged(format!(
+                "DOCX 文件已损坏（{name}）：{e}"
+            )));
+        }
     };
     if file.encrypted() {
-        return Err(AdapterError::new("DOCX 内容已加密，无法读取"));
+        return Err(AdapterError::of(
+            ReadErrorKind::Encrypted,
+            "DOCX 内容已加密，无法读取",
+        ));
     }
     let declared = file.size();
     let limit = MAX_ENTRY_BYTES.min(*budget);
     if declared > limit || declared / file.compressed_size().max(1) > MAX_RATIO {
-        return Err(AdapterError::new(format!(
+        return Err(AdapterError::too_large(format!(
             "DOCX 中的 {name} 解压后过大或压缩比异常（疑似压缩炸弹），拒绝读取"
         )));
     }
@@ -112,15 +127,15 @@ pub(crate) fn read_entry(
         .map_err(|e| {
             // The zip crate stops an entry that inflates past its declared size.
             if e.to_string().contains("larger than its declared") {
-                AdapterError::new(format!(
+                AdapterError::too_large(format!(
                     "DOCX 中的 {name} 解压后超过声明的大小（疑似压缩炸弹），拒绝读取"
                 ))
             } else {
-                AdapterError::new(format!("DOCX 文件已损坏，{name} 无法解压：{e}"))
+                AdapterError::damaged(format!("DOCX 文件已损坏，{name} 无法解压：{e}"))
             }
         })?;
     if data.len() as u64 > limit {
-        return Err(AdapterError::new(format!(
+        return Err(AdapterError::too_large(format!(
             "DOCX 中的 {name} 解压后超过 {} MiB（疑似压缩炸弹），拒绝读取",
             limit / 1024 / 1024
         )));
@@ -128,5 +143,5 @@ pub(crate) fn read_entry(
     *budget -= data.len() as u64;
     String::from_utf8(data)
         .map(Some)
-        .map_err(|_| AdapterError::new(format!("DOCX 中的 {name} 不是 UTF-8 编码的 XML")))
+        .map_err(|_| AdapterError::damaged(format!("DOCX 中的 {name} 不是 UTF-8 编码的 XML")))
 }

@@ -56,7 +56,7 @@ impl Numbering {
         let mut override_lvl: Option<u32> = None;
         loop {
             let event = reader.read_event().map_err(|e| {
-                AdapterError::new(format!("DOCX 的编号定义（numbering.xml）格式错误：{e}"))
+                AdapterError::damaged(format!("DOCX 的编号定义（numbering.xml）格式错误：{e}"))
             })?;
             match event {
                 Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {

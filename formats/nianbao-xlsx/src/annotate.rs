@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read, Write};
 
-use nianbao_core::adapter::AdapterError;
+use nianbao_core::adapter::{AdapterError, ReadErrorKind};
 use nianbao_core::address::{AUTHOR, Note};
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -41,8 +41,9 @@ const AFTER_LEGACY_DRAWING: &[&str] = &[
     "extLst",
 ];
 
+/// The original is not as its format says (it was read, so rarely seen).
 fn err(message: impl Into<String>) -> AdapterError {
-    AdapterError::new(message)
+    AdapterError::damaged(message)
 }
 
 fn esc(s: &str) -> String {
@@ -77,7 +78,9 @@ fn read_text(
         .read_to_end(&mut data)
         .map_err(|e| err(format!("XLSX 文件已损坏，{name} 无法解压：{e}")))?;
     if data.len() as u64 > crate::MAX_ENTRY_BYTES {
-        return Err(err(format!("XLSX 中的 {name} 解压后过大，拒绝读取")));
+        return Err(AdapterError::too_large(format!(
+            "XLSX 中的 {name} 解压后过大，拒绝读取"
+        )));
     }
     String::from_utf8(data)
         .map(Some)
@@ -322,7 +325,10 @@ fn free_id(ids: &[String], stem: &str) -> String {
 /// `.xls` file is refused.
 pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     if !bytes.starts_with(b"PK") {
-        return Err(err("只能给 .xlsx 工作簿加批注；.xls 请先另存为 .xlsx"));
+        return Err(AdapterError::of(
+            ReadErrorKind::UnsupportedFormat,
+            "只能给 .xlsx 工作簿加批注；.xls 请先另存为 .xlsx",
+        ));
     }
     crate::guard_zip(bytes)?;
     let mut zip = ZipArchive::new(Cursor::new(bytes))
@@ -361,7 +367,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
         .collect();
     let first = sheets
         .first()
-        .ok_or_else(|| err("工作簿中没有工作表"))?
+        .ok_or_else(|| AdapterError::of(ReadErrorKind::Empty, "工作簿中没有工作表"))?
         .1
         .clone();
     // Notes by sheet part and cell; several on one cell make one note.
@@ -594,8 +600,8 @@ fn write_zip(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
     replaced: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, AdapterError> {
-    let bad = |e: zip::result::ZipError| err(format!("无法写出批注后的 XLSX：{e}"));
-    let io = |e: std::io::Error| err(format!("无法写出批注后的 XLSX：{e}"));
+    let bad = |e: zip::result::ZipError| AdapterError::new(format!("无法写出批注后的 XLSX：{e}"));
+    let io = |e: std::io::Error| AdapterError::new(format!("无法写出批注后的 XLSX：{e}"));
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
     let mut written: Vec<&str> = Vec::new();
     for i in 0..zip.len() {

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Dimensions, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError};
-use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed, ReadErrorKind};
 use nianbao_core::address::Note;
 use nianbao_core::document::Document;
 
@@ -83,7 +83,8 @@ pub struct SheetCells {
 pub fn read(bytes: &[u8]) -> Result<Document, AdapterError> {
     let sheets = read_sheets(bytes)?;
     if sheets.iter().all(|s| s.cells.is_empty()) {
-        return Err(AdapterError::new(
+        return Err(AdapterError::of(
+            ReadErrorKind::Empty,
             "工作簿是空的：所有可见的工作表都没有内容",
         ));
     }
@@ -94,7 +95,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, AdapterError> {
 pub fn read_sheets(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     if is_ole2(bytes) {
         if contains_utf16(bytes, "EncryptedPackage") {
-            return Err(AdapterError::new(ENCRYPTED));
+            return Err(encrypted());
         }
         return read_xls(bytes);
     }
@@ -107,16 +108,20 @@ pub fn read_sheets(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
         .position(|b| !b" \t\r\n\xEF\xBB\xBF".contains(b))
         .map(|i| &bytes[i..]);
     if text_start.is_some_and(|t| t.starts_with(b"<")) {
-        return Err(AdapterError::new(
+        return Err(AdapterError::not_this_format(
             "内容是 HTML 网页而不是 Excel 工作簿（网上系统导出的「.xls」常是网页）：请把扩展名改为 .html 再检查",
         ));
     }
-    Err(AdapterError::new(
+    Err(AdapterError::not_this_format(
         "不是 Excel 工作簿（.xlsx 应为 zip 压缩包，.xls 应为 OLE2 复合文档）",
     ))
 }
 
 const ENCRYPTED: &str = "工作簿已加密（设有打开密码），无法读取；请取消密码后另存为 .xlsx";
+
+fn encrypted() -> AdapterError {
+    AdapterError::of(ReadErrorKind::Encrypted, ENCRYPTED)
+}
 
 fn is_ole2(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
@@ -133,9 +138,9 @@ fn contains_utf16(bytes: &[u8], name: &str) -> bool {
 /// here bounds what calamine can inflate.
 fn guard_zip(bytes: &[u8]) -> Result<(), AdapterError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| AdapterError::new(format!("XLSX 文件已损坏，无法解压：{e}")))?;
+        .map_err(|e| AdapterError::damaged(format!("XLSX 文件已损坏，无法解压：{e}")))?;
     if zip.len() > MAX_ENTRIES {
-        return Err(AdapterError::new(format!(
+        return Err(AdapterError::too_large(format!(
             "XLSX 中的文件过多（{} 个），拒绝读取",
             zip.len()
         )));
@@ -144,7 +149,7 @@ fn guard_zip(bytes: &[u8]) -> Result<(), AdapterError> {
     for i in 0..zip.len() {
         let entry = zip
             .by_index_raw(i)
-            .map_err(|e| AdapterError::new(format!("XLSX 文件已损坏：{e}")))?;
+            .map_err(|e| AdapterError::damaged(format!("XLSX 文件已损坏：{e}")))?;
         let size = entry.size();
         total = total.saturating_add(size);
         let ratio = size / entry.compressed_size().max(1);
@@ -152,7 +157,7 @@ fn guard_zip(bytes: &[u8]) -> Result<(), AdapterError> {
             || total > MAX_TOTAL_BYTES
             || (size > 1 << 20 && ratio > MAX_RATIO)
         {
-            return Err(AdapterError::new(format!(
+            return Err(AdapterError::too_large(format!(
                 "XLSX 中的 {} 解压后过大或压缩比异常（疑似压缩炸弹），拒绝读取",
                 entry.name().unwrap_or_default()
             )));
@@ -199,7 +204,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
 /// here, so a library user gets an error, not an unwind.
 fn read_xls(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     std::panic::catch_unwind(|| read_xls_unguarded(bytes)).unwrap_or_else(|_| {
-        Err(AdapterError::new(
+        Err(AdapterError::damaged(
             "XLS 文件已损坏（记录长度与内容不符），无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx",
         ))
     })
@@ -207,22 +212,20 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
 
 fn read_xls_unguarded(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     if contains_utf16(bytes, "WordDocument") && !contains_utf16(bytes, "Workbook") {
-        return Err(AdapterError::new(
+        return Err(AdapterError::not_this_format(
             "这是 Word 的 .doc 文件，不是 Excel 工作簿",
         ));
     }
     xls_guard::guard_xls(bytes)?;
     let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
-        Err(calamine::XlsError::Password) => return Err(AdapterError::new(ENCRYPTED)),
+        Err(calamine::XlsError::Password) => return Err(encrypted()),
         Err(e) => {
-            return Err(AdapterError::new(
-                if contains_utf16(bytes, "WordDocument") {
-                    "这是 Word 的 .doc 文件，不是 Excel 工作簿".to_string()
-                } else {
-                    format!("XLS 文件已损坏或不是 Excel 工作簿：{e}")
-                },
-            ));
+            return Err(if contains_utf16(bytes, "WordDocument") {
+                AdapterError::not_this_format("这是 Word 的 .doc 文件，不是 Excel 工作簿")
+            } else {
+                AdapterError::damaged(format!("XLS 文件已损坏或不是 Excel 工作簿：{e}"))
+            });
         }
     };
     let names = visible_sheets(&wb);
@@ -231,7 +234,7 @@ fn read_xls_unguarded(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     for name in names {
         let range = wb
             .worksheet_range(&name)
-            .map_err(|e| AdapterError::new(format!("工作表「{name}」无法读取：{e}")))?;
+            .map_err(|e| AdapterError::damaged(format!("工作表「{name}」无法读取：{e}")))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut sheet = SheetCells {
             name: name.clone(),
@@ -247,7 +250,7 @@ fn read_xls_unguarded(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
         }
         sheet.merges = wb
             .merge_cells_by_sheet_name(&name)
-            .map_err(|e| AdapterError::new(format!("工作表「{name}」无法读取：{e}")))?;
+            .map_err(|e| AdapterError::damaged(format!("工作表「{name}」无法读取：{e}")))?;
         out.push(sheet);
     }
     Ok(out)
@@ -263,21 +266,21 @@ fn visible_sheets<RS: Read + Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
 }
 
 fn too_many_cells() -> AdapterError {
-    AdapterError::new(format!(
+    AdapterError::too_large(format!(
         "工作簿的非空单元格超过 {MAX_CELLS} 个，不像年报，拒绝读取"
     ))
 }
 
 fn xlsx_error(e: XlsxError) -> AdapterError {
     match e {
-        XlsxError::Password => AdapterError::new(ENCRYPTED),
-        XlsxError::Zip(e) => AdapterError::new(format!("XLSX 文件已损坏，无法解压：{e}")),
-        e => AdapterError::new(format!("XLSX 文件已损坏或不是 Excel 工作簿：{e}")),
+        XlsxError::Password => encrypted(),
+        XlsxError::Zip(e) => AdapterError::damaged(format!("XLSX 文件已损坏，无法解压：{e}")),
+        e => AdapterError::damaged(format!("XLSX 文件已损坏或不是 Excel 工作簿：{e}")),
     }
 }
 
 fn sheet_error(name: &str, e: XlsxError) -> AdapterError {
-    AdapterError::new(format!("工作表「{name}」已损坏，无法读取：{e}"))
+    AdapterError::damaged(format!("工作表「{name}」已损坏，无法读取：{e}"))
 }
 
 #[cfg(test)]
