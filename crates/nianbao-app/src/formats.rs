@@ -19,3 +19,8 @@ pub fn registry() -> Registry {
 pub fn report_to_yaml(report: &nianbao_core::Report) -> String {
     nianbao_yaml::to_yaml(report)
 }
+
+/// A report written in the model's YAML (a rule's examples).
+pub fn report_from_yaml(text: &str) -> Result<nianbao_core::Report, nianbao_core::AdapterError> {
+    nianbao_yaml::parse_report(text)
+}
