@@ -265,7 +265,9 @@ fn usage_error_zh(e: &clap::Error) -> String {
             format!("不认识的命令 {}", context(ContextKind::InvalidSubcommand))
         }
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数 {arg}"),
-        ErrorKind::MissingSubcommand => "缺少命令（check、annotate、extract、rules、serve）".to_string(),
+        ErrorKind::MissingSubcommand => {
+            "缺少命令（check、annotate、extract、rules、serve）".to_string()
+        }
         ErrorKind::InvalidValue if value.is_empty() => format!("{arg} 缺少值"),
         ErrorKind::InvalidValue => {
             let valid = context(ContextKind::ValidValue);

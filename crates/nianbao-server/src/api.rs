@@ -71,8 +71,14 @@ pub fn router(state: Shared) -> Router {
         .route("/api/check", post(check).layer(upload_limit))
         .route("/api/files/{id}", get(file))
         .route("/api/files/{id}/annotated", get(annotated))
-        .route("/api/files/{id}/findings/{fingerprint}/accept", post(accept))
-        .route("/api/files/{id}/findings/{fingerprint}/reopen", post(reopen))
+        .route(
+            "/api/files/{id}/findings/{fingerprint}/accept",
+            post(accept),
+        )
+        .route(
+            "/api/files/{id}/findings/{fingerprint}/reopen",
+            post(reopen),
+        )
         .route(
             "/api/baseline",
             get(baseline_export)
@@ -123,9 +129,8 @@ fn render_json(
         review,
         timings: None,
     };
-    serde_json::from_str(&nianbao_app::render::json::render(&run)).map_err(|e| {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("内部错误：{e}"))
-    })
+    serde_json::from_str(&nianbao_app::render::json::render(&run))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("内部错误：{e}")))
 }
 
 /// `POST /api/check`: checks the uploaded files, saves them, and answers
@@ -246,9 +251,9 @@ fn file_view(state: &AppState, id: i64) -> Result<Value, ApiError> {
     if let Some(findings) = doc["findings"].as_array_mut() {
         for f in findings {
             let fp = f["fingerprint"].as_str().unwrap_or_default().to_string();
-            f["decision"] = decisions
-                .get(&fp)
-                .map_or(Value::Null, |d| serde_json::to_value(d).unwrap_or(Value::Null));
+            f["decision"] = decisions.get(&fp).map_or(Value::Null, |d| {
+                serde_json::to_value(d).unwrap_or(Value::Null)
+            });
             if before.is_some() {
                 f["change"] = json!(if before_prints.contains(fp.as_str()) {
                     "unchanged"
@@ -271,9 +276,11 @@ fn file_view(state: &AppState, id: i64) -> Result<Value, ApiError> {
     doc["uploaded_at"] = json!(row.uploaded_at);
     doc["previous_file"] = json!(previous);
     doc["fixed_since_previous"] = json!(fixed);
-    doc["annotatable"] = json!(row.format.as_deref().is_some_and(|f| {
-        annotate::can_annotate(&state.checker.registry, f)
-    }));
+    doc["annotatable"] = json!(
+        row.format
+            .as_deref()
+            .is_some_and(|f| { annotate::can_annotate(&state.checker.registry, f) })
+    );
     doc["tables"] = serde_json::from_str(&row.tables).unwrap_or(Value::Array(Vec::new()));
     Ok(doc)
 }
@@ -342,7 +349,11 @@ async fn annotated(
     let format = row.format.clone().unwrap_or_default();
     let registry = &state.checker.registry;
     if !annotate::can_annotate(registry, &format) {
-        let shown = if format.is_empty() { "无法识别的" } else { &format };
+        let shown = if format.is_empty() {
+            "无法识别的"
+        } else {
+            &format
+        };
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             format!(
@@ -472,7 +483,10 @@ async fn baseline_export(State(state): State<Shared>) -> Result<Response, ApiErr
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json; charset=utf-8"),
             ),
-            (header::CONTENT_DISPOSITION, attachment("nianbao-baseline.json")),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment("nianbao-baseline.json"),
+            ),
         ],
         text,
     )
@@ -482,9 +496,8 @@ async fn baseline_export(State(state): State<Shared>) -> Result<Response, ApiErr
 /// `POST /api/baseline`: a baseline file (as `--write-baseline` writes it);
 /// every entry not accepted yet is accepted. Answers `{"imported", "already"}`.
 async fn baseline_import(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
-    let text = String::from_utf8(body.to_vec()).map_err(|_| {
-        ApiError::new(StatusCode::BAD_REQUEST, "基线文件不是 UTF-8 文本".into())
-    })?;
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "基线文件不是 UTF-8 文本".into()))?;
     let baseline = review::parse(&text, "（上传的基线）")
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
     let answer = blocking(move || {
@@ -509,7 +522,15 @@ async fn baseline_import(State(state): State<Shared>, body: Bytes) -> Result<Res
             .collect();
         let rows: Vec<(&str, &str, &str, &str, &str)> = new
             .iter()
-            .map(|(fp, entry)| (fp.as_str(), "accepted", "导入的基线", LOCAL_USER, entry.as_str()))
+            .map(|(fp, entry)| {
+                (
+                    fp.as_str(),
+                    "accepted",
+                    "导入的基线",
+                    LOCAL_USER,
+                    entry.as_str(),
+                )
+            })
             .collect();
         state.store.decide(&rows)?;
         Ok(json!({

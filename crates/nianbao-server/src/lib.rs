@@ -47,8 +47,9 @@ async fn prepare(
     let prepared = {
         let config = config.clone();
         tokio::task::spawn_blocking(move || -> Result<_, ServeError> {
-            std::fs::create_dir_all(config.files_dir())
-                .map_err(|e| ServeError::io(format!("无法创建数据目录 {}", config.data.display()), e))?;
+            std::fs::create_dir_all(config.files_dir()).map_err(|e| {
+                ServeError::io(format!("无法创建数据目录 {}", config.data.display()), e)
+            })?;
             let store = store::Store::open(&config.database())?;
             let checker = Arc::new(checker::Checker::new(&config)?);
             Ok((store, checker))

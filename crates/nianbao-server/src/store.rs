@@ -16,8 +16,7 @@ use serde::Serialize;
 use crate::ServeError;
 
 /// Numbered migrations: index + 1 is the `user_version` after each.
-const MIGRATIONS: &[&str] = &[
-    "CREATE TABLE batches (
+const MIGRATIONS: &[&str] = &["CREATE TABLE batches (
         id INTEGER PRIMARY KEY,
         created_at TEXT NOT NULL
     );
@@ -56,8 +55,7 @@ const MIGRATIONS: &[&str] = &[
         decided_at TEXT NOT NULL,
         entry TEXT NOT NULL
     );
-    CREATE INDEX decisions_by_fingerprint ON decisions(fingerprint, id);",
-];
+    CREATE INDEX decisions_by_fingerprint ON decisions(fingerprint, id);"];
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
@@ -187,8 +185,11 @@ impl Store {
         let batch_id = match batch {
             Some(b) => b,
             None => {
-                tx.execute(&format!("INSERT INTO batches (created_at) VALUES ({NOW})"), [])
-                    .map_err(|e| self.fail(e))?;
+                tx.execute(
+                    &format!("INSERT INTO batches (created_at) VALUES ({NOW})"),
+                    [],
+                )
+                .map_err(|e| self.fail(e))?;
                 tx.last_insert_rowid()
             }
         };
@@ -217,7 +218,14 @@ impl Store {
                 tx.execute(
                     "INSERT INTO findings (file_id, fingerprint, rule, severity, message, entry) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![file_id, g.fingerprint, g.rule, g.severity, g.message, g.entry],
+                    params![
+                        file_id,
+                        g.fingerprint,
+                        g.rule,
+                        g.severity,
+                        g.message,
+                        g.entry
+                    ],
                 )
                 .map_err(|e| self.fail(e))?;
             }
@@ -412,7 +420,10 @@ mod tests {
         let s = Store::open(&path).unwrap();
         let d = s.decisions().unwrap();
         assert_eq!(d.len(), 2);
-        assert_eq!((d[0].fingerprint.as_str(), d[0].state.as_str()), ("00000000000000aa", "reopened"));
+        assert_eq!(
+            (d[0].fingerprint.as_str(), d[0].state.as_str()),
+            ("00000000000000aa", "reopened")
+        );
         assert_eq!(d[1].state, "accepted");
     }
 }

@@ -58,7 +58,10 @@ pub async fn read(mut multipart: Multipart, limits: &Limits) -> Result<Request, 
                     .await
                     .map_err(|e| multipart_error(e.status(), &e.body_text(), limits))?;
                 let id = text.trim().parse::<i64>().map_err(|_| {
-                    ApiError::new(StatusCode::BAD_REQUEST, format!("batch 应为批次编号，实为「{text}」"))
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        format!("batch 应为批次编号，实为「{text}」"),
+                    )
                 })?;
                 request.batch = Some(id);
             }
@@ -117,7 +120,10 @@ fn multipart_error(status: StatusCode, detail: &str, limits: &Limits) -> ApiErro
 fn too_many_files(limits: &Limits) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
-        format!("一次最多上传 {} 个文件（含压缩包中的文件）：请分批上传", limits.max_files),
+        format!(
+            "一次最多上传 {} 个文件（含压缩包中的文件）：请分批上传",
+            limits.max_files
+        ),
     )
 }
 
@@ -134,9 +140,8 @@ fn base_name(name: &str) -> String {
 
 /// Whether a zip entry's name stays inside the batch: relative, no `..`.
 fn safe_entry_name(name: &str) -> bool {
-    let absolute = name.starts_with('/')
-        || name.starts_with('\\')
-        || name.as_bytes().get(1) == Some(&b':');
+    let absolute =
+        name.starts_with('/') || name.starts_with('\\') || name.as_bytes().get(1) == Some(&b':');
     !absolute && !name.split(['/', '\\']).any(|c| c == "..")
 }
 
@@ -158,7 +163,8 @@ pub fn expand_zip(
     limits: &Limits,
     inflated: &mut usize,
 ) -> Result<Vec<Upload>, ApiError> {
-    let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, format!("压缩包「{zip_name}」{m}"));
+    let bad =
+        |m: String| ApiError::new(StatusCode::BAD_REQUEST, format!("压缩包「{zip_name}」{m}"));
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| bad(format!("无法打开：{e}")))?;
     if archive.len() > limits.max_files {
