@@ -2,6 +2,8 @@
 //! 127.0.0.1 (an ephemeral port) with a data folder of its own, driven by a
 //! blocking HTTP client.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
