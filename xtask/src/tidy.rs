@@ -5,8 +5,8 @@
 //! - the crate graph: core depends on no crate of ours; a format crate on
 //!   core and the shared helper crates only, never on another format, the
 //!   application or a front end; the application on core, helpers and
-//!   formats; a front end (CLI, server) on the application and core, never on
-//!   a format crate or on another front end;
+//!   formats; the server on the application and core; the CLI on those and
+//!   the server it starts — neither on a format crate;
 //! - ARCHITECTURE.md names every crate;
 //! - no source file over 1,000 lines;
 //! - every recognition note code (a kebab-case literal in core or a format
@@ -34,6 +34,9 @@ enum Kind {
     Helper,
     Format,
     App,
+    /// The review page's server (a library the CLI's `serve` starts).
+    Server,
+    /// The `nianbao` binary.
     FrontEnd,
     Xtask,
 }
@@ -51,7 +54,8 @@ fn kind_of(dir: &Path, name: &str) -> Kind {
     match name {
         "nianbao-core" => Kind::Core,
         "nianbao-app" => Kind::App,
-        "nianbao-cli" | "nianbao-server" => Kind::FrontEnd,
+        "nianbao-server" => Kind::Server,
+        "nianbao-cli" => Kind::FrontEnd,
         "xtask" => Kind::Xtask,
         _ if dir.starts_with("formats") => Kind::Format,
         _ => Kind::Helper,
@@ -129,7 +133,11 @@ fn forbidden(from: Kind, to: Kind) -> Option<&'static str> {
         (Format, _) => Some("a format crate depends on core and the shared helpers only"),
         (App, Core | Helper | Format) => None,
         (App, _) => Some("the application core knows no front end"),
-        (FrontEnd, App | Core) => None,
+        (Server, App | Core) => None,
+        (Server, _) => {
+            Some("the server goes through the application (formats are the app's registry)")
+        }
+        (FrontEnd, App | Core | Server) => None,
         (FrontEnd, _) => {
             Some("a front end goes through the application (formats are the app's registry)")
         }
@@ -291,6 +299,9 @@ mod tests {
         assert!(forbidden(FrontEnd, Format).is_some());
         assert!(forbidden(FrontEnd, App).is_none());
         assert!(forbidden(App, FrontEnd).is_some());
+        assert!(forbidden(Server, FrontEnd).is_some());
+        assert!(forbidden(Server, Format).is_some());
+        assert!(forbidden(FrontEnd, Server).is_none());
     }
 
     #[test]

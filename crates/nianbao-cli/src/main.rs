@@ -137,6 +137,15 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
     },
+    /// 启动审核页面：在浏览器中上传年报、查看问题、接受或重新打开问题、下载批注副本
+    Serve {
+        /// 监听的地址和端口（登录功能提供之前只能是本机地址）
+        #[arg(long, value_name = "ADDR:PORT", default_value = nianbao_server::config::DEFAULT_LISTEN)]
+        listen: std::net::SocketAddr,
+        /// 数据目录：数据库、上传的文件、nianbao.toml（不存在则创建）
+        #[arg(long, value_name = "DIR", default_value = nianbao_server::config::DEFAULT_DATA)]
+        data: PathBuf,
+    },
     /// 规则：列出、说明
     Rules {
         #[command(subcommand)]
@@ -256,7 +265,9 @@ fn usage_error_zh(e: &clap::Error) -> String {
             format!("不认识的命令 {}", context(ContextKind::InvalidSubcommand))
         }
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数 {arg}"),
-        ErrorKind::MissingSubcommand => "缺少命令（check、annotate、extract、rules）".to_string(),
+        ErrorKind::MissingSubcommand => {
+            "缺少命令（check、annotate、extract、rules、serve）".to_string()
+        }
         ErrorKind::InvalidValue if value.is_empty() => format!("{arg} 缺少值"),
         ErrorKind::InvalidValue => {
             let valid = context(ContextKind::ValidValue);
@@ -483,6 +494,14 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             no_config,
             baseline,
         }),
+        Command::Serve { listen, data } => {
+            nianbao_server::serve(nianbao_server::ServeConfig {
+                listen,
+                data,
+                ..Default::default()
+            })?;
+            Ok(0)
+        }
         Command::Extract { path, to } => {
             let report = nianbao_core::read_report(&formats::registry(), &path)
                 .map_err(|e| anyhow::anyhow!("{}：{e}", path.display()))?;
