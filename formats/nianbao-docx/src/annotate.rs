@@ -15,9 +15,9 @@ use nianbao_core::adapter::AdapterError;
 use nianbao_core::address::{AUTHOR, Note};
 use nianbao_core::document::{Block, Document};
 use nianbao_core::model::Origin;
+use nianbao_ooxml::{Package, escape, insert_before_last, relationships, rels_of, resolve};
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use nianbao_ooxml::{Package, escape, insert_before_last, relationships, rels_of, resolve};
 
 use crate::container::{self, FORMAT, package_error};
 use crate::numbering::{Numbering, attr};

@@ -69,7 +69,9 @@ pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
         .read_text("word/numbering.xml")
         .map_err(package_error)?;
     let styles = match numbering {
-        Some(_) => package.read_text("word/styles.xml").map_err(package_error)?,
+        Some(_) => package
+            .read_text("word/styles.xml")
+            .map_err(package_error)?,
         None => None,
     };
     Ok(Parts {
