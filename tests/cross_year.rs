@@ -1,11 +1,7 @@
 //! Cross-year checks (`--previous`, `--previous-dir`) on two years of the
 //! same agency: consistent, and copied with tables that do not carry over.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{check_json, run};
+use crate::common::{check_json, run};
 
 const THIS_YEAR: &str = "tests/fixtures/cross-year/2023/洮南市教育局.yaml";
 

@@ -7,15 +7,11 @@
 //! `tests/hostile/rules/`; large ones (zip bombs, a table of a million rows,
 //! ten thousand nested tables, deeply nested XML) are generated here.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::Output;
 
-use common::root;
+use crate::common::root;
 use zip::write::SimpleFileOptions;
 
 /// Address space for one run (KiB): the run must fit, whatever it is fed.

@@ -2,13 +2,9 @@
 //! `--province`), editable without a compiler, unable to switch a national
 //! rule off; and `rules new` for a provincial author.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::path::Path;
 
-use common::{check_json, root, run};
+use crate::common::{check_json, root, run};
 
 fn finding<'a>(json: &'a serde_json::Value, rule: &str) -> Option<&'a serde_json::Value> {
     json["files"][0]["findings"]
@@ -218,7 +214,7 @@ fn an_edited_pack_changes_the_output_without_recompiling() {
     .unwrap();
     let (code, json) = check_json(&["--rules", rules, "tests/fixtures/seed.yaml"]);
     assert_eq!(code, 2);
-    let errors = json["errors"].to_string() + &json["files"][0]["errors"].to_string();
+    let errors = json["errors"].to_string() + json["files"][0]["errors"].to_string().as_str();
     assert!(
         errors.contains("pack.rhai") && errors.contains("不能停用全国规则"),
         "{json}"

@@ -2,11 +2,7 @@
 //! tools, `cargo xtask pdf`) give what the DOCX files give, and every kind of
 //! bad PDF is refused with its own message and exit code 2, never a panic.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{check_json, run};
+use crate::common::{self, check_json, run};
 
 /// What a finding says, without where (locations differ by format by nature).
 fn said(json: &serde_json::Value) -> Vec<String> {

@@ -7,11 +7,7 @@
 //! LibreOffice for DOCX and the tables-only XLSX, WeasyPrint and LibreOffice
 //! for PDF. `tests/fixtures/clean/` holds the correct YAML reports.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{check_json, root, run};
+use crate::common::{check_json, root, run};
 
 /// Every correct report we have, in every format: the clean YAML reports and
 /// every precision fixture that is not a planted defect.

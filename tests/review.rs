@@ -6,15 +6,11 @@
 //! The human-output snapshots run with a copy of four table rules only
 //! (`--rules`), so that they do not change as national rules are added.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common::root;
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::root;
 use insta_cmd::assert_cmd_snapshot;
 use serde_json::Value;
 
@@ -125,6 +121,30 @@ fn has(list: &[(String, String)], rule: &str, column: &str) -> bool {
     list.iter().any(|(r, c)| r == rule && c == column)
 }
 
+/// The rules merged into a list's finding for a column (`also`, issue 22).
+fn also_of(list: &Value, rule: &str, column: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule && f["location"]["column_key"] == column)
+        .map(|f| {
+            f["also"]
+                .as_array()
+                .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
+/// How many rules' findings a list stands for: each merged rule counts.
+fn parts(list: &Value) -> usize {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| 1 + f["also"].as_array().map_or(0, Vec::len))
+        .sum()
+}
+
 #[test]
 fn a_resubmitted_report_shows_only_what_is_new() {
     let w = Work::new();
@@ -135,7 +155,11 @@ fn a_resubmitted_report_shows_only_what_is_new() {
     assert!(accepted >= 4);
     let baseline: Value =
         serde_json::from_str(&std::fs::read_to_string(w.path("基线.json")).unwrap()).unwrap();
-    assert_eq!(baseline["accepted"].as_array().unwrap().len(), accepted);
+    // One entry per rule of a merged finding (R3-RESULTSUM also R3-IDENT).
+    assert_eq!(
+        baseline["accepted"].as_array().unwrap().len(),
+        parts(&before["files"][0]["findings"])
+    );
 
     // Unchanged: nothing new, everything accepted, nothing fixed, exit 0.
     let (code, same) = w.json(&["--baseline", "基线.json", "seed.yaml"]);
@@ -152,12 +176,17 @@ fn a_resubmitted_report_shows_only_what_is_new() {
     let fixed = keys(&after["fixed"]);
     // The changed number in table 四 is new.
     assert!(has(&new, "R4-BLOCKSUM", "total"), "{new:?}");
-    // So is the row sum the half-fix broke (自然人 1, 总计 still 0).
-    assert!(has(&new, "R3-ROWSUM", "total"), "{new:?}");
-    // The 总计 column is still wrong: accepted, still suppressed, although
-    // its line moved.
-    assert!(has(&suppressed, "R3-IDENT", "total"), "{suppressed:?}");
-    assert!(has(&suppressed, "R3-RESULTSUM", "total"), "{suppressed:?}");
+    // The 总计 cell is still wrong (accepted by R3-RESULTSUM and R3-IDENT),
+    // and the half-fix (自然人 1, 总计 still 0) breaks the row sum too: the
+    // three rules give one finding, shown because one part of it is new.
+    assert!(has(&new, "R3-RESULTSUM", "total"), "{new:?}");
+    assert_eq!(
+        also_of(&after["files"][0]["findings"], "R3-RESULTSUM", "total"),
+        ["R3-IDENT", "R3-ROWSUM"]
+    );
+    assert!(!has(&suppressed, "R3-RESULTSUM", "total"), "{suppressed:?}");
+    // Its accepted parts use their entries: not reported as fixed.
+    assert!(!has(&fixed, "R3-IDENT", "total") && !has(&fixed, "R3-RESULTSUM", "total"));
     // The 自然人 column is fixed.
     assert!(has(&fixed, "R3-IDENT", "natural"), "{fixed:?}");
     assert!(has(&fixed, "R3-RESULTSUM", "natural"), "{fixed:?}");
@@ -169,6 +198,10 @@ fn a_resubmitted_report_shows_only_what_is_new() {
     assert_eq!(after["baseline"], "基线.json");
     // Suppressed findings are marked and carry their fingerprint.
     let s = &after["files"][0]["suppressed_findings"][0];
+    assert!(
+        !suppressed.is_empty(),
+        "the text findings are still accepted"
+    );
     assert_eq!(s["suppression"]["kind"], "baseline");
     assert_eq!(s["fingerprint"].as_str().unwrap().len(), 16);
     // The same fingerprints as in the baseline.
@@ -352,25 +385,43 @@ fn ignores_with_and_without_a_match() {
     std::fs::write(w.path("nianbao.toml"), IGNORES).unwrap();
     let (code, json) = w.json(&["--show-suppressed", "seed.yaml"]);
     assert_eq!(code, 1, "the other findings still count");
-    let findings = keys(&json["files"][0]["findings"]);
-    assert!(!has(&findings, "R3-IDENT", "natural"));
-    assert!(
-        has(&findings, "R3-IDENT", "total"),
-        "only the 自然人 column is ignored"
-    );
+    // R3-IDENT blames （七）总计·自然人 for the same values as R3-RESULTSUM:
+    // one finding (R3-RESULTSUM, also R3-IDENT). Ignoring one of its rules
+    // does not hide what the other says, as with two findings before.
+    let findings = &json["files"][0]["findings"];
+    let list = keys(findings);
+    assert!(has(&list, "R3-RESULTSUM", "natural"));
+    assert_eq!(also_of(findings, "R3-RESULTSUM", "natural"), ["R3-IDENT"]);
+    assert_eq!(also_of(findings, "R3-RESULTSUM", "total"), ["R3-IDENT"]);
     let s = json["files"][0]["suppressed_findings"].as_array().unwrap();
-    assert_eq!(s.len(), 1);
-    assert_eq!(s[0]["rule"], "R3-IDENT");
-    assert_eq!(
-        s[0]["suppression"],
-        serde_json::json!({"kind": "ignore", "reason": "已电话核实：自然人申请 1 件，原件如此", "config": "nianbao.toml", "line": 2})
-    );
+    assert!(s.is_empty());
+    // The ignore applied to its part: it is not unused.
     assert_eq!(
         json["unused_ignores"],
         serde_json::json!([{"config": "nianbao.toml", "line": 9, "rule": "R4-BLOCKSUM", "reason": "只对 DOCX 原件生效"}])
     );
     assert_eq!(json["summary"]["unused_ignores"], 1);
-    assert_eq!(json["summary"]["suppressed"], 1);
+    assert_eq!(json["summary"]["suppressed"], 0);
+
+    // Ignoring the other rule there too hides the cell's finding.
+    let both = IGNORES.replace(
+        "[[ignore]]\nrule = \"R4-BLOCKSUM\"",
+        "[[ignore]]\nrule = \"R3-RESULTSUM\"\ntable = \"t3\"\ncolumn = \"natural\"\nreason = \"同上\"\n\n[[ignore]]\nrule = \"R4-BLOCKSUM\"",
+    );
+    std::fs::write(w.path("nianbao.toml"), both).unwrap();
+    let (_, json) = w.json(&["--show-suppressed", "seed.yaml"]);
+    let s = json["files"][0]["suppressed_findings"].as_array().unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0]["rule"], "R3-RESULTSUM");
+    assert_eq!(s[0]["location"]["column_key"], "natural");
+    assert_eq!(s[0]["suppression"]["reason"], "同上");
+    assert!(!has(
+        &keys(&json["files"][0]["findings"]),
+        "R3-RESULTSUM",
+        "natural"
+    ));
+    assert_eq!(json["summary"]["unused_ignores"], 1);
+    std::fs::write(w.path("nianbao.toml"), IGNORES).unwrap();
 
     // A different agency: the first ignore no longer matches either.
     let seed = std::fs::read_to_string(w.path("seed.yaml")).unwrap();

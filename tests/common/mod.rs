@@ -1,7 +1,5 @@
 //! Shared helpers: run the built `nianbao` binary from the repository root.
 
-#![allow(dead_code)]
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

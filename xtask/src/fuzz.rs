@@ -34,7 +34,7 @@ use nianbao_core::recognize::recognize;
 use nianbao_core::schema::{T2, T3, T4};
 use nianbao_core::{Limits, RuleSet};
 
-use crate::corpus::Rng;
+use crate::rng::Rng;
 
 struct Target {
     name: &'static str,

@@ -13,6 +13,7 @@
 //! - `format-fixtures`: regenerate the XLSX/XLS, GBK HTML and `pdftotext -layout`
 //!   fixtures (`format_fixtures.rs`).
 //! - `pdf`: regenerate the PDF fixtures (`pdf.rs`).
+//! - `tidy`: what ARCHITECTURE.md promises, checked on the tree (`tidy.rs`).
 
 #![forbid(unsafe_code)]
 
@@ -21,6 +22,8 @@ mod corpus;
 mod fixtures;
 mod fuzz;
 mod prose;
+mod rng;
+mod tidy;
 
 use std::process::Command;
 
@@ -42,9 +45,10 @@ fn main() -> Result<()> {
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "format-fixtures" => format_fixtures::run(),
         "pdf" => pdf::pdf(),
+        "tidy" => tidy::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  fuzz      structure-aware mutation fuzzing of every adapter and recognition (--seconds N)\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  fuzz      structure-aware mutation fuzzing of every adapter and recognition (--seconds N)\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)\n  tidy      the crate graph, lints, file sizes and note codes as ARCHITECTURE.md says"
             );
             bail!("unknown task {task:?}")
         }
@@ -65,6 +69,7 @@ pub(crate) fn cargo(args: &[&str]) -> Result<()> {
 
 fn ci() -> Result<()> {
     cargo(&["fmt", "--all", "--", "--check"])?;
+    tidy::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))?;
     cargo(&["test", "--workspace"])?;
     cargo(&[
         "clippy",

@@ -14,7 +14,7 @@
 //! states the information-processing fee (TXT-FEE); a people's government
 //! states assessment, appraisal and accountability (TXT-GOVREVIEW).
 
-use crate::corpus::Rng;
+use crate::rng::Rng;
 
 /// What the prose states, taken from the report's tables and metadata.
 pub struct Facts<'a> {

@@ -60,6 +60,9 @@ pub fn note_lines(f: &Finding) -> Vec<String> {
         ));
     }
     lines.push(format!("依据：{}", f.basis));
+    if !f.also.is_empty() {
+        lines.push(format!("另见：{}", f.also.join("、")));
+    }
     lines
 }
 

@@ -16,7 +16,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
-use nianbao_core::{CheckOptions, Checked, FileResult, ReadError, Registry, RuleSet};
+use nianbao_core::{
+    CheckOptions, Checked, FileResult, ReadError, ReadErrorKind, Registry, RuleSet,
+};
 use rayon::prelude::*;
 
 use crate::Error;
@@ -71,11 +73,10 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, ReadError> {
         } else {
             format!("（{at}）")
         };
-        ReadError {
-            message: format!("内部错误，此文件未能检查（请报告此问题）：{what}{at}"),
-            line: None,
-            column: None,
-        }
+        ReadError::new(
+            ReadErrorKind::Other,
+            format!("内部错误，此文件未能检查（请报告此问题）：{what}{at}"),
+        )
     })
 }
 
@@ -217,6 +218,44 @@ fn test_panic(_: &Path) {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seed() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seed.yaml")
+    }
+
+    #[test]
+    fn a_file_checked_from_its_bytes_gives_what_it_gives_from_disk() {
+        let registry = crate::formats::registry();
+        let profile =
+            crate::profile::Profile::build(None, crate::profile::RuleOptions::default()).unwrap();
+        let options = CheckOptions::default();
+        let from_disk = check_one(&registry, &profile.rules, &options, &seed());
+        let bytes = std::fs::read(seed()).unwrap();
+        let (from_bytes, notes) = check_bytes_keeping(
+            &registry,
+            &profile.rules,
+            &options,
+            &seed(),
+            &bytes,
+            crate::annotate::notes_of,
+        );
+        assert!(!from_disk.findings.is_empty());
+        assert_eq!(from_bytes.findings, from_disk.findings);
+        assert_eq!(from_bytes.agency, from_disk.agency);
+        // One placed note per finding, kept while the report was at hand.
+        assert_eq!(notes.unwrap().len(), from_bytes.findings.len());
+        // An upload that is no report says so, with no notes.
+        let (r, notes) = check_bytes_keeping(
+            &registry,
+            &profile.rules,
+            &options,
+            Path::new("x.txt"),
+            "你好".as_bytes(),
+            crate::annotate::notes_of,
+        );
+        assert!(r.read_error.is_some());
+        assert!(notes.is_none());
+    }
 
     #[test]
     fn a_panic_in_a_check_is_that_files_error_and_the_hook_stays() {

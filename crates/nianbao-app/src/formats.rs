@@ -14,3 +14,13 @@ pub fn registry() -> Registry {
     r.register(nianbao_pdf::PdfAdapter);
     r
 }
+
+/// A recognised report as the YAML the YAML adapter reads back (`extract`).
+pub fn report_to_yaml(report: &nianbao_core::Report) -> String {
+    nianbao_yaml::to_yaml(report)
+}
+
+/// A report written in the model's YAML (a rule's examples).
+pub fn report_from_yaml(text: &str) -> Result<nianbao_core::Report, nianbao_core::AdapterError> {
+    nianbao_yaml::parse_report(text)
+}

@@ -277,35 +277,44 @@ pub fn apply(
         let findings = std::mem::take(&mut r.findings);
         let mut keep = Vec::with_capacity(findings.len());
         for f in findings {
-            let fp = fingerprint(&f, r.agency.as_deref(), r.year);
-            let in_baseline = match remaining.get_mut(fp.as_str()) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    true
-                }
-                _ => false,
+            // A finding merged from several rules (`Finding::also`) is
+            // suppressed only when each rule's part is, as their separate
+            // findings were before merging; each part uses its own entry and
+            // the finding shows its first part's suppression.
+            let mut parts: Vec<Option<Suppression>> = Vec::new();
+            for view in nianbao_core::merge::rule_views(&f) {
+                let fp = fingerprint(&view, r.agency.as_deref(), r.year);
+                let in_baseline = match remaining.get_mut(fp.as_str()) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        true
+                    }
+                    _ => false,
+                };
+                let ignore = profile.config.as_ref().and_then(|c| {
+                    c.ignores
+                        .iter()
+                        .enumerate()
+                        .find(|(_, ig)| ig.matches(&view, r, &c.dir))
+                        .map(|(j, ig)| {
+                            used.insert((pi, j));
+                            Suppression::Ignore {
+                                reason: ig.reason.clone(),
+                                config: c.path.clone(),
+                                line: ig.line,
+                            }
+                        })
+                });
+                parts.push(ignore.or(in_baseline.then_some(Suppression::Baseline)));
+            }
+            let by = if parts.iter().all(Option::is_some) {
+                parts.into_iter().next().flatten()
+            } else {
+                None
             };
-            let ignore = profile.config.as_ref().and_then(|c| {
-                c.ignores
-                    .iter()
-                    .enumerate()
-                    .find(|(_, ig)| ig.matches(&f, r, &c.dir))
-                    .map(|(j, ig)| {
-                        used.insert((pi, j));
-                        Suppression::Ignore {
-                            reason: ig.reason.clone(),
-                            config: c.path.clone(),
-                            line: ig.line,
-                        }
-                    })
-            });
-            match (ignore, in_baseline) {
-                (Some(by), _) => r.suppressed.push(Suppressed { finding: f, by }),
-                (None, true) => r.suppressed.push(Suppressed {
-                    finding: f,
-                    by: Suppression::Baseline,
-                }),
-                (None, false) => keep.push(f),
+            match by {
+                Some(by) => r.suppressed.push(Suppressed { finding: f, by }),
+                None => keep.push(f),
             }
         }
         r.findings = keep;
@@ -377,7 +386,11 @@ pub fn entries_of(results: &[FileResult]) -> Vec<Entry> {
                 .map(|s| &s.finding),
         );
         for f in all {
-            out.push(Entry::of(f, r.agency.as_deref(), r.year));
+            // One entry per rule of a merged finding: the baseline reads
+            // the same before and after merging.
+            for view in nianbao_core::merge::rule_views(f) {
+                out.push(Entry::of(&view, r.agency.as_deref(), r.year));
+            }
         }
     }
     out

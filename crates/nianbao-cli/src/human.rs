@@ -129,17 +129,7 @@ fn file(out: &mut String, r: &FileResult, style: &Style, show_suppressed: bool) 
     }
     let _ = writeln!(out, "{head}");
     if let Some(e) = &r.read_error {
-        let at = match (e.line, e.column) {
-            (Some(l), Some(c)) => format!("第 {l} 行第 {c} 列："),
-            (Some(l), None) => format!("第 {l} 行："),
-            _ => String::new(),
-        };
-        let _ = writeln!(
-            out,
-            "  {} 无法读取：{at}{}",
-            style.paint("1;31", "失败"),
-            e.message
-        );
+        let _ = writeln!(out, "  {} 无法读取：{e}", style.paint("1;31", "失败"));
     }
     for e in &r.rule_errors {
         let _ = writeln!(
@@ -256,6 +246,9 @@ fn finding(out: &mut String, f: &Finding, style: &Style, suppressed: Option<&Sup
         (None, None) => {}
     }
     let _ = writeln!(out, "      依据：{}", f.basis);
+    if !f.also.is_empty() {
+        let _ = writeln!(out, "      另见：{}", f.also.join("、"));
+    }
     if let Some(by) = suppressed {
         let _ = writeln!(out, "      处理：{}", suppression_zh(by));
     }

@@ -486,7 +486,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Extract { path, to } => {
             let report = nianbao_core::read_report(&formats::registry(), &path)
                 .map_err(|e| anyhow::anyhow!("{}：{e}", path.display()))?;
-            let yaml = nianbao_yaml::to_yaml(&report);
+            let yaml = formats::report_to_yaml(&report);
             let text = match to {
                 ExtractFormat::Yaml => yaml,
                 // The same schema as JSON: what the YAML adapter would read.

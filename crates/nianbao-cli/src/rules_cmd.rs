@@ -198,12 +198,12 @@ pub fn test(rules: &RuleSet, only_added: bool) -> (String, bool) {
         for e in &m.examples {
             let previous = match &e.previous {
                 None => Ok(None),
-                Some(text) => nianbao_yaml::parse_report(text)
+                Some(text) => nianbao_app::formats::report_from_yaml(text)
                     .map(|r| Some(Arc::new(r)))
                     .map_err(|err| format!("示例 previous 的 YAML 有误：{err}")),
             };
             let got = previous.and_then(|previous| {
-                nianbao_yaml::parse_report(&e.report)
+                nianbao_app::formats::report_from_yaml(&e.report)
                     .map_err(|err| format!("示例 YAML 有误：{err}"))
                     .and_then(|report| {
                         rules

@@ -26,39 +26,139 @@ pub enum Parsed {
     Report(Box<Report>),
 }
 
+/// What kind of reason a file could not be read for: stable, so that a
+/// caller (a server) can map it to a status code without parsing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum ReadErrorKind {
+    /// No file at the path.
+    NotFound,
+    /// The path is a folder (or another thing that is not a file).
+    NotAFile,
+    /// Nothing in it: 0 bytes, an empty workbook, a PDF without pages.
+    Empty,
+    /// Over a size or complexity limit (file, entries, cells, pages, nesting).
+    TooLarge,
+    /// A format or encoding no adapter reads (old .doc, unknown extension).
+    UnsupportedFormat,
+    /// The bytes are not the format its adapter reads (binary in a .txt).
+    NotThisFormat,
+    /// The format's structure is broken: corrupt zip, XML, PDF, YAML syntax.
+    Damaged,
+    /// Password-protected.
+    Encrypted,
+    /// A PDF without a usable text layer (a scan; nothing to read without OCR).
+    NoTextLayer,
+    /// Read, but nothing of the national report format in it.
+    NotAReport,
+    /// The operating system refused the read (permissions, I/O).
+    Io,
+    #[default]
+    Other,
+}
+
+impl ReadErrorKind {
+    /// Stable lowercase name (`not-found`, `damaged`…), for APIs and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadErrorKind::NotFound => "not-found",
+            ReadErrorKind::NotAFile => "not-a-file",
+            ReadErrorKind::Empty => "empty",
+            ReadErrorKind::TooLarge => "too-large",
+            ReadErrorKind::UnsupportedFormat => "unsupported-format",
+            ReadErrorKind::NotThisFormat => "not-this-format",
+            ReadErrorKind::Damaged => "damaged",
+            ReadErrorKind::Encrypted => "encrypted",
+            ReadErrorKind::NoTextLayer => "no-text-layer",
+            ReadErrorKind::NotAReport => "not-a-report",
+            ReadErrorKind::Io => "io",
+            ReadErrorKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for ReadErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a file could not be read. Messages are Chinese and name the place.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct AdapterError {
+    pub kind: ReadErrorKind,
     pub message: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
 }
 
 impl AdapterError {
+    /// A reason of kind [`ReadErrorKind::Other`]; prefer [`AdapterError::of`].
     pub fn new(message: impl Into<String>) -> AdapterError {
+        AdapterError::of(ReadErrorKind::Other, message)
+    }
+
+    /// A reason at a place in the file: a syntax error, so [`ReadErrorKind::Damaged`].
+    pub fn at(message: impl Into<String>, line: usize, column: usize) -> AdapterError {
+        AdapterError::of_at(ReadErrorKind::Damaged, message, line, column)
+    }
+
+    pub fn of(kind: ReadErrorKind, message: impl Into<String>) -> AdapterError {
         AdapterError {
+            kind,
             message: message.into(),
             line: None,
             column: None,
         }
     }
 
-    pub fn at(message: impl Into<String>, line: usize, column: usize) -> AdapterError {
+    pub fn of_at(
+        kind: ReadErrorKind,
+        message: impl Into<String>,
+        line: usize,
+        column: usize,
+    ) -> AdapterError {
         AdapterError {
-            message: message.into(),
             line: Some(line),
             column: Some(column),
+            ..AdapterError::of(kind, message)
         }
+    }
+
+    /// [`ReadErrorKind::Damaged`]: the format's structure is broken.
+    pub fn damaged(message: impl Into<String>) -> AdapterError {
+        AdapterError::of(ReadErrorKind::Damaged, message)
+    }
+
+    /// [`ReadErrorKind::TooLarge`]: over a size or complexity limit.
+    pub fn too_large(message: impl Into<String>) -> AdapterError {
+        AdapterError::of(ReadErrorKind::TooLarge, message)
+    }
+
+    /// [`ReadErrorKind::NotThisFormat`]: the bytes are another format.
+    pub fn not_this_format(message: impl Into<String>) -> AdapterError {
+        AdapterError::of(ReadErrorKind::NotThisFormat, message)
     }
 }
 
 impl fmt::Display for AdapterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "第 {l} 行第 {c} 列：{}", self.message),
-            (Some(l), None) => write!(f, "第 {l} 行：{}", self.message),
-            _ => f.write_str(&self.message),
-        }
+        write_located(f, self.line, self.column, &self.message)
+    }
+}
+
+/// 「第 l 行第 c 列：message」, 「第 l 行：message」 or the message alone: how
+/// every read error shows its place.
+pub(crate) fn write_located(
+    f: &mut fmt::Formatter<'_>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &str,
+) -> fmt::Result {
+    match (line, column) {
+        (Some(l), Some(c)) => write!(f, "第 {l} 行第 {c} 列：{message}"),
+        (Some(l), None) => write!(f, "第 {l} 行：{message}"),
+        _ => f.write_str(message),
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::adapter::{AdapterError, Input, Parsed, Registry};
+use crate::adapter::{AdapterError, Input, Parsed, ReadErrorKind, Registry, write_located};
 use crate::address::{Addresses, Note};
 use crate::finding::{Finding, RuleError, Suppressed};
 use crate::model::{Report, ReporterKind};
@@ -16,10 +16,13 @@ use crate::rules::RuleSet;
 /// Files larger than this are refused before reading (no report is this big).
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Why a file could not be checked.
+/// Why a file could not be checked. Displays as 「第 l 行第 c 列：message」
+/// when the place is known, like [`AdapterError`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{message}")]
 pub struct ReadError {
+    /// Not in the JSON output (a contract): adding it there would be additive.
+    #[serde(skip)]
+    pub kind: ReadErrorKind,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -27,9 +30,27 @@ pub struct ReadError {
     pub column: Option<usize>,
 }
 
+impl ReadError {
+    pub fn new(kind: ReadErrorKind, message: impl Into<String>) -> ReadError {
+        ReadError {
+            kind,
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write_located(f, self.line, self.column, &self.message)
+    }
+}
+
 impl From<AdapterError> for ReadError {
     fn from(e: AdapterError) -> ReadError {
         ReadError {
+            kind: e.kind,
             message: e.message,
             line: e.line,
             column: e.column,
@@ -179,28 +200,31 @@ pub fn read_report_timed(
 /// A file's bytes, refused before reading when it is a folder, empty or too large.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     // Callers say 「无法读取：」 before the reason; the reason says the rest.
-    let meta = std::fs::metadata(path).map_err(|e| message(io_zh(&e)))?;
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
     if meta.is_dir() {
-        return Err(message("这是目录，不是文件".into()));
+        return Err(ReadError::new(
+            ReadErrorKind::NotAFile,
+            "这是目录，不是文件",
+        ));
     }
     if meta.len() == 0 {
-        return Err(message("文件是空的（0 字节）".into()));
+        return Err(empty());
     }
     if meta.len() > MAX_INPUT_BYTES {
-        return Err(message(format!(
-            "文件过大（{} 字节），拒绝读取",
-            meta.len()
-        )));
+        return Err(too_large(meta.len()));
     }
-    std::fs::read(path).map_err(|e| message(io_zh(&e)))
+    std::fs::read(path).map_err(|e| io_error(&e))
 }
 
-fn message(message: String) -> ReadError {
-    ReadError {
-        message,
-        line: None,
-        column: None,
-    }
+fn empty() -> ReadError {
+    ReadError::new(ReadErrorKind::Empty, "文件是空的（0 字节）")
+}
+
+fn too_large(bytes: u64) -> ReadError {
+    ReadError::new(
+        ReadErrorKind::TooLarge,
+        format!("文件过大（{bytes} 字节），拒绝读取"),
+    )
 }
 
 /// Reads and recognises a file given as bytes (an upload has no path on
@@ -214,23 +238,20 @@ pub fn read_bytes_timed(
     let started = Instant::now();
     let display = path.display().to_string();
     if bytes.is_empty() {
-        return Err(message("文件是空的（0 字节）".into()));
+        return Err(empty());
     }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(message(format!(
-            "文件过大（{} 字节），拒绝读取",
-            bytes.len()
-        )));
+        return Err(too_large(bytes.len() as u64));
     }
     let Some(adapter) = registry.pick(path, bytes) else {
         let known: Vec<String> = registry
             .adapters()
             .flat_map(|a| a.extensions().iter().map(|e| format!(".{e}")))
             .collect();
-        return Err(message(format!(
-            "不支持的文件格式（支持：{}）",
-            known.join("、")
-        )));
+        return Err(ReadError::new(
+            ReadErrorKind::UnsupportedFormat,
+            format!("不支持的文件格式（支持：{}）", known.join("、")),
+        ));
     };
     let input = Input { path, bytes };
     let mut parsed = adapter.read(&input);
@@ -273,9 +294,9 @@ pub fn read_bytes_timed(
     }
     // Nothing of the national format: checking it would only print silence.
     if report.tables.is_empty() && report.sections.is_empty() {
-        return Err(message(
-            "未识别到年报内容：没有表二、表三、表四，也没有「一、总体情况」等部分标题（这可能不是政府信息公开工作年度报告）"
-                .into(),
+        return Err(ReadError::new(
+            ReadErrorKind::NotAReport,
+            "未识别到年报内容：没有表二、表三、表四，也没有「一、总体情况」等部分标题（这可能不是政府信息公开工作年度报告）",
         ));
     }
     Ok((report, addresses))
@@ -364,6 +385,8 @@ pub fn check_bytes(
             };
             let report = Arc::new(report);
             let mut outcome = rules.check_with(&report, &ctx);
+            // One finding per wrong cell, before addresses are resolved.
+            outcome.findings = crate::merge::merge_same_cell(std::mem::take(&mut outcome.findings));
             for f in &mut outcome.findings {
                 crate::address::resolve(&mut f.location, &report, &read_addresses);
                 for c in &mut f.cells {
@@ -386,11 +409,64 @@ pub fn check_bytes(
     }
 }
 
-fn io_zh(e: &std::io::Error) -> String {
+fn io_error(e: &std::io::Error) -> ReadError {
     use std::io::ErrorKind::*;
     match e.kind() {
-        NotFound => "文件不存在".into(),
-        PermissionDenied => "没有读取权限".into(),
-        _ => e.to_string(),
+        NotFound => ReadError::new(ReadErrorKind::NotFound, "文件不存在"),
+        PermissionDenied => ReadError::new(ReadErrorKind::Io, "没有读取权限"),
+        _ => ReadError::new(ReadErrorKind::Io, e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_error_shows_its_place_as_the_adapter_error_did() {
+        let located = AdapterError::at("YAML 格式错误", 3, 7);
+        let e = ReadError::from(located.clone());
+        assert_eq!(e.kind, ReadErrorKind::Damaged);
+        assert_eq!(e.to_string(), located.to_string());
+        assert_eq!(e.to_string(), "第 3 行第 7 列：YAML 格式错误");
+        let line_only = ReadError {
+            column: None,
+            ..e.clone()
+        };
+        assert_eq!(line_only.to_string(), "第 3 行：YAML 格式错误");
+        assert_eq!(
+            ReadError::new(ReadErrorKind::Empty, "文件是空的").to_string(),
+            "文件是空的"
+        );
+    }
+
+    #[test]
+    fn the_kind_is_not_in_the_json() {
+        let e = ReadError::from(AdapterError::of_at(ReadErrorKind::TooLarge, "过大", 1, 2));
+        assert_eq!(
+            serde_json::to_string(&e).ok().as_deref(),
+            Some(r#"{"message":"过大","line":1,"column":2}"#)
+        );
+    }
+
+    #[test]
+    fn file_system_refusals_have_their_kinds() {
+        let dir = std::env::temp_dir();
+        let kind = |p: &Path| read_file(p).err().map(|e| e.kind);
+        assert_eq!(kind(&dir), Some(ReadErrorKind::NotAFile));
+        assert_eq!(
+            kind(&dir.join("nianbao-no-such-file.yaml")),
+            Some(ReadErrorKind::NotFound)
+        );
+        let unknown = read_bytes_timed(
+            &Registry::new(),
+            Path::new("a.odt"),
+            b"x",
+            &mut Timings::default(),
+        );
+        assert_eq!(
+            unknown.err().map(|e| e.kind),
+            Some(ReadErrorKind::UnsupportedFormat)
+        );
     }
 }

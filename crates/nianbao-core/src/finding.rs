@@ -112,6 +112,11 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found: Option<serde_json::Value>,
     pub basis: String,
+    /// Other rules that found the same cell wrong by the same values, merged
+    /// into this finding (`merge.rs`): their relations are in `message` and
+    /// `basis`. Empty for a finding of one rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
 }
 
 /// A rule that could not be loaded or could not run.

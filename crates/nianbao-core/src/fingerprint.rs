@@ -137,6 +137,7 @@ mod tests {
             expected: Some(serde_json::json!(line)),
             found: Some(found),
             basis: "b".into(),
+            also: Vec::new(),
         }
     }
 

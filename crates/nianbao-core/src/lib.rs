@@ -11,6 +11,7 @@ mod division;
 pub mod document;
 pub mod finding;
 pub mod fingerprint;
+pub mod merge;
 pub mod model;
 pub mod recognize;
 pub mod region;
@@ -18,7 +19,7 @@ pub mod rules;
 pub mod schema;
 pub mod value;
 
-pub use adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed, Registry};
+pub use adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed, ReadErrorKind, Registry};
 pub use check::{
     CheckOptions, Checked, FileResult, ReadError, Timings, check_bytes, check_file,
     check_file_with, read_bytes_timed, read_file, read_report, read_report_timed,

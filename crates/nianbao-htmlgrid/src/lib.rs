@@ -397,7 +397,7 @@ pub fn data_table(
             }
             placed += colspan * rowspan;
             if placed > MAX_TABLE_CELLS {
-                return Err(AdapterError::new(format!(
+                return Err(AdapterError::too_large(format!(
                     "表格过大（超过 {MAX_TABLE_CELLS} 个单元格），拒绝读取"
                 )));
             }

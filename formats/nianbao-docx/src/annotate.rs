@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use nianbao_core::adapter::AdapterError;
+use nianbao_core::adapter::{AdapterError, ReadErrorKind};
 use nianbao_core::address::{AUTHOR, Note};
 use nianbao_core::document::{Block, Document};
 use nianbao_core::model::Origin;
@@ -20,9 +20,10 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::container::{self, FORMAT, package_error};
-use crate::numbering::{Numbering, attr};
+use crate::numbering::Numbering;
 use crate::styles::Styles;
 use crate::xml::{Anchors, ParaPos, parse_with_anchors};
+use crate::xml_attr::attr;
 
 const COMMENTS_TYPE: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
@@ -30,8 +31,9 @@ const COMMENTS_CONTENT_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
+/// The original is not as its format says (it was read, so rarely seen).
 fn err(message: impl Into<String>) -> AdapterError {
-    AdapterError::new(message)
+    AdapterError::damaged(message)
 }
 
 /// The largest `w:id` of the comments in a comments part.
@@ -210,8 +212,9 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     let mut elements = String::new();
     for (k, note) in notes.iter().enumerate() {
         let id = first_id.saturating_add(k as u64);
-        let (first, last) = place(&anchors, note.at.as_ref())
-            .ok_or_else(|| err("DOCX 正文中没有段落，无法加批注"))?;
+        let (first, last) = place(&anchors, note.at.as_ref()).ok_or_else(|| {
+            AdapterError::of(ReadErrorKind::Empty, "DOCX 正文中没有段落，无法加批注")
+        })?;
         marks.push((first, last, id));
         elements.push_str(&comment(id, &note.lines));
     }
@@ -272,7 +275,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     // differently is not written.
     match crate::read(&copy) {
         Ok(again) if same_reading(&again, &original) => Ok(copy),
-        _ => Err(err(COPY_DIFFERS)),
+        _ => Err(AdapterError::new(COPY_DIFFERS)),
     }
 }
 

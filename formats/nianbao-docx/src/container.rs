@@ -1,8 +1,8 @@
 //! The zip container: what is not a DOCX is refused with a clear message, and
 //! no entry is inflated past a fixed limit (zip bombs).
 
-use nianbao_core::adapter::AdapterError;
-use nianbao_ooxml::{Limits, Package, PackageError};
+use nianbao_core::adapter::{AdapterError, ReadErrorKind};
+use nianbao_ooxml::{Limits, Package, PackageError, PackageErrorKind};
 
 /// No report part is anywhere near this; a larger one is refused.
 pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
@@ -21,9 +21,15 @@ pub(crate) const LIMITS: Limits = Limits {
     ratio_from_bytes: 0,
 };
 
-/// A package error as the adapter reports it.
+/// A package error as the adapter reports it, of the kind it is.
 pub(crate) fn package_error(e: PackageError) -> AdapterError {
-    AdapterError::new(e.message)
+    let kind = match e.kind {
+        PackageErrorKind::Damaged => ReadErrorKind::Damaged,
+        PackageErrorKind::TooLarge => ReadErrorKind::TooLarge,
+        PackageErrorKind::Encrypted => ReadErrorKind::Encrypted,
+        PackageErrorKind::Write => ReadErrorKind::Other,
+    };
+    AdapterError::of(kind, e.message)
 }
 
 pub struct Parts {
@@ -50,21 +56,29 @@ fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
 
 pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
     if is_ole2(bytes) {
-        return Err(AdapterError::new(if is_encrypted_ooxml(bytes) {
-            "这是加密（设有密码）的 Word 文件，无法读取；请取消密码后另存为 .docx"
+        return Err(if is_encrypted_ooxml(bytes) {
+            AdapterError::of(
+                ReadErrorKind::Encrypted,
+                "这是加密（设有密码）的 Word 文件，无法读取；请取消密码后另存为 .docx",
+            )
         } else {
-            "这是旧版 .doc 文件，请另存为 .docx"
-        }));
+            AdapterError::of(
+                ReadErrorKind::UnsupportedFormat,
+                "这是旧版 .doc 文件，请另存为 .docx",
+            )
+        });
     }
     if !bytes.starts_with(b"PK") {
-        return Err(AdapterError::new("不是 DOCX 文件（不是 zip 压缩包）"));
+        return Err(AdapterError::not_this_format(
+            "不是 DOCX 文件（不是 zip 压缩包）",
+        ));
     }
     let mut package = Package::open(bytes, FORMAT, LIMITS).map_err(package_error)?;
     let main = main_part(&mut package).unwrap_or_else(|| "word/document.xml".to_string());
     let document = package
         .read_text(&main)
         .map_err(package_error)?
-        .ok_or_else(|| AdapterError::new(format!("DOCX 中缺少正文（{main}）")))?;
+        .ok_or_else(|| AdapterError::damaged(format!("DOCX 中缺少正文（{main}）")))?;
     let numbering = package
         .read_text("word/numbering.xml")
         .map_err(package_error)?;

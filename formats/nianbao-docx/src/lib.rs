@@ -15,6 +15,7 @@ mod container;
 mod numbering;
 mod styles;
 mod xml;
+mod xml_attr;
 
 use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed};
 use nianbao_core::address::Note;

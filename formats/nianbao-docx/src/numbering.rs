@@ -8,6 +8,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use crate::styles::Styles;
+use crate::xml_attr::attr;
 
 #[derive(Debug, Clone, Default)]
 struct Level {
@@ -43,13 +44,6 @@ pub struct Numbering {
     counters: HashMap<(String, u32), u32>,
 }
 
-pub(crate) fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
-    e.try_get_attribute(name)
-        .ok()
-        .flatten()
-        .map(|a| a.value.into_owned())
-}
-
 impl Numbering {
     pub fn parse(xml: &str, styles: Styles) -> Result<Numbering, AdapterError> {
         let mut n = Numbering {
@@ -62,7 +56,7 @@ impl Numbering {
         let mut override_lvl: Option<u32> = None;
         loop {
             let event = reader.read_event().map_err(|e| {
-                AdapterError::new(format!("DOCX 的编号定义（numbering.xml）格式错误：{e}"))
+                AdapterError::damaged(format!("DOCX 的编号定义（numbering.xml）格式错误：{e}"))
             })?;
             match event {
                 Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {

@@ -8,7 +8,7 @@ use nianbao_core::adapter::AdapterError;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use crate::numbering::attr;
+use crate::xml_attr::attr;
 
 /// A `basedOn` chain longer than this is a loop or garbage.
 const MAX_CHAIN: usize = 32;
@@ -47,7 +47,7 @@ impl Styles {
         let mut old_depth = 0usize;
         loop {
             let event = reader.read_event().map_err(|e| {
-                AdapterError::new(format!("DOCX 的样式定义（styles.xml）格式错误：{e}"))
+                AdapterError::damaged(format!("DOCX 的样式定义（styles.xml）格式错误：{e}"))
             })?;
             match event {
                 Event::Start(e) if e.name().as_ref().ends_with("PrChange") => old_depth += 1,

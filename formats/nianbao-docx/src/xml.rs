@@ -133,7 +133,7 @@ struct Parser {
     rec: Option<Box<Recorder>>,
 }
 
-use crate::numbering::attr;
+use crate::xml_attr::attr;
 
 /// Elements whose content is not part of the accepted text or properties.
 fn skipped(name: &str) -> bool {
@@ -198,7 +198,7 @@ fn parse(
     loop {
         let pos = reader.buffer_position();
         let event = reader.read_event().map_err(|e| {
-            AdapterError::new(format!("DOCX 正文 XML 格式错误（第 {pos} 字节附近）：{e}"))
+            AdapterError::damaged(format!("DOCX 正文 XML 格式错误（第 {pos} 字节附近）：{e}"))
         })?;
         p.at = (pos as usize, reader.buffer_position() as usize);
         match event {
@@ -227,7 +227,7 @@ fn parse(
     }
     p.flush_carry();
     if !p.tables.is_empty() {
-        return Err(AdapterError::new(
+        return Err(AdapterError::damaged(
             "DOCX 正文不完整：表格没有结束（文件可能被截断）",
         ));
     }
@@ -283,7 +283,7 @@ impl Parser {
             _ if !empty && skipped(name) => self.skip_depth = 1,
             "w:p" if !empty => {
                 if self.outer.len() >= MAX_NESTED_PARAGRAPHS {
-                    self.error = Some(AdapterError::new(format!(
+                    self.error = Some(AdapterError::too_large(format!(
                         "DOCX 正文段落嵌套过深（超过 {MAX_NESTED_PARAGRAPHS} 层），不像年度报告，拒绝读取"
                     )));
                     return;
@@ -531,7 +531,7 @@ impl Parser {
         }
         if self.tables.is_empty() {
             if self.paragraphs_left == 0 {
-                self.error = Some(AdapterError::new(format!(
+                self.error = Some(AdapterError::too_large(format!(
                     "DOCX 正文段落过多（超过 {MAX_PARAGRAPHS} 段），不像年度报告，拒绝读取"
                 )));
                 return;
@@ -551,7 +551,7 @@ impl Parser {
 }
 
 fn too_many_cells() -> AdapterError {
-    AdapterError::new(format!(
+    AdapterError::too_large(format!(
         "DOCX 中的表格过大（超过 {MAX_CELLS} 个单元格），不像年度报告，拒绝读取"
     ))
 }

@@ -10,7 +10,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, AdapterError> {
         return Ok(text.into_owned());
     }
     if bytes.contains(&0) {
-        return Err(AdapterError::new("不是 HTML 网页（含有二进制内容）"));
+        return Err(AdapterError::not_this_format(
+            "不是 HTML 网页（含有二进制内容）",
+        ));
     }
     let utf8 = std::str::from_utf8(bytes).ok();
     let declared = declared_charset(bytes);

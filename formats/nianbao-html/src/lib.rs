@@ -63,7 +63,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, AdapterError> {
     let text = decode(bytes)?;
     let elements = count_start_tags(&text, MAX_ELEMENTS + 1);
     if elements > MAX_ELEMENTS {
-        return Err(AdapterError::new(format!(
+        return Err(AdapterError::too_large(format!(
             "网页的标签超过 {MAX_ELEMENTS} 个，不像年报网页，拒绝读取"
         )));
     }

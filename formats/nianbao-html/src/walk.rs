@@ -95,7 +95,7 @@ impl Walker {
 pub fn document(text: &str) -> Result<Document, AdapterError> {
     let depth = nesting_depth(text);
     if depth > MAX_DEPTH {
-        return Err(AdapterError::new(format!(
+        return Err(AdapterError::too_large(format!(
             "网页的标签嵌套超过 {MAX_DEPTH} 层（约 {depth} 层），不像年报网页，拒绝读取"
         )));
     }

@@ -21,7 +21,7 @@
 pub mod pandoc;
 mod walk;
 
-use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed, ReadErrorKind};
 use nianbao_core::document::Document;
 
 /// A report is well under 1 MiB of Markdown; a converter's output with
@@ -66,7 +66,7 @@ impl FormatAdapter for MarkdownAdapter {
 /// Reads a Markdown report from its bytes.
 pub fn read(bytes: &[u8]) -> Result<Document, AdapterError> {
     if bytes.len() > MAX_BYTES {
-        return Err(AdapterError::new(format!(
+        return Err(AdapterError::too_large(format!(
             "Markdown 文件超过 {} MiB，不像年报，拒绝读取",
             MAX_BYTES >> 20
         )));
@@ -82,14 +82,14 @@ fn decode(bytes: &[u8]) -> Result<String, AdapterError> {
         let (text, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
         return match bad {
             false => Ok(text.into_owned()),
-            true => Err(AdapterError::new(format!(
+            true => Err(AdapterError::damaged(format!(
                 "Markdown 文件不是有效的 {} 编码",
                 enc.name()
             ))),
         };
     }
     if bytes.contains(&0) {
-        return Err(AdapterError::new(
+        return Err(AdapterError::not_this_format(
             "不是 Markdown 文本文件（含有二进制内容）",
         ));
     }
@@ -97,7 +97,8 @@ fn decode(bytes: &[u8]) -> Result<String, AdapterError> {
         Ok(s) => Ok(s.to_string()),
         Err(_) => match encoding_rs::GB18030.decode_without_bom_handling(bytes) {
             (text, false) => Ok(text.into_owned()),
-            (_, true) => Err(AdapterError::new(
+            (_, true) => Err(AdapterError::of(
+                ReadErrorKind::UnsupportedFormat,
                 "无法识别 Markdown 文件的编码（支持 UTF-8 和 GBK/GB18030）",
             )),
         },

@@ -1,6 +1,6 @@
 //! Markdown events to core's generic document.
 
-use nianbao_core::adapter::AdapterError;
+use nianbao_core::adapter::{AdapterError, ReadErrorKind};
 use nianbao_core::address::{Address, Addresses};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::Origin;
@@ -76,7 +76,7 @@ impl LineIndex {
 impl Walker {
     fn push(&mut self, item: Item) -> Result<(), AdapterError> {
         if self.items.len() >= MAX_BLOCKS {
-            return Err(AdapterError::new(format!(
+            return Err(AdapterError::too_large(format!(
                 "Markdown 文件的段落和表格超过 {MAX_BLOCKS} 个，不像年报，拒绝读取"
             )));
         }
@@ -152,7 +152,7 @@ impl Walker {
         if let Some(mut cell) = self.cell.take() {
             self.cells += 1;
             if self.cells > MAX_TABLE_CELLS {
-                return Err(AdapterError::new(format!(
+                return Err(AdapterError::too_large(format!(
                     "Markdown 文件中的表格过大（超过 {MAX_TABLE_CELLS} 个单元格），拒绝读取"
                 )));
             }
@@ -187,14 +187,15 @@ impl Walker {
     fn html_block(&mut self, html: &str, line: usize) -> Result<(), AdapterError> {
         self.html_bytes += html.len();
         if self.html_bytes > MAX_HTML_BYTES {
-            return Err(AdapterError::new(format!(
+            return Err(AdapterError::too_large(format!(
                 "Markdown 文件中的 HTML 超过 {} MiB，拒绝读取",
                 MAX_HTML_BYTES >> 20
             )));
         }
         let depth = nesting_depth(html);
         if depth > MAX_DEPTH {
-            return Err(AdapterError::at(
+            return Err(AdapterError::of_at(
+                ReadErrorKind::TooLarge,
                 format!("HTML 标签嵌套超过 {MAX_DEPTH} 层（约 {depth} 层），拒绝读取"),
                 line,
                 1,

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use lopdf::{Dictionary, Document, Encoding, Object};
 
-use crate::interp::MAX_STREAM_BYTES;
+use crate::limits::MAX_STREAM_BYTES;
 
 /// How many bytes make one character code.
 #[derive(Debug, Clone, Copy, PartialEq)]

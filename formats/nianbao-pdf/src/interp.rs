@@ -10,10 +10,9 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::font::Font;
+use crate::limits::MAX_STREAM_BYTES;
 use crate::{Limits, PdfError};
 
-/// Bound on any one decompressed stream (page content, form, CMap).
-pub const MAX_STREAM_BYTES: usize = 32 * 1024 * 1024;
 /// Form XObjects nested deeper than this are skipped.
 const MAX_FORM_DEPTH: usize = 8;
 /// `q` nested deeper than this is ignored (its `Q` too).

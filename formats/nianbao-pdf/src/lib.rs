@@ -17,13 +17,14 @@ mod annotate;
 mod font;
 mod interp;
 mod layout;
+mod limits;
 mod lines;
 mod ruling;
 #[cfg(test)]
 mod tests;
 mod unify;
 
-use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed, ReadErrorKind};
 use nianbao_core::address::Note;
 use nianbao_core::document::Document;
 
@@ -80,6 +81,30 @@ pub enum PdfError {
     NoUpdate,
 }
 
+impl PdfError {
+    pub fn kind(&self) -> ReadErrorKind {
+        match self {
+            PdfError::NotPdf => ReadErrorKind::NotThisFormat,
+            PdfError::Truncated | PdfError::Damaged(_) | PdfError::NoUpdate => {
+                ReadErrorKind::Damaged
+            }
+            PdfError::Encrypted => ReadErrorKind::Encrypted,
+            PdfError::NoPages => ReadErrorKind::Empty,
+            PdfError::TooManyPages { .. } | PdfError::TooComplex(_) => ReadErrorKind::TooLarge,
+            // Rotated or undecodable text is no more readable than none.
+            PdfError::NoText | PdfError::Turned | PdfError::Undecodable => {
+                ReadErrorKind::NoTextLayer
+            }
+        }
+    }
+}
+
+impl From<PdfError> for AdapterError {
+    fn from(e: PdfError) -> AdapterError {
+        AdapterError::of(e.kind(), e.to_string())
+    }
+}
+
 pub struct PdfAdapter;
 
 impl FormatAdapter for PdfAdapter {
@@ -98,7 +123,7 @@ impl FormatAdapter for PdfAdapter {
     fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
         read(input.bytes)
             .map(Parsed::Document)
-            .map_err(|e| AdapterError::new(e.to_string()))
+            .map_err(AdapterError::from)
     }
 
     fn annotator(&self) -> Option<&dyn Annotator> {
@@ -108,7 +133,7 @@ impl FormatAdapter for PdfAdapter {
 
 impl Annotator for PdfAdapter {
     fn annotate(&self, bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
-        annotate(bytes, notes).map_err(|e| AdapterError::new(e.to_string()))
+        annotate(bytes, notes).map_err(AdapterError::from)
     }
 }
 
@@ -180,7 +205,7 @@ fn load(bytes: &[u8], limits: &Limits) -> Result<lopdf::Document, PdfError> {
         });
     }
     let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(interp::MAX_STREAM_BYTES),
+        max_decompressed_size: Some(limits::MAX_STREAM_BYTES),
         ..lopdf::LoadOptions::default()
     };
     let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(load_error)?;

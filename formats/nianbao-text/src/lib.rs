@@ -15,7 +15,7 @@
 
 pub mod layout;
 
-use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed, ReadErrorKind};
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
 use nianbao_core::model::{Origin, RecognitionNote};
 use nianbao_core::recognize::recognize;
@@ -41,7 +41,7 @@ impl FormatAdapter for TextAdapter {
         let utf16 = encoding_rs::Encoding::for_bom(input.bytes)
             .is_some_and(|(enc, _)| enc != encoding_rs::UTF_8);
         if !utf16 && input.bytes.contains(&0) {
-            return Err(AdapterError::new(
+            return Err(AdapterError::not_this_format(
                 "不是文本文件（含有二进制内容；若是无 BOM 的 UTF-16 文本，请另存为 UTF-8）",
             ));
         }
@@ -77,7 +77,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, AdapterError> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         return if had_errors {
-            Err(AdapterError::new(format!(
+            Err(AdapterError::damaged(format!(
                 "文本不是有效的 {} 编码",
                 enc.name()
             )))
@@ -90,7 +90,8 @@ pub fn decode(bytes: &[u8]) -> Result<String, AdapterError> {
     }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
     if had_errors {
-        return Err(AdapterError::new(
+        return Err(AdapterError::of(
+            ReadErrorKind::UnsupportedFormat,
             "无法识别文本编码（支持 UTF-8 和 GBK/GB18030）",
         ));
     }

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use nianbao_core::adapter::AdapterError;
+use nianbao_core::adapter::{AdapterError, ReadErrorKind};
 use nianbao_core::address::{AUTHOR, Note};
 use nianbao_ooxml::{
     Package, escape, insert_before_last, main_part, relationships, relative, rels_of, resolve,
@@ -43,8 +43,9 @@ const AFTER_LEGACY_DRAWING: &[&str] = &[
     "extLst",
 ];
 
+/// The original is not as its format says (it was read, so rarely seen).
 fn err(message: impl Into<String>) -> AdapterError {
-    AdapterError::new(message)
+    AdapterError::damaged(message)
 }
 
 /// Reads one part as text, bounded (the zip was guarded before).
@@ -239,7 +240,10 @@ fn free_id(ids: &[String], stem: &str) -> String {
 /// `.xls` file is refused.
 pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     if !bytes.starts_with(b"PK") {
-        return Err(err("只能给 .xlsx 工作簿加批注；.xls 请先另存为 .xlsx"));
+        return Err(AdapterError::of(
+            ReadErrorKind::UnsupportedFormat,
+            "只能给 .xlsx 工作簿加批注；.xls 请先另存为 .xlsx",
+        ));
     }
     let mut zip = crate::guard_zip(bytes)?;
     let names = zip.names();
@@ -269,7 +273,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
         .collect();
     let first = sheets
         .first()
-        .ok_or_else(|| err("工作簿中没有工作表"))?
+        .ok_or_else(|| AdapterError::of(ReadErrorKind::Empty, "工作簿中没有工作表"))?
         .1
         .clone();
     // Notes by sheet part and cell; several on one cell make one note.

@@ -137,7 +137,7 @@ fn sheet_blocks(
 }
 
 fn too_big(sheet: &SheetCells) -> AdapterError {
-    AdapterError::new(format!(
+    AdapterError::too_large(format!(
         "工作表「{}」的表格过大（超过 {MAX_GRID_CELLS} 个单元格），不像年报，拒绝读取",
         sheet.name
     ))

@@ -20,10 +20,10 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
 
 use calamine::{Dimensions, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError};
-use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed, ReadErrorKind};
 use nianbao_core::address::Note;
 use nianbao_core::document::Document;
-use nianbao_ooxml::{Limits, Package, PackageError};
+use nianbao_ooxml::{Limits, Package, PackageError, PackageErrorKind};
 
 pub use annotate::annotate;
 pub use layout::MAX_GRID_CELLS;
@@ -91,7 +91,8 @@ pub struct SheetCells {
 pub fn read(bytes: &[u8]) -> Result<Document, AdapterError> {
     let sheets = read_sheets(bytes)?;
     if sheets.iter().all(|s| s.cells.is_empty()) {
-        return Err(AdapterError::new(
+        return Err(AdapterError::of(
+            ReadErrorKind::Empty,
             "工作簿是空的：所有可见的工作表都没有内容",
         ));
     }
@@ -102,7 +103,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, AdapterError> {
 pub fn read_sheets(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     if is_ole2(bytes) {
         if contains_utf16(bytes, "EncryptedPackage") {
-            return Err(AdapterError::new(ENCRYPTED));
+            return Err(encrypted());
         }
         return read_xls(bytes);
     }
@@ -115,16 +116,20 @@ pub fn read_sheets(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
         .position(|b| !b" \t\r\n\xEF\xBB\xBF".contains(b))
         .map(|i| &bytes[i..]);
     if text_start.is_some_and(|t| t.starts_with(b"<")) {
-        return Err(AdapterError::new(
+        return Err(AdapterError::not_this_format(
             "内容是 HTML 网页而不是 Excel 工作簿（网上系统导出的「.xls」常是网页）：请把扩展名改为 .html 再检查",
         ));
     }
-    Err(AdapterError::new(
+    Err(AdapterError::not_this_format(
         "不是 Excel 工作簿（.xlsx 应为 zip 压缩包，.xls 应为 OLE2 复合文档）",
     ))
 }
 
 const ENCRYPTED: &str = "工作簿已加密（设有打开密码），无法读取；请取消密码后另存为 .xlsx";
+
+fn encrypted() -> AdapterError {
+    AdapterError::of(ReadErrorKind::Encrypted, ENCRYPTED)
+}
 
 fn is_ole2(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
@@ -145,9 +150,15 @@ fn guard_zip(bytes: &[u8]) -> Result<Package<'_>, AdapterError> {
     Ok(package)
 }
 
-/// A package error as the adapter reports it.
+/// A package error as the adapter reports it, of the kind it is.
 fn package_error(e: PackageError) -> AdapterError {
-    AdapterError::new(e.message)
+    let kind = match e.kind {
+        PackageErrorKind::Damaged => ReadErrorKind::Damaged,
+        PackageErrorKind::TooLarge => ReadErrorKind::TooLarge,
+        PackageErrorKind::Encrypted => ReadErrorKind::Encrypted,
+        PackageErrorKind::Write => ReadErrorKind::Other,
+    };
+    AdapterError::of(kind, e.message)
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
@@ -188,7 +199,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
 /// here, so a library user gets an error, not an unwind.
 fn read_xls(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     std::panic::catch_unwind(|| read_xls_unguarded(bytes)).unwrap_or_else(|_| {
-        Err(AdapterError::new(
+        Err(AdapterError::damaged(
             "XLS 文件已损坏（记录长度与内容不符），无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx",
         ))
     })
@@ -196,22 +207,20 @@ fn read_xls(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
 
 fn read_xls_unguarded(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     if contains_utf16(bytes, "WordDocument") && !contains_utf16(bytes, "Workbook") {
-        return Err(AdapterError::new(
+        return Err(AdapterError::not_this_format(
             "这是 Word 的 .doc 文件，不是 Excel 工作簿",
         ));
     }
     xls_guard::guard_xls(bytes)?;
     let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
-        Err(calamine::XlsError::Password) => return Err(AdapterError::new(ENCRYPTED)),
+        Err(calamine::XlsError::Password) => return Err(encrypted()),
         Err(e) => {
-            return Err(AdapterError::new(
-                if contains_utf16(bytes, "WordDocument") {
-                    "这是 Word 的 .doc 文件，不是 Excel 工作簿".to_string()
-                } else {
-                    format!("XLS 文件已损坏或不是 Excel 工作簿：{e}")
-                },
-            ));
+            return Err(if contains_utf16(bytes, "WordDocument") {
+                AdapterError::not_this_format("这是 Word 的 .doc 文件，不是 Excel 工作簿")
+            } else {
+                AdapterError::damaged(format!("XLS 文件已损坏或不是 Excel 工作簿：{e}"))
+            });
         }
     };
     let names = visible_sheets(&wb);
@@ -220,7 +229,7 @@ fn read_xls_unguarded(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
     for name in names {
         let range = wb
             .worksheet_range(&name)
-            .map_err(|e| AdapterError::new(format!("工作表「{name}」无法读取：{e}")))?;
+            .map_err(|e| AdapterError::damaged(format!("工作表「{name}」无法读取：{e}")))?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut sheet = SheetCells {
             name: name.clone(),
@@ -236,7 +245,7 @@ fn read_xls_unguarded(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
         }
         sheet.merges = wb
             .merge_cells_by_sheet_name(&name)
-            .map_err(|e| AdapterError::new(format!("工作表「{name}」无法读取：{e}")))?;
+            .map_err(|e| AdapterError::damaged(format!("工作表「{name}」无法读取：{e}")))?;
         out.push(sheet);
     }
     Ok(out)
@@ -252,21 +261,21 @@ fn visible_sheets<RS: Read + Seek, R: Reader<RS>>(wb: &R) -> Vec<String> {
 }
 
 fn too_many_cells() -> AdapterError {
-    AdapterError::new(format!(
+    AdapterError::too_large(format!(
         "工作簿的非空单元格超过 {MAX_CELLS} 个，不像年报，拒绝读取"
     ))
 }
 
 fn xlsx_error(e: XlsxError) -> AdapterError {
     match e {
-        XlsxError::Password => AdapterError::new(ENCRYPTED),
-        XlsxError::Zip(e) => AdapterError::new(format!("XLSX 文件已损坏，无法解压：{e}")),
-        e => AdapterError::new(format!("XLSX 文件已损坏或不是 Excel 工作簿：{e}")),
+        XlsxError::Password => encrypted(),
+        XlsxError::Zip(e) => AdapterError::damaged(format!("XLSX 文件已损坏，无法解压：{e}")),
+        e => AdapterError::damaged(format!("XLSX 文件已损坏或不是 Excel 工作簿：{e}")),
     }
 }
 
 fn sheet_error(name: &str, e: XlsxError) -> AdapterError {
-    AdapterError::new(format!("工作表「{name}」已损坏，无法读取：{e}"))
+    AdapterError::damaged(format!("工作表「{name}」已损坏，无法读取：{e}"))
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub fn guard_xls(bytes: &[u8]) -> Result<(), AdapterError> {
             .ok_or_else(|| damaged("工作表的位置超出了 Workbook 流（BoundSheet 记录有误）"))?;
         total = total.saturating_add(sheet_cost(sheet)?);
         if total > MAX_XLS_GRID_CELLS {
-            return Err(AdapterError::new(format!(
+            return Err(AdapterError::too_large(format!(
                 "XLS 工作表声明的范围过大（超过 {MAX_XLS_GRID_CELLS} 个单元格），不像年报，疑似恶意文件，拒绝读取"
             )));
         }
@@ -50,7 +50,7 @@ pub fn guard_xls(bytes: &[u8]) -> Result<(), AdapterError> {
 }
 
 fn damaged(why: &str) -> AdapterError {
-    AdapterError::new(format!("XLS 文件已损坏：{why}"))
+    AdapterError::damaged(format!("XLS 文件已损坏：{why}"))
 }
 
 fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, AdapterError> {
@@ -64,7 +64,7 @@ fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, AdapterError> {
         .open_stream(name)
         .map_err(|e| damaged(&format!("Workbook 流无法读取（{e}）")))?;
     if stream.len() > MAX_STREAM_BYTES {
-        return Err(AdapterError::new(
+        return Err(AdapterError::too_large(
             "XLS 的 Workbook 流过大，不像年报，拒绝读取",
         ));
     }
@@ -109,13 +109,13 @@ fn sheet_positions(stream: &[u8]) -> Result<Vec<usize>, AdapterError> {
             EOF => break,
             // calamine stops at an encrypted workbook before reading any sheet.
             FILE_PASS if u16_at(data, 0).is_some_and(|v| v != 0) => {
-                return Err(AdapterError::new(crate::ENCRYPTED));
+                return Err(crate::encrypted());
             }
             BOUND_SHEET => {
                 let pos = u32_at(data, 0).ok_or_else(|| damaged("BoundSheet 记录过短"))?;
                 out.push(pos as usize);
                 if out.len() > MAX_SHEETS {
-                    return Err(AdapterError::new(format!(
+                    return Err(AdapterError::too_large(format!(
                         "XLS 中的工作表过多（超过 {MAX_SHEETS} 个），拒绝读取"
                     )));
                 }

@@ -14,7 +14,7 @@ mod write;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed};
+use nianbao_core::adapter::{AdapterError, FormatAdapter, Input, Parsed, ReadErrorKind};
 use nianbao_core::model::{
     Cell, Meta, Origin, Paragraph, Published, RecognitionNote, Report, ReporterKind, Section, Table,
 };
@@ -55,10 +55,10 @@ impl FormatAdapter for YamlAdapter {
 
     fn read(&self, input: &Input<'_>) -> Result<Parsed, AdapterError> {
         let text = std::str::from_utf8(input.bytes).map_err(|e| {
-            AdapterError::new(format!(
-                "YAML 文件不是 UTF-8 编码（第 {} 字节）",
-                e.valid_up_to()
-            ))
+            AdapterError::of(
+                ReadErrorKind::UnsupportedFormat,
+                format!("YAML 文件不是 UTF-8 编码（第 {} 字节）", e.valid_up_to()),
+            )
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         parse_report(text).map(|r| Parsed::Report(Box::new(r)))
@@ -197,7 +197,7 @@ pub fn parse_report(text: &str) -> Result<Report, AdapterError> {
         let msg = first_line(&msg);
         match e.location() {
             Some(l) if l.line() > 0 => at(msg, &l),
-            _ => AdapterError::new(msg),
+            _ => AdapterError::damaged(msg),
         }
     })?;
     Ctx.convert(raw)

@@ -193,10 +193,7 @@ pub fn render(run: &Run) -> String {
         for r in failed {
             let mut why: Vec<String> = Vec::new();
             if let Some(e) = &r.read_error {
-                why.push(match e.line {
-                    Some(l) => format!("第 {l} 行：{}", e.message),
-                    None => e.message.clone(),
-                });
+                why.push(e.to_string());
             }
             why.extend(r.rule_errors.iter().map(|e| e.to_string()));
             let _ = writeln!(

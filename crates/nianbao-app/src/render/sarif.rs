@@ -241,6 +241,9 @@ fn result(r: &FileResult, index: usize, f: &Finding, rule_index: Option<usize>) 
     if let Some(x) = &f.found {
         props.insert("found".into(), x.clone());
     }
+    if !f.also.is_empty() {
+        props.insert("also".into(), json!(f.also));
+    }
     res["properties"] = Value::Object(props);
     res["fingerprints"] = json!({
         format!("nianbao/v{}", nianbao_core::fingerprint::VERSION): fingerprint(f, r.agency.as_deref(), r.year)

@@ -145,6 +145,7 @@ pub(super) fn to_finding(
         expected: map.get("expected").and_then(to_json),
         found: map.get("found").and_then(to_json),
         basis: rule.meta.basis.clone(),
+        also: Vec::new(),
     })
 }
 
