@@ -9,19 +9,17 @@
 //! did not. Every other entry of the zip is copied as it was, compressed
 //! bytes and all (`ZipWriter::raw_copy_file`).
 
-use std::collections::HashMap;
-use std::io::{Cursor, Write};
+use std::collections::{BTreeMap, HashMap};
 
 use nianbao_core::adapter::{AdapterError, ReadErrorKind};
 use nianbao_core::address::{AUTHOR, Note};
 use nianbao_core::document::{Block, Document};
 use nianbao_core::model::Origin;
+use nianbao_ooxml::{Package, escape, insert_before_last, relationships, rels_of, resolve};
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use crate::container;
+use crate::container::{self, FORMAT, package_error};
 use crate::numbering::Numbering;
 use crate::styles::Styles;
 use crate::xml::{Anchors, ParaPos, parse_with_anchors};
@@ -36,76 +34,6 @@ const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main
 /// The original is not as its format says (it was read, so rarely seen).
 fn err(message: impl Into<String>) -> AdapterError {
     AdapterError::damaged(message)
-}
-
-/// Escapes text for XML content and attributes; drops the control
-/// characters XML 1.0 cannot hold.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `word/document.xml` → (`word/`, `word/_rels/document.xml.rels`).
-fn rels_of(part: &str) -> (String, String) {
-    match part.rfind('/') {
-        Some(i) => (
-            part[..=i].to_string(),
-            format!("{}_rels/{}.rels", &part[..=i], &part[i + 1..]),
-        ),
-        None => (String::new(), format!("_rels/{part}.rels")),
-    }
-}
-
-/// Resolves a relationship target against the folder of the part.
-fn resolve(dir: &str, target: &str) -> String {
-    if let Some(abs) = target.strip_prefix('/') {
-        return abs.to_string();
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
-/// The relationships of a part: (Id, Type, Target) of each.
-fn relationships(xml: &str) -> Result<Vec<(String, String, String)>, AdapterError> {
-    let mut r = Reader::from_str(xml);
-    let mut out = Vec::new();
-    loop {
-        match r
-            .read_event()
-            .map_err(|e| err(format!("DOCX 的关系文件格式错误：{e}")))?
-        {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                out.push((
-                    attr(&e, "Id").unwrap_or_default(),
-                    attr(&e, "Type").unwrap_or_default(),
-                    attr(&e, "Target").unwrap_or_default(),
-                ));
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    Ok(out)
 }
 
 /// The largest `w:id` of the comments in a comments part.
@@ -127,16 +55,6 @@ fn max_comment_id(xml: &str) -> Result<Option<u64>, AdapterError> {
         }
     }
     Ok(max)
-}
-
-/// Inserts `text` before the last occurrence of `closing` (`</w:comments>`).
-fn insert_before_close(xml: &str, closing: &str, text: &str) -> Option<String> {
-    let at = xml.rfind(closing)?;
-    let mut out = String::with_capacity(xml.len() + text.len());
-    out.push_str(&xml[..at]);
-    out.push_str(text);
-    out.push_str(&xml[at..]);
-    Some(out)
 }
 
 /// Where a note's comment starts and ends.
@@ -224,7 +142,8 @@ fn comment(id: u64, lines: &[String]) -> String {
             c.push_str("<w:r><w:annotationRef/></w:r>");
         }
         c.push_str("<w:r><w:t xml:space=\"preserve\">");
-        c.push_str(&esc(line));
+        // A line break or tab inside `w:t` would show as a space anyway.
+        c.push_str(&escape(&line.replace(['\t', '\n'], " ")));
         c.push_str("</w:t></w:r></w:p>");
     }
     c.push_str("</w:comment>");
@@ -246,30 +165,26 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     };
     let (original, anchors) = parse_with_anchors(&parts.document, numbering)?;
 
-    let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| err(format!("DOCX 文件已损坏，无法解压：{e}")))?;
-    let mut budget = container::MAX_TOTAL_BYTES;
+    let mut package = Package::open(bytes, FORMAT, container::LIMITS).map_err(package_error)?;
     let (dir, rels_name) = rels_of(&parts.main);
-    let rels = container::read_entry(&mut zip, &rels_name, &mut budget)?;
-    let types = container::read_entry(&mut zip, "[Content_Types].xml", &mut budget)?
+    let rels = package.read_text(&rels_name).map_err(package_error)?;
+    let types = package
+        .read_text("[Content_Types].xml")
+        .map_err(package_error)?
         .ok_or_else(|| err("DOCX 中缺少 [Content_Types].xml"))?;
     let related = match &rels {
-        Some(xml) => relationships(xml)?,
+        Some(xml) => relationships(xml, FORMAT).map_err(package_error)?,
         None => Vec::new(),
     };
     let existing = related
         .iter()
-        .find(|(_, t, _)| t == COMMENTS_TYPE)
-        .map(|(_, _, target)| resolve(&dir, target));
+        .find(|r| r.rel_type == COMMENTS_TYPE)
+        .map(|r| resolve(&dir, &r.target));
     let old_comments = match &existing {
-        Some(name) => container::read_entry(&mut zip, name, &mut budget)?,
+        Some(name) => package.read_text(name).map_err(package_error)?,
         None => None,
     };
-    let names: Vec<String> = zip
-        .file_names()
-        .filter_map(Result::ok)
-        .map(|n| n.to_string())
-        .collect();
+    let names = package.names();
     // A new comments part: word/comments.xml, unless an unrelated entry has that name.
     let comments_name = existing.clone().unwrap_or_else(|| {
         let mut name = format!("{dir}comments.xml");
@@ -305,7 +220,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     }
     let document = mark_document(&parts.document, &marks);
     let comments = match &old_comments {
-        Some(xml) => insert_before_close(xml, "</w:comments>", &elements)
+        Some(xml) => insert_before_last(xml, "</w:comments>", &elements)
             .ok_or_else(|| err("DOCX 的批注部分格式不符（没有 </w:comments>），无法追加批注"))?,
         None => format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<w:comments xmlns:w=\"{W_NS}\">{elements}</w:comments>"
@@ -314,7 +229,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     let new_rels = if existing.is_some() {
         None
     } else {
-        let ids: Vec<&str> = related.iter().map(|(id, _, _)| id.as_str()).collect();
+        let ids: Vec<&str> = related.iter().map(|r| r.id.as_str()).collect();
         let mut n = 1;
         let mut id = "rIdNianbaoComments".to_string();
         while ids.contains(&id.as_str()) {
@@ -327,7 +242,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
         let rel =
             format!("<Relationship Id=\"{id}\" Type=\"{COMMENTS_TYPE}\" Target=\"{target}\"/>");
         Some(match &rels {
-            Some(xml) => insert_before_close(xml, "</Relationships>", &rel)
+            Some(xml) => insert_before_last(xml, "</Relationships>", &rel)
                 .ok_or_else(|| err("DOCX 的关系文件格式不符（没有 </Relationships>）"))?,
             None => format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">{rel}</Relationships>"
@@ -341,12 +256,12 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
         let o =
             format!("<Override PartName=\"{part_name}\" ContentType=\"{COMMENTS_CONTENT_TYPE}\"/>");
         Some(
-            insert_before_close(&types, "</Types>", &o)
+            insert_before_last(&types, "</Types>", &o)
                 .ok_or_else(|| err("DOCX 的 [Content_Types].xml 格式不符（没有 </Types>）"))?,
         )
     };
 
-    let mut replaced: HashMap<&str, &str> = HashMap::new();
+    let mut replaced: BTreeMap<&str, &str> = BTreeMap::new();
     replaced.insert(parts.main.as_str(), document.as_str());
     replaced.insert(comments_name.as_str(), comments.as_str());
     if let Some(r) = &new_rels {
@@ -355,7 +270,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
     if let Some(t) = &new_types {
         replaced.insert("[Content_Types].xml", t.as_str());
     }
-    let copy = write_zip(&mut zip, &replaced)?;
+    let copy = package.rewrite(&replaced).map_err(package_error)?;
     // The marks must not change what the copy says: a copy that reads
     // differently is not written.
     match crate::read(&copy) {
@@ -390,61 +305,14 @@ fn same_reading(a: &Document, b: &Document) -> bool {
         })
 }
 
-/// The zip again: entries in `replaced` rewritten (deflated, same time
-/// stamp), new ones appended, every other entry copied raw.
-fn write_zip(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    replaced: &HashMap<&str, &str>,
-) -> Result<Vec<u8>, AdapterError> {
-    let bad = |e: zip::result::ZipError| AdapterError::new(format!("无法写出批注后的 DOCX：{e}"));
-    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    let mut written: Vec<&str> = Vec::new();
-    for i in 0..zip.len() {
-        let file = zip.by_index_raw(i).map_err(bad)?;
-        let name = file.name().map_err(bad)?.to_string();
-        match replaced.get_key_value(name.as_str()) {
-            Some((key, text)) => {
-                let options = SimpleFileOptions::default()
-                    .compression_method(CompressionMethod::Deflated)
-                    .last_modified_time(file.last_modified().unwrap_or_default());
-                drop(file);
-                out.start_file(name.as_str(), options).map_err(bad)?;
-                out.write_all(text.as_bytes())
-                    .map_err(|e| AdapterError::new(format!("无法写出批注后的 DOCX：{e}")))?;
-                written.push(key);
-            }
-            None => out.raw_copy_file(file).map_err(bad)?,
-        }
-    }
-    let mut new: Vec<(&&str, &&str)> = replaced
-        .iter()
-        .filter(|(k, _)| !written.contains(k))
-        .collect();
-    new.sort();
-    for (name, text) in new {
-        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-        out.start_file(*name, options).map_err(bad)?;
-        out.write_all(text.as_bytes())
-            .map_err(|e| AdapterError::new(format!("无法写出批注后的 DOCX：{e}")))?;
-    }
-    Ok(out.finish().map_err(bad)?.into_inner())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::io::{Cursor, Write};
 
-    #[test]
-    fn relationship_targets_resolve_against_the_part_folder() {
-        assert_eq!(
-            rels_of("word/document.xml").1,
-            "word/_rels/document.xml.rels"
-        );
-        assert_eq!(rels_of("document.xml").1, "_rels/document.xml.rels");
-        assert_eq!(resolve("word/", "comments.xml"), "word/comments.xml");
-        assert_eq!(resolve("word/", "/word/c.xml"), "word/c.xml");
-        assert_eq!(resolve("word/sub/", "../comments.xml"), "word/comments.xml");
-    }
+    use zip::write::SimpleFileOptions;
+    use zip::{CompressionMethod, ZipWriter};
+
+    use super::*;
 
     #[test]
     fn marks_go_after_the_paragraph_properties_and_before_its_end() {

@@ -1,18 +1,36 @@
 //! The zip container: what is not a DOCX is refused with a clear message, and
 //! no entry is inflated past a fixed limit (zip bombs).
 
-use std::io::{Cursor, Read};
-
 use nianbao_core::adapter::{AdapterError, ReadErrorKind};
-use zip::ZipArchive;
+use nianbao_ooxml::{Limits, Package, PackageError, PackageErrorKind};
 
 /// No report part is anywhere near this; a larger one is refused.
 pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
 /// The parts read, together.
 pub const MAX_TOTAL_BYTES: u64 = 128 * 1024 * 1024;
-const MAX_ENTRIES: usize = 10_000;
-/// Deflate reaches ~1000:1 only on degenerate data; XML compresses ~10:1.
-const MAX_RATIO: u64 = 200;
+
+/// The name of the format in messages.
+pub(crate) const FORMAT: &str = "DOCX";
+
+pub(crate) const LIMITS: Limits = Limits {
+    entries: 10_000,
+    entry_bytes: MAX_ENTRY_BYTES,
+    total_bytes: MAX_TOTAL_BYTES,
+    // Deflate reaches ~1000:1 only on degenerate data; XML compresses ~10:1.
+    ratio: 200,
+    ratio_from_bytes: 0,
+};
+
+/// A package error as the adapter reports it, of the kind it is.
+pub(crate) fn package_error(e: PackageError) -> AdapterError {
+    let kind = match e.kind {
+        PackageErrorKind::Damaged => ReadErrorKind::Damaged,
+        PackageErrorKind::TooLarge => ReadErrorKind::TooLarge,
+        PackageErrorKind::Encrypted => ReadErrorKind::Encrypted,
+        PackageErrorKind::Write => ReadErrorKind::Other,
+    };
+    AdapterError::of(kind, e.message)
+}
 
 pub struct Parts {
     /// The main part's name in the zip (`word/document.xml`).
@@ -55,21 +73,19 @@ pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
             "不是 DOCX 文件（不是 zip 压缩包）",
         ));
     }
-    let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| AdapterError::damaged(format!("DOCX 文件已损坏，无法解压：{e}")))?;
-    if zip.len() > MAX_ENTRIES {
-        return Err(AdapterError::too_large(format!(
-            "DOCX 中的文件过多（{} 个），拒绝读取",
-            zip.len()
-        )));
-    }
-    let main = main_part(&mut zip).unwrap_or_else(|| "word/document.xml".to_string());
-    let mut budget = MAX_TOTAL_BYTES;
-    let document = read_entry(&mut zip, &main, &mut budget)?
+    let mut package = Package::open(bytes, FORMAT, LIMITS).map_err(package_error)?;
+    let main = main_part(&mut package).unwrap_or_else(|| "word/document.xml".to_string());
+    let document = package
+        .read_text(&main)
+        .map_err(package_error)?
         .ok_or_else(|| AdapterError::damaged(format!("DOCX 中缺少正文（{main}）")))?;
-    let numbering = read_entry(&mut zip, "word/numbering.xml", &mut budget)?;
+    let numbering = package
+        .read_text("word/numbering.xml")
+        .map_err(package_error)?;
     let styles = match numbering {
-        Some(_) => read_entry(&mut zip, "word/styles.xml", &mut budget)?,
+        Some(_) => package
+            .read_text("word/styles.xml")
+            .map_err(package_error)?,
         None => None,
     };
     Ok(Parts {
@@ -81,67 +97,9 @@ pub fn open(bytes: &[u8]) -> Result<Parts, AdapterError> {
 }
 
 /// The officeDocument target in `_rels/.rels` (some tools write `document2.xml`).
-fn main_part(zip: &mut ZipArchive<Cursor<&[u8]>>) -> Option<String> {
-    let mut budget = 1024 * 1024;
-    let rels = read_entry(zip, "_rels/.rels", &mut budget).ok()??;
-    let at = rels.find("/officeDocument\"")?;
-    let start = rels[..at].rfind('<')?;
-    let end = at + rels[at..].find('>')?;
-    let tag = &rels[start..end];
-    let target = tag.split("Target=\"").nth(1)?.split('"').next()?;
-    Some(target.trim_start_matches('/').to_string())
-}
-
-pub(crate) fn read_entry(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-    budget: &mut u64,
-) -> Result<Option<String>, AdapterError> {
-    let mut file = match zip.by_name(name) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => {
-            return Err(AdapterError::damaged(format!(
-                "DOCX 文件已损坏（{name}）：{e}"
-            )));
-        }
-    };
-    if file.encrypted() {
-        return Err(AdapterError::of(
-            ReadErrorKind::Encrypted,
-            "DOCX 内容已加密，无法读取",
-        ));
-    }
-    let declared = file.size();
-    let limit = MAX_ENTRY_BYTES.min(*budget);
-    if declared > limit || declared / file.compressed_size().max(1) > MAX_RATIO {
-        return Err(AdapterError::too_large(format!(
-            "DOCX 中的 {name} 解压后过大或压缩比异常（疑似压缩炸弹），拒绝读取"
-        )));
-    }
-    // The declared size can lie: the cap on what is actually inflated is the defence.
-    let mut data = Vec::with_capacity(declared as usize);
-    (&mut file)
-        .take(limit + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| {
-            // The zip crate stops an entry that inflates past its declared size.
-            if e.to_string().contains("larger than its declared") {
-                AdapterError::too_large(format!(
-                    "DOCX 中的 {name} 解压后超过声明的大小（疑似压缩炸弹），拒绝读取"
-                ))
-            } else {
-                AdapterError::damaged(format!("DOCX 文件已损坏，{name} 无法解压：{e}"))
-            }
-        })?;
-    if data.len() as u64 > limit {
-        return Err(AdapterError::too_large(format!(
-            "DOCX 中的 {name} 解压后超过 {} MiB（疑似压缩炸弹），拒绝读取",
-            limit / 1024 / 1024
-        )));
-    }
-    *budget -= data.len() as u64;
-    String::from_utf8(data)
-        .map(Some)
-        .map_err(|_| AdapterError::damaged(format!("DOCX 中的 {name} 不是 UTF-8 编码的 XML")))
+fn main_part(package: &mut Package<'_>) -> Option<String> {
+    let rels = package
+        .read_text_within("_rels/.rels", 1024 * 1024)
+        .ok()??;
+    nianbao_ooxml::main_part(&nianbao_ooxml::relationships(&rels, FORMAT).ok()?)
 }

@@ -11,14 +11,16 @@
 //! Every other entry of the zip is copied as it was (`raw_copy_file`).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Cursor, Read, Write};
 
 use nianbao_core::adapter::{AdapterError, ReadErrorKind};
 use nianbao_core::address::{AUTHOR, Note};
+use nianbao_ooxml::{
+    Package, escape, insert_before_last, main_part, relationships, relative, rels_of, resolve,
+};
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use crate::{FORMAT, package_error};
 
 const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const COMMENTS_TYPE: &str =
@@ -46,45 +48,14 @@ fn err(message: impl Into<String>) -> AdapterError {
     AdapterError::damaged(message)
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' | '\t' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+/// Reads one part as text, bounded (the zip was guarded before).
+fn read_text(zip: &mut Package<'_>, name: &str) -> Result<Option<String>, AdapterError> {
+    zip.read_text(name).map_err(package_error)
 }
 
-/// Reads one entry as text, bounded (the zip was guarded before).
-fn read_text(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    name: &str,
-) -> Result<Option<String>, AdapterError> {
-    let mut file = match zip.by_name(name) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(err(format!("XLSX 文件已损坏（{name}）：{e}"))),
-    };
-    let mut data = Vec::new();
-    (&mut file)
-        .take(crate::MAX_ENTRY_BYTES + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| err(format!("XLSX 文件已损坏，{name} 无法解压：{e}")))?;
-    if data.len() as u64 > crate::MAX_ENTRY_BYTES {
-        return Err(AdapterError::too_large(format!(
-            "XLSX 中的 {name} 解压后过大，拒绝读取"
-        )));
-    }
-    String::from_utf8(data)
-        .map(Some)
-        .map_err(|_| err(format!("XLSX 中的 {name} 不是 UTF-8 编码的 XML")))
+/// The relationships of a relationships part.
+fn parse_rels(xml: &str) -> Result<Vec<nianbao_ooxml::Relationship>, AdapterError> {
+    relationships(xml, FORMAT).map_err(package_error)
 }
 
 /// An element's local name and its attributes (qualified names).
@@ -115,62 +86,6 @@ fn tags(xml: &str, what: &str) -> Result<Vec<Tag>, AdapterError> {
         }
     }
     Ok(out)
-}
-
-/// (Id, Type, Target) of a relationships part.
-fn relationships(xml: &str) -> Result<Vec<(String, String, String)>, AdapterError> {
-    Ok(tags(xml, "关系文件")?
-        .into_iter()
-        .filter(|(n, _)| n == "Relationship")
-        .map(|(_, a)| {
-            let get = |k: &str| a.get(k).cloned().unwrap_or_default();
-            (get("Id"), get("Type"), get("Target"))
-        })
-        .collect())
-}
-
-fn resolve(dir: &str, target: &str) -> String {
-    if let Some(abs) = target.strip_prefix('/') {
-        return abs.to_string();
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
-/// `xl/worksheets/sheet1.xml` → (`xl/worksheets/`, `xl/worksheets/_rels/sheet1.xml.rels`).
-fn rels_of(part: &str) -> (String, String) {
-    match part.rfind('/') {
-        Some(i) => (
-            part[..=i].to_string(),
-            format!("{}_rels/{}.rels", &part[..=i], &part[i + 1..]),
-        ),
-        None => (String::new(), format!("_rels/{part}.rels")),
-    }
-}
-
-/// A path relative from folder `from` to part `to` (both in the package).
-fn relative(from: &str, to: &str) -> String {
-    let a: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
-    let b: Vec<&str> = to.split('/').filter(|p| !p.is_empty()).collect();
-    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut out: Vec<&str> = vec![".."; a.len() - common];
-    out.extend(&b[common..]);
-    out.join("/")
-}
-
-/// Inserts `text` before the last `closing`.
-fn insert_before_last(xml: &str, closing: &str, text: &str) -> Option<String> {
-    let at = xml.rfind(closing)?;
-    Some(format!("{}{text}{}", &xml[..at], &xml[at..]))
 }
 
 /// 0-based (row, column) of an A1 reference.
@@ -271,7 +186,7 @@ fn comment(cell: &str, author: usize, texts: &[String]) -> String {
 fn runs(texts: &[String]) -> String {
     texts
         .iter()
-        .map(|t| format!("<r><t xml:space=\"preserve\">\n{}</t></r>", esc(t)))
+        .map(|t| format!("<r><t xml:space=\"preserve\">\n{}</t></r>", escape(t)))
         .collect()
 }
 
@@ -330,25 +245,16 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
             "只能给 .xlsx 工作簿加批注；.xls 请先另存为 .xlsx",
         ));
     }
-    crate::guard_zip(bytes)?;
-    let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| err(format!("XLSX 文件已损坏，无法解压：{e}")))?;
-    let names: Vec<String> = zip
-        .file_names()
-        .filter_map(Result::ok)
-        .map(|n| n.to_string())
-        .collect();
+    let mut zip = crate::guard_zip(bytes)?;
+    let names = zip.names();
     let package =
         read_text(&mut zip, "_rels/.rels")?.ok_or_else(|| err("XLSX 中缺少 _rels/.rels"))?;
-    let workbook_part = relationships(&package)?
-        .into_iter()
-        .find(|(_, t, _)| t.ends_with("/officeDocument"))
-        .map(|(_, _, target)| resolve("", &target))
-        .unwrap_or_else(|| "xl/workbook.xml".into());
+    let workbook_part =
+        main_part(&parse_rels(&package)?).unwrap_or_else(|| "xl/workbook.xml".into());
     let workbook = read_text(&mut zip, &workbook_part)?
         .ok_or_else(|| err(format!("XLSX 中缺少 {workbook_part}")))?;
     let (wb_dir, wb_rels_name) = rels_of(&workbook_part);
-    let wb_rels = relationships(
+    let wb_rels = parse_rels(
         &read_text(&mut zip, &wb_rels_name)?
             .ok_or_else(|| err(format!("XLSX 中缺少 {wb_rels_name}")))?,
     )?;
@@ -361,7 +267,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
             let rid = a
                 .get("r:id")
                 .or_else(|| a.iter().find(|(k, _)| k.ends_with(":id")).map(|(_, v)| v))?;
-            let target = wb_rels.iter().find(|(id, _, _)| id == rid)?.2.clone();
+            let target = wb_rels.iter().find(|r| &r.id == rid)?.target.clone();
             Some((name, resolve(&wb_dir, &target)))
         })
         .collect();
@@ -404,22 +310,22 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
         let (dir, rels_name) = rels_of(part);
         let rels_text = read_text(&mut zip, &rels_name)?;
         let rels = match &rels_text {
-            Some(t) => relationships(t)?,
+            Some(t) => parse_rels(t)?,
             None => Vec::new(),
         };
         let slot = sheet_slot(&sheet)?;
         let comments_part = rels
             .iter()
-            .find(|(_, t, _)| t == COMMENTS_TYPE)
-            .map(|(_, _, target)| resolve(&dir, target));
+            .find(|r| r.rel_type == COMMENTS_TYPE)
+            .map(|r| resolve(&dir, &r.target));
         let vml_part = slot
             .legacy
             .as_ref()
-            .and_then(|rid| rels.iter().find(|(id, _, _)| id == rid))
-            .map(|(_, _, target)| resolve(&dir, target));
+            .and_then(|rid| rels.iter().find(|r| &r.id == rid))
+            .map(|r| resolve(&dir, &r.target));
         let taken: Vec<String> = replaced.keys().cloned().collect();
         let mut new_rels: Vec<String> = Vec::new();
-        let mut ids: Vec<String> = rels.iter().map(|(id, _, _)| id.clone()).collect();
+        let mut ids: Vec<String> = rels.iter().map(|r| r.id.clone()).collect();
         let mut relate = |ty: &str, part_name: &str, ids: &mut Vec<String>| -> String {
             let id = free_id(ids, "rIdNianbao");
             ids.push(id.clone());
@@ -591,44 +497,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note]) -> Result<Vec<u8>, AdapterError> {
             .ok_or_else(|| err("XLSX 的 [Content_Types].xml 格式不符（没有 </Types>）"))?;
         replaced.insert("[Content_Types].xml".into(), t);
     }
-    write_zip(&mut zip, &replaced)
-}
-
-/// The zip again: entries in `replaced` rewritten (deflated, same time
-/// stamp), new ones appended, every other entry copied raw.
-fn write_zip(
-    zip: &mut ZipArchive<Cursor<&[u8]>>,
-    replaced: &BTreeMap<String, String>,
-) -> Result<Vec<u8>, AdapterError> {
-    let bad = |e: zip::result::ZipError| AdapterError::new(format!("无法写出批注后的 XLSX：{e}"));
-    let io = |e: std::io::Error| AdapterError::new(format!("无法写出批注后的 XLSX：{e}"));
-    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    let mut written: Vec<&str> = Vec::new();
-    for i in 0..zip.len() {
-        let file = zip.by_index_raw(i).map_err(bad)?;
-        let name = file.name().map_err(bad)?.to_string();
-        match replaced.get_key_value(&name) {
-            Some((key, text)) => {
-                let options = SimpleFileOptions::default()
-                    .compression_method(CompressionMethod::Deflated)
-                    .last_modified_time(file.last_modified().unwrap_or_default());
-                drop(file);
-                out.start_file(name.as_str(), options).map_err(bad)?;
-                out.write_all(text.as_bytes()).map_err(io)?;
-                written.push(key.as_str());
-            }
-            None => out.raw_copy_file(file).map_err(bad)?,
-        }
-    }
-    for (name, text) in replaced
-        .iter()
-        .filter(|(k, _)| !written.contains(&k.as_str()))
-    {
-        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-        out.start_file(name.as_str(), options).map_err(bad)?;
-        out.write_all(text.as_bytes()).map_err(io)?;
-    }
-    Ok(out.finish().map_err(bad)?.into_inner())
+    zip.rewrite(&replaced).map_err(package_error)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use calamine::{Dimensions, Reader, SheetType, SheetVisible, Xls, Xlsx, XlsxError
 use nianbao_core::adapter::{AdapterError, Annotator, FormatAdapter, Input, Parsed, ReadErrorKind};
 use nianbao_core::address::Note;
 use nianbao_core::document::Document;
+use nianbao_ooxml::{Limits, Package, PackageError, PackageErrorKind};
 
 pub use annotate::annotate;
 pub use layout::MAX_GRID_CELLS;
@@ -33,9 +34,16 @@ pub use xls_guard::MAX_XLS_GRID_CELLS;
 pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
 /// All parts of the zip together.
 pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
-const MAX_ENTRIES: usize = 10_000;
-/// Deflate reaches ~1000:1 only on degenerate data; sheet XML compresses ~10:1.
-const MAX_RATIO: u64 = 200;
+/// The name of the format in messages.
+const FORMAT: &str = "XLSX";
+const LIMITS: Limits = Limits {
+    entries: 10_000,
+    entry_bytes: MAX_ENTRY_BYTES,
+    total_bytes: MAX_TOTAL_BYTES,
+    // Deflate reaches ~1000:1 only on degenerate data; sheet XML compresses ~10:1.
+    ratio: 200,
+    ratio_from_bytes: 1 << 20,
+};
 /// Non-empty cells read from one workbook; a report has a few hundred.
 pub const MAX_CELLS: usize = 200_000;
 
@@ -136,34 +144,21 @@ fn contains_utf16(bytes: &[u8], name: &str) -> bool {
 /// calamine has no zip-bomb limit of its own. The zip crate (9.x) stops
 /// inflating an entry at its declared size, so bounding the declared sizes
 /// here bounds what calamine can inflate.
-fn guard_zip(bytes: &[u8]) -> Result<(), AdapterError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| AdapterError::damaged(format!("XLSX 文件已损坏，无法解压：{e}")))?;
-    if zip.len() > MAX_ENTRIES {
-        return Err(AdapterError::too_large(format!(
-            "XLSX 中的文件过多（{} 个），拒绝读取",
-            zip.len()
-        )));
-    }
-    let mut total = 0u64;
-    for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| AdapterError::damaged(format!("XLSX 文件已损坏：{e}")))?;
-        let size = entry.size();
-        total = total.saturating_add(size);
-        let ratio = size / entry.compressed_size().max(1);
-        if size > MAX_ENTRY_BYTES
-            || total > MAX_TOTAL_BYTES
-            || (size > 1 << 20 && ratio > MAX_RATIO)
-        {
-            return Err(AdapterError::too_large(format!(
-                "XLSX 中的 {} 解压后过大或压缩比异常（疑似压缩炸弹），拒绝读取",
-                entry.name().unwrap_or_default()
-            )));
-        }
-    }
-    Ok(())
+fn guard_zip(bytes: &[u8]) -> Result<Package<'_>, AdapterError> {
+    let mut package = Package::open(bytes, FORMAT, LIMITS).map_err(package_error)?;
+    package.check_declared_sizes().map_err(package_error)?;
+    Ok(package)
+}
+
+/// A package error as the adapter reports it, of the kind it is.
+fn package_error(e: PackageError) -> AdapterError {
+    let kind = match e.kind {
+        PackageErrorKind::Damaged => ReadErrorKind::Damaged,
+        PackageErrorKind::TooLarge => ReadErrorKind::TooLarge,
+        PackageErrorKind::Encrypted => ReadErrorKind::Encrypted,
+        PackageErrorKind::Write => ReadErrorKind::Other,
+    };
+    AdapterError::of(kind, e.message)
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<SheetCells>, AdapterError> {
