@@ -104,12 +104,22 @@ fn accepted_baseline(decisions: &[Decision]) -> Option<Baseline> {
     let entries: Vec<Entry> = decisions
         .iter()
         .filter(|d| d.state == "accepted")
-        .filter_map(|d| serde_json::from_str(&d.entry).ok())
+        .flat_map(|d| entries_of_decision(&d.entry))
         .collect();
     (!entries.is_empty()).then(|| Baseline {
         path: "（已接受的审核决定）".into(),
         entries,
     })
+}
+
+/// The baseline entries a stored finding stands for: one per rule of a
+/// merged finding (as `--write-baseline` writes them), so that the CLI,
+/// which hides a merged finding only when each of its rules is accepted,
+/// reads an exported decision as the page does.
+fn entries_of_decision(stored: &str) -> Vec<Entry> {
+    serde_json::from_str::<Vec<Entry>>(stored)
+        .or_else(|_| serde_json::from_str::<Entry>(stored).map(|e| vec![e]))
+        .unwrap_or_default()
 }
 
 /// `check --format json` of `results`, as a value.
@@ -200,13 +210,16 @@ fn save_and_render(
 }
 
 fn new_finding(f: &nianbao_core::Finding, r: &FileResult) -> NewFinding {
-    let entry = Entry::of(f, r.agency.as_deref(), r.year);
+    let entries: Vec<Entry> = nianbao_core::merge::rule_views(f)
+        .iter()
+        .map(|view| Entry::of(view, r.agency.as_deref(), r.year))
+        .collect();
     NewFinding {
-        fingerprint: entry.fingerprint.clone(),
+        fingerprint: Entry::of(f, r.agency.as_deref(), r.year).fingerprint,
         rule: f.rule.clone(),
         severity: f.severity.as_str().to_string(),
         message: f.message.clone(),
-        entry: serde_json::to_string(&entry).unwrap_or_default(),
+        entry: serde_json::to_string(&entries).unwrap_or_default(),
     }
 }
 
