@@ -163,6 +163,14 @@ impl Ignore {
     }
 }
 
+/// One `[[serve.user]]`: a reviewer who may log in to `nianbao serve`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeUser {
+    pub name: String,
+    /// The password as a PHC argon2 string (`nianbao serve hash-password`).
+    pub password_hash: String,
+}
+
 /// A parsed `nianbao.toml`.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -183,6 +191,8 @@ pub struct Config {
     pub extend_rules: Vec<At<PathBuf>>,
     pub rules: RulesConfig,
     pub ignores: Vec<Ignore>,
+    /// `[[serve.user]]`: who may log in to `nianbao serve` (line of each entry).
+    pub serve_users: Vec<At<ServeUser>>,
 }
 
 /// The absolute form of a path (without resolving symlinks).

@@ -21,9 +21,12 @@ const TOP_KEYS: &[&str] = &[
     "extend_rules",
     "rules",
     "ignore",
+    "serve",
 ];
 const RULES_KEYS: &[&str] = &["enable", "disable", "severity", "params"];
 const DEADLINE_KEYS: &[&str] = &["department", "government"];
+const SERVE_KEYS: &[&str] = &["user"];
+const SERVE_USER_KEYS: &[&str] = &["name", "password_hash"];
 const IGNORE_KEYS: &[&str] = &[
     "rule", "reason", "agency", "file", "table", "row", "column", "section",
 ];
@@ -335,6 +338,7 @@ impl Config {
                         c.ignores.push(parse_ignore(&p, item)?);
                     }
                 }
+                "serve" => c.serve_users = parse_serve(&p, p.table("serve", value)?)?,
                 _ => return Err(p.unknown(key, "", TOP_KEYS)),
             }
         }
@@ -523,4 +527,108 @@ fn parse_ignore(p: &Parser, item: &Spanned<DeValue>) -> Result<Ignore, ConfigErr
         }
     }
     Ok(ig)
+}
+
+/// `[serve]`: only `[[serve.user]]` entries so far.
+fn parse_serve(p: &Parser, t: &DeTable) -> Result<Vec<At<ServeUser>>, ConfigError> {
+    let mut users: Vec<At<ServeUser>> = Vec::new();
+    for (k, v) in entries(t) {
+        if k.get_ref().as_ref() != "user" {
+            return Err(p.unknown(k, "[serve] 中", SERVE_KEYS));
+        }
+        let DeValue::Array(items) = v.get_ref() else {
+            return Err(p.err(&v.span(), "serve.user 应写成 [[serve.user]] 表的数组".into()));
+        };
+        for item in items.iter() {
+            let user = parse_serve_user(p, item)?;
+            if let Some(first) = users.iter().find(|u| u.value.name == user.value.name) {
+                return Err(p.err(
+                    &item.span(),
+                    format!(
+                        "[[serve.user]] 的用户「{}」重复（第 {} 行已有）",
+                        user.value.name, first.line
+                    ),
+                ));
+            }
+            users.push(user);
+        }
+    }
+    Ok(users)
+}
+
+fn parse_serve_user(p: &Parser, item: &Spanned<DeValue>) -> Result<At<ServeUser>, ConfigError> {
+    let t = p.table("serve.user", item)?;
+    let mut name = None;
+    let mut hash = None;
+    for (k, v) in entries(t) {
+        match k.get_ref().as_ref() {
+            "name" => {
+                let s = p.string("serve.user.name", v)?;
+                if s.value.trim().is_empty() {
+                    return Err(p.err(&v.span(), "serve.user.name 不能为空".into()));
+                }
+                name = Some(s.value.trim().to_string());
+            }
+            "password_hash" => {
+                let s = p.string("serve.user.password_hash", v)?;
+                if !is_argon2_phc(&s.value) {
+                    return Err(p.err(
+                        &v.span(),
+                        "serve.user.password_hash 应为 argon2 密码哈希（以 $argon2id$ 开头），\
+                         请用 nianbao serve hash-password 生成，不要填写密码本身"
+                            .into(),
+                    ));
+                }
+                hash = Some(s.value);
+            }
+            _ => return Err(p.unknown(k, "[[serve.user]] 中", SERVE_USER_KEYS)),
+        }
+    }
+    let missing = |what: &str| p.err(&item.span(), format!("[[serve.user]] 缺少 {what}"));
+    Ok(At {
+        value: ServeUser {
+            name: name.ok_or_else(|| missing("name（用户名）"))?,
+            password_hash: hash.ok_or_else(|| {
+                missing("password_hash（用 nianbao serve hash-password 生成）")
+            })?,
+        },
+        line: p.line(&item.span()),
+    })
+}
+
+/// The shape of a PHC argon2 string:
+/// `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` (salt and hash in the
+/// PHC's unpadded base64). The server parses it fully when it starts.
+fn is_argon2_phc(s: &str) -> bool {
+    let fields: Vec<&str> = s.split('$').collect();
+    let digits = |f: &str| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit());
+    let b64 = |f: &str| {
+        !f.is_empty()
+            && f.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    };
+    let params = |f: &str| {
+        let names: Vec<&str> = f
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .filter(|(_, v)| digits(v))
+            .map(|(k, _)| k)
+            .collect();
+        names.len() == f.split(',').count() && ["m", "t", "p"].iter().all(|n| names.contains(n))
+    };
+    let rest = match fields.as_slice() {
+        ["", "argon2id" | "argon2i" | "argon2d", rest @ ..] => rest,
+        _ => return false,
+    };
+    // The version field is optional in PHC strings.
+    let rest = match rest {
+        [v, more @ ..] if v.starts_with("v=") => {
+            if !v.strip_prefix("v=").is_some_and(digits) {
+                return false;
+            }
+            more
+        }
+        _ => rest,
+    };
+    matches!(rest, [p, salt, hash] if params(p) && b64(salt) && b64(hash))
 }

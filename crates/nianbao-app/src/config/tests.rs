@@ -79,7 +79,7 @@ section = 2
 fn mistakes_name_the_line_in_chinese() {
     assert_eq!(
         err("province = \"jilin\"\nprovnice = \"x\"\n"),
-        "nianbao.toml:2: 未知的配置项「provnice」（可用：province、city、reporter_kind、deadlines、rules_dir、extend_rules、rules、ignore）"
+        "nianbao.toml:2: 未知的配置项「provnice」（可用：province、city、reporter_kind、deadlines、rules_dir、extend_rules、rules、ignore、serve）"
     );
     assert_eq!(
         err("[rules]\nenable = \"A-1\"\n"),
@@ -163,4 +163,67 @@ fn file_globs_match_names_or_paths_under_the_config() {
     assert!(g("a/**/*.docx").matches(Path::new("/data/2024/a/b/某市.docx"), dir));
     assert!(!g("a/*.docx").matches(Path::new("/data/2024/a/b/某市.docx"), dir));
     assert!(!g("a/*.docx").matches(Path::new("/elsewhere/a/x.docx"), dir));
+}
+
+const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG";
+
+#[test]
+fn serve_users_are_read_with_their_lines() {
+    let c = parse(&format!(
+        "province = \"jilin\"\n\n[[serve.user]]\nname = \"张三\"\npassword_hash = \"{HASH}\"\n\n\
+         [[serve.user]]\nname = \"李四\"\npassword_hash = \"{HASH}\"\n"
+    ))
+    .unwrap();
+    let users: Vec<(&str, usize)> = c
+        .serve_users
+        .iter()
+        .map(|u| (u.value.name.as_str(), u.line))
+        .collect();
+    assert_eq!(users, [("张三", 3), ("李四", 7)]);
+    assert_eq!(c.serve_users[0].value.password_hash, HASH);
+    assert!(parse("").unwrap().serve_users.is_empty());
+}
+
+#[test]
+fn serve_users_reject_unknown_keys_and_plain_passwords() {
+    assert_eq!(
+        err(&format!(
+            "[[serve.user]]\nname = \"张三\"\npassword = \"123456\"\npassword_hash = \"{HASH}\"\n"
+        )),
+        "nianbao.toml:3: [[serve.user]] 中未知的配置项「password」（可用：name、password_hash）"
+    );
+    assert!(
+        err("[serve]\nport = 80\n").starts_with("nianbao.toml:2: [serve] 中未知的配置项「port」")
+    );
+    for bad in [
+        "123456",
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ",
+        "$bcrypt$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub",
+        "$argon2id$v=19$m=19456,t=2$c29tZXNhbHQ$RdescudvJCsgt3ub",
+        "$argon2id$v=x$m=19456,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub",
+    ] {
+        let e = err(&format!(
+            "[[serve.user]]\nname = \"张三\"\n\npassword_hash = '{bad}'\n"
+        ));
+        assert!(
+            e.starts_with("nianbao.toml:4: serve.user.password_hash 应为 argon2 密码哈希"),
+            "{bad}: {e}"
+        );
+    }
+    // Without the version field, as some tools write it.
+    assert!(
+        parse("[[serve.user]]\nname = \"a\"\npassword_hash = '$argon2i$m=4096,t=3,p=1$c2FsdHNhbHQ$aGFzaA'\n")
+            .is_ok()
+    );
+    assert!(
+        err(&format!("[[serve.user]]\npassword_hash = \"{HASH}\"\n"))
+            .starts_with("nianbao.toml:1: [[serve.user]] 缺少 name")
+    );
+    assert!(
+        err(&format!(
+            "[[serve.user]]\nname = \"张三\"\npassword_hash = \"{HASH}\"\n\
+             [[serve.user]]\nname = \"张三\"\npassword_hash = \"{HASH}\"\n"
+        ))
+        .contains("用户「张三」重复（第 1 行已有）")
+    );
 }
