@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use axum::Router;
+use axum::{Extension, Router};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -20,6 +20,7 @@ use nianbao_core::FileResult;
 use serde_json::{Value, json};
 
 use crate::checker::CheckedUpload;
+use crate::login::{self, Reviewer};
 use crate::store::{Decision, NewFile, NewFinding};
 use crate::{AppState, ServeError};
 
@@ -60,13 +61,12 @@ impl IntoResponse for ApiError {
 
 type Shared = Arc<AppState>;
 
-/// Who decided, until there are users: the reviewer at this machine.
-const LOCAL_USER: &str = "本机用户";
-
 pub fn router(state: Shared) -> Router {
     let upload_limit = DefaultBodyLimit::max(state.config.limits.max_request_bytes);
     Router::new()
         .route("/", get(crate::page::index))
+        .route("/login", get(login::login_form).post(login::login))
+        .route("/logout", post(login::logout))
         .route("/api/health", get(health))
         .route("/api/check", post(check).layer(upload_limit))
         .route("/api/files/{id}", get(file))
@@ -85,6 +85,10 @@ pub fn router(state: Shared) -> Router {
                 .post(baseline_import)
                 .layer(DefaultBodyLimit::max(state.config.limits.max_request_bytes)),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            login::gate,
+        ))
         .with_state(state)
 }
 
@@ -429,6 +433,7 @@ fn reason_of(body: &Bytes) -> Result<String, ApiError> {
 
 async fn decide(
     state: Shared,
+    who: Reviewer,
     id: String,
     fingerprint: String,
     state_name: &'static str,
@@ -447,7 +452,7 @@ async fn decide(
         };
         state
             .store
-            .decide(&[(&f.fingerprint, state_name, &reason, LOCAL_USER, &f.entry)])?
+            .decide(&[(&f.fingerprint, state_name, &reason, &who.name, &f.entry)])?
             .ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "决定未能保存".into()))
     })
     .await?;
@@ -457,6 +462,7 @@ async fn decide(
 /// `POST /api/files/{id}/findings/{fingerprint}/accept` with `{"reason": …}`.
 async fn accept(
     State(state): State<Shared>,
+    Extension(who): Extension<Reviewer>,
     Path((id, fingerprint)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -467,17 +473,18 @@ async fn accept(
             "请填写接受的理由，如 {\"reason\": \"已与单位核实\"}".into(),
         ));
     }
-    decide(state, id, fingerprint, "accepted", reason).await
+    decide(state, who, id, fingerprint, "accepted", reason).await
 }
 
 /// `POST /api/files/{id}/findings/{fingerprint}/reopen` (`{"reason": …}` optional).
 async fn reopen(
     State(state): State<Shared>,
+    Extension(who): Extension<Reviewer>,
     Path((id, fingerprint)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let reason = reason_of(&body)?;
-    decide(state, id, fingerprint, "reopened", reason).await
+    decide(state, who, id, fingerprint, "reopened", reason).await
 }
 
 /// `GET /api/baseline`: the accepted decisions as the baseline file that
@@ -508,7 +515,11 @@ async fn baseline_export(State(state): State<Shared>) -> Result<Response, ApiErr
 
 /// `POST /api/baseline`: a baseline file (as `--write-baseline` writes it);
 /// every entry not accepted yet is accepted. Answers `{"imported", "already"}`.
-async fn baseline_import(State(state): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+async fn baseline_import(
+    State(state): State<Shared>,
+    Extension(who): Extension<Reviewer>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let text = String::from_utf8(body.to_vec())
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "基线文件不是 UTF-8 文本".into()))?;
     let baseline = review::parse(&text, "（上传的基线）")
@@ -540,7 +551,7 @@ async fn baseline_import(State(state): State<Shared>, body: Bytes) -> Result<Res
                     fp.as_str(),
                     "accepted",
                     "导入的基线",
-                    LOCAL_USER,
+                    who.name.as_str(),
                     entry.as_str(),
                 )
             })

@@ -41,14 +41,11 @@ pub struct Checker {
 }
 
 impl Checker {
-    pub fn new(config: &ServeConfig) -> Result<Checker, ServeError> {
-        let rules_config = match config.rules_config() {
-            Some(p) => Some(Arc::new(
-                nianbao_app::config::Config::load(&p)
-                    .map_err(|e| ServeError::Message(e.to_string()))?,
-            )),
-            None => None,
-        };
+    /// `rules_config`: the data folder's `nianbao.toml`, when there is one.
+    pub fn new(
+        config: &ServeConfig,
+        rules_config: Option<Arc<nianbao_app::config::Config>>,
+    ) -> Result<Checker, ServeError> {
         let profile = Profile::build(rules_config, RuleOptions::default())
             .map_err(|e| ServeError::Message(e.to_string()))?;
         if let Some(e) = profile.rules.load_errors.first() {

@@ -68,16 +68,29 @@ impl ServeConfig {
         p.is_file().then_some(p)
     }
 
-    /// Only this machine may reach the server until log-in exists: anyone
-    /// on the network could otherwise read reports and change decisions.
-    pub fn check_listen(&self) -> Result<(), ServeError> {
-        if self.listen.ip().is_loopback() {
+    /// The data folder's `nianbao.toml`, parsed (`None` when there is none).
+    pub fn load_rules_config(&self) -> Result<Option<nianbao_app::config::Config>, ServeError> {
+        self.rules_config()
+            .map(|p| {
+                nianbao_app::config::Config::load(&p)
+                    .map_err(|e| ServeError::Message(e.to_string()))
+            })
+            .transpose()
+    }
+
+    /// Without users to log in, only this machine may reach the server:
+    /// anyone on the network could otherwise read reports and change
+    /// decisions.
+    pub fn check_listen(&self, has_users: bool) -> Result<(), ServeError> {
+        if has_users || self.listen.ip().is_loopback() {
             return Ok(());
         }
         Err(ServeError::Refused(format!(
-            "不能在 {} 上提供服务：登录功能尚未提供，其他电脑上的任何人都能查看报告、修改审核决定。\
-             请只在本机地址上提供服务（--listen 127.0.0.1:端口，默认 {DEFAULT_LISTEN}）。",
-            self.listen
+            "不能在 {} 上提供服务：没有配置可登录的用户，其他电脑上的任何人都能查看报告、修改审核决定。\
+             请在数据目录的 {} 中用 [[serve.user]] 添加用户（密码哈希用 nianbao serve hash-password 生成），\
+             或只在本机地址上提供服务（--listen 127.0.0.1:端口，默认 {DEFAULT_LISTEN}）。",
+            self.listen,
+            self.data.join(nianbao_app::config::FILE_NAME).display()
         )))
     }
 }
@@ -87,14 +100,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_loopback_addresses_are_served() {
+    fn only_loopback_addresses_are_served_without_users() {
         let mut c = ServeConfig::default();
-        assert!(c.check_listen().is_ok());
+        assert!(c.check_listen(false).is_ok());
         c.listen = "[::1]:80".parse().unwrap();
-        assert!(c.check_listen().is_ok());
+        assert!(c.check_listen(false).is_ok());
         c.listen = "0.0.0.0:8080".parse().unwrap();
-        let e = c.check_listen().unwrap_err().to_string();
-        assert!(e.contains("登录功能尚未提供"), "{e}");
+        let e = c.check_listen(false).unwrap_err().to_string();
+        assert!(e.contains("[[serve.user]]"), "{e}");
+        assert!(e.contains("nianbao serve hash-password"), "{e}");
+        assert!(c.check_listen(true).is_ok());
     }
 
     #[test]

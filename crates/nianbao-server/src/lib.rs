@@ -12,15 +12,19 @@
 //! - [`upload`]: reading a multipart upload, expanding zips within bounds;
 //! - [`checker`]: checking uploads on a bounded worker pool;
 //! - [`grid`]: the recognised tables of a report, as the page draws them;
+//! - [`auth`]: users, sessions, wrong-password limits; [`login`]: the gate
+//!   in front of every route and the log-in routes;
 //! - [`api`]: the routes; [`page`]: the HTML page.
 
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod auth;
 pub mod checker;
 pub mod config;
 mod error;
 pub mod grid;
+pub mod login;
 pub mod page;
 pub mod store;
 pub mod upload;
@@ -36,6 +40,8 @@ pub struct AppState {
     pub checker: Arc<checker::Checker>,
     pub store: store::Store,
     pub config: ServeConfig,
+    /// Log-in, when `[[serve.user]]` is configured.
+    pub auth: Option<auth::Auth>,
 }
 
 /// Opens the data folder, compiles the rule set and binds the address:
@@ -43,21 +49,23 @@ pub struct AppState {
 async fn prepare(
     config: ServeConfig,
 ) -> Result<(tokio::net::TcpListener, axum::Router), ServeError> {
-    config.check_listen()?;
     let prepared = {
         let config = config.clone();
         tokio::task::spawn_blocking(move || -> Result<_, ServeError> {
+            let rules_config = config.load_rules_config()?;
+            let users = auth::Users::of(rules_config.as_ref())?;
+            config.check_listen(users.is_some())?;
             std::fs::create_dir_all(config.files_dir()).map_err(|e| {
                 ServeError::io(format!("无法创建数据目录 {}", config.data.display()), e)
             })?;
             let store = store::Store::open(&config.database())?;
-            let checker = Arc::new(checker::Checker::new(&config)?);
-            Ok((store, checker))
+            let checker = Arc::new(checker::Checker::new(&config, rules_config.map(Arc::new))?);
+            Ok((store, checker, users))
         })
         .await
         .map_err(|e| ServeError::Message(format!("启动失败：{e}")))??
     };
-    let (store, checker) = prepared;
+    let (store, checker, users) = prepared;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| ServeError::io(format!("无法监听 {}", config.listen), e))?;
@@ -65,8 +73,21 @@ async fn prepare(
         checker,
         store,
         config,
+        auth: users.map(|users| auth::Auth {
+            users,
+            sessions: auth::Sessions::default(),
+            failures: auth::Failures::default(),
+        }),
     });
     Ok((listener, api::router(state)))
+}
+
+/// The router, told each connection's client address (wrong passwords are
+/// counted per address).
+fn with_client_address(
+    app: axum::Router,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<axum::Router, SocketAddr> {
+    app.into_make_service_with_connect_info::<SocketAddr>()
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ServeError> {
@@ -89,7 +110,7 @@ pub fn serve(config: ServeConfig) -> Result<(), ServeError> {
             "nianbao 审核页面：http://{addr}/ （数据目录 {}；按 Ctrl-C 停止）",
             data.display()
         );
-        axum::serve(listener, app)
+        axum::serve(listener, with_client_address(app))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -151,7 +172,7 @@ pub fn start(config: ServeConfig) -> Result<Running, ServeError> {
                     .local_addr()
                     .map_err(|e| ServeError::io("无法读取监听地址".to_string(), e));
                 let _ = ready_tx.send(addr);
-                let _ = axum::serve(listener, app)
+                let _ = axum::serve(listener, with_client_address(app))
                     .with_graceful_shutdown(async {
                         let _ = stop_rx.await;
                     })
