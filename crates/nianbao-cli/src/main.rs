@@ -6,6 +6,7 @@ mod annotate;
 mod batch;
 mod discovery;
 mod human;
+mod password;
 mod rules_cmd;
 
 use std::io::{IsTerminal, Write};
@@ -139,7 +140,9 @@ enum Command {
     },
     /// 启动审核页面：在浏览器中上传年报、查看问题、接受或重新打开问题、下载批注副本
     Serve {
-        /// 监听的地址和端口（登录功能提供之前只能是本机地址）
+        #[command(subcommand)]
+        command: Option<ServeCommand>,
+        /// 监听的地址和端口（非本机地址须在数据目录的 nianbao.toml 中配置 [[serve.user]]）
         #[arg(long, value_name = "ADDR:PORT", default_value = nianbao_server::config::DEFAULT_LISTEN)]
         listen: std::net::SocketAddr,
         /// 数据目录：数据库、上传的文件、nianbao.toml（不存在则创建）
@@ -166,6 +169,12 @@ enum Command {
         #[arg(long, global = true)]
         no_config: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum ServeCommand {
+    /// 生成密码哈希：从标准输入读取密码，输出写入 [[serve.user]] password_hash 的 argon2 字符串
+    HashPassword,
 }
 
 #[derive(Subcommand)]
@@ -494,7 +503,20 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             no_config,
             baseline,
         }),
-        Command::Serve { listen, data } => {
+        Command::Serve {
+            command: Some(ServeCommand::HashPassword),
+            ..
+        } => {
+            let password = password::read()?;
+            let hash = nianbao_server::auth::hash_password(&password)?;
+            println!("{hash}");
+            Ok(0)
+        }
+        Command::Serve {
+            command: None,
+            listen,
+            data,
+        } => {
             nianbao_server::serve(nianbao_server::ServeConfig {
                 listen,
                 data,
