@@ -150,6 +150,7 @@ fn the_documented_example_parses() {
     assert!(!c.rules.enable.is_empty() && !c.rules.disable.is_empty());
     assert!(!c.rules.severity.is_empty() && !c.rules.params.is_empty());
     assert_eq!(c.ignores.len(), 2);
+    assert_eq!(c.serve_users.len(), 1);
 }
 
 #[test]
