@@ -11,8 +11,8 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use nianbao_app::config::Config;
 
 use crate::ServeError;
@@ -37,16 +37,14 @@ pub fn hash_password(password: &str) -> Result<String, ServeError> {
 /// `n` random bytes as lower-case hex.
 pub fn random_hex(n: usize) -> Result<String, ServeError> {
     let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| ServeError::Message(format!("无法取得随机数：{e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| ServeError::Message(format!("无法取得随机数：{e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Compares secrets without stopping at the first difference.
 pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

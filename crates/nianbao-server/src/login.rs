@@ -62,7 +62,11 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// `Origin` other than this host, or `Sec-Fetch-Site: cross-site`.
 /// Clients that send neither (scripts, curl) pass.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     if text("sec-fetch-site") == Some("cross-site") {
         return false;
     }
@@ -168,8 +172,7 @@ fn session_cookie(id: &str, max_age: u64) -> HeaderValue {
 /// A wrong password and an unknown name get the same answer.
 pub async fn login(State(state): State<Shared>, req: Request) -> Response {
     let Some(auth) = &state.auth else {
-        return ApiError::new(StatusCode::NOT_FOUND, "未配置用户，无需登录".into())
-            .into_response();
+        return ApiError::new(StatusCode::NOT_FOUND, "未配置用户，无需登录".into()).into_response();
     };
     let client = req
         .extensions()
@@ -200,7 +203,12 @@ pub async fn login(State(state): State<Shared>, req: Request) -> Response {
     };
     let c = match credentials {
         Ok(c) => c,
-        Err(e) => return fail(StatusCode::BAD_REQUEST, format!("无法读取用户名和密码：{e}")),
+        Err(e) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                format!("无法读取用户名和密码：{e}"),
+            );
+        }
     };
     let name = c.name.trim().to_string();
     if let Some(wait) = auth.failures.locked_for(client, &name) {
@@ -233,7 +241,11 @@ pub async fn login(State(state): State<Shared>, req: Request) -> Response {
     };
     let cookie = session_cookie(&id, SESSION_LIFETIME.as_secs());
     if json {
-        ([(header::SET_COOKIE, cookie)], Json(json!({ "name": name }))).into_response()
+        (
+            [(header::SET_COOKIE, cookie)],
+            Json(json!({ "name": name })),
+        )
+            .into_response()
     } else {
         ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
     }

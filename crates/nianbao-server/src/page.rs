@@ -67,6 +67,9 @@ mod tests {
 
     #[test]
     fn names_are_escaped() {
-        assert_eq!(escape("<b>\"张三\"&'"), "&lt;b&gt;&quot;张三&quot;&amp;&#39;");
+        assert_eq!(
+            escape("<b>\"张三\"&'"),
+            "&lt;b&gt;&quot;张三&quot;&amp;&#39;"
+        );
     }
 }

@@ -224,7 +224,10 @@ fn a_session_and_its_csrf_token_are_needed() {
     assert_eq!(a.json()["findings"][0]["decision"]["who"], "张三");
 
     // Another site's page cannot post, even with the token.
-    let evil = [("X-CSRF-Token", csrf.as_str()), ("Origin", "http://evil.example")];
+    let evil = [
+        ("X-CSRF-Token", csrf.as_str()),
+        ("Origin", "http://evil.example"),
+    ];
     assert_eq!(
         post(&accept, s, &evil, "application/json", reason).status,
         403
@@ -267,7 +270,13 @@ fn the_log_in_form_sends_to_the_page() {
     let server = start_on(data.path(), "127.0.0.1:0").unwrap();
     let login = format!("{}/login", server.url());
     let form = "application/x-www-form-urlencoded";
-    let a = post(&login, None, &[], form, b"name=%E5%BC%A0%E4%B8%89&password=nope");
+    let a = post(
+        &login,
+        None,
+        &[],
+        form,
+        b"name=%E5%BC%A0%E4%B8%89&password=nope",
+    );
     assert_eq!(a.status, 401);
     assert!(a.text.contains("用户名或密码错误"), "{}", a.text);
     let body = format!(
@@ -303,7 +312,9 @@ fn without_users_this_machine_needs_no_log_in_but_other_sites_cannot_post() {
     assert_eq!(a.status, 200, "{}", a.text);
     let v = a.json();
     let id = v["files"][0]["id"].as_i64().unwrap();
-    let fp = v["files"][0]["findings"][0]["fingerprint"].as_str().unwrap();
+    let fp = v["files"][0]["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap();
     let a = post(
         &format!("{url}/api/files/{id}/findings/{fp}/accept"),
         None,

@@ -537,7 +537,10 @@ fn parse_serve(p: &Parser, t: &DeTable) -> Result<Vec<At<ServeUser>>, ConfigErro
             return Err(p.unknown(k, "[serve] 中", SERVE_KEYS));
         }
         let DeValue::Array(items) = v.get_ref() else {
-            return Err(p.err(&v.span(), "serve.user 应写成 [[serve.user]] 表的数组".into()));
+            return Err(p.err(
+                &v.span(),
+                "serve.user 应写成 [[serve.user]] 表的数组".into(),
+            ));
         };
         for item in items.iter() {
             let user = parse_serve_user(p, item)?;
@@ -588,9 +591,8 @@ fn parse_serve_user(p: &Parser, item: &Spanned<DeValue>) -> Result<At<ServeUser>
     Ok(At {
         value: ServeUser {
             name: name.ok_or_else(|| missing("name（用户名）"))?,
-            password_hash: hash.ok_or_else(|| {
-                missing("password_hash（用 nianbao serve hash-password 生成）")
-            })?,
+            password_hash: hash
+                .ok_or_else(|| missing("password_hash（用 nianbao serve hash-password 生成）"))?,
         },
         line: p.line(&item.span()),
     })
