@@ -49,4 +49,6 @@ for _ in $(seq 300); do
 done
 if [ -z "$url" ]; then echo "nianbao serve printed no address in 30 s" >&2; exit 1; fi
 
-python3 tests/browser.py "$url" "$tmp/profile" ${shots:+"$shots"}
+if ! python3 tests/browser.py "$url" "$tmp/profile" ${shots:+"$shots"}; then
+  echo "the server's output:" >&2; cat "$tmp/serve.log" >&2; exit 1
+fi
