@@ -13,6 +13,8 @@
 mod annotate;
 mod container;
 mod numbering;
+#[cfg(test)]
+mod same_output;
 mod styles;
 mod xml;
 mod xml_attr;
