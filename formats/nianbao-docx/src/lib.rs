@@ -15,6 +15,7 @@ mod container;
 mod numbering;
 #[cfg(test)]
 mod same_output;
+mod skim;
 mod styles;
 mod xml;
 mod xml_attr;
