@@ -8,8 +8,6 @@
 //! or CDATA) is there, the subtree is not skimmed but read event by event
 //! as before, so the output is the same either way.
 
-use memchr::memmem;
-
 /// A skimmed subtree: how many bytes precede its end tag, and the tags
 /// inside that must still be handled, in document order.
 pub(crate) struct Skimmed<'a> {
@@ -63,7 +61,9 @@ pub(crate) fn skim<'a>(
     acted_on: impl Fn(&str) -> bool,
     keep: impl Fn(&str) -> bool,
 ) -> Option<Skimmed<'a>> {
-    let len = memmem::find(rest.as_bytes(), end.as_bytes())?;
+    // The end tag is near (a few hundred bytes): a plain search beats
+    // building a SIMD finder for each subtree.
+    let len = rest.find(end)?;
     let body = &rest[..len];
     let mut skimmed = Skimmed {
         len,
@@ -78,7 +78,8 @@ pub(crate) fn skim<'a>(
             _ => {}
         }
         let name_len = tag
-            .find(|c: char| matches!(c, ' ' | '/' | '>' | '\t' | '\r' | '\n'))
+            .bytes()
+            .position(|b| matches!(b, b' ' | b'/' | b'>' | b'\t' | b'\r' | b'\n'))
             .unwrap_or(tag.len());
         let inner = &tag[..name_len];
         if inner == name {
