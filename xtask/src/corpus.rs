@@ -629,7 +629,13 @@ fn document(rng: &mut Rng, m: &Markup, defect: Option<Defect>) -> Doc {
         if auto_numbered {
             paragraph(&mut out, rng, m, heading, Some(0));
         } else {
-            paragraph(&mut out, rng, m, &format!("{}、{heading}", NUMERALS[i]), None);
+            paragraph(
+                &mut out,
+                rng,
+                m,
+                &format!("{}、{heading}", NUMERALS[i]),
+                None,
+            );
         }
         match i {
             1 => table2(&mut out, rng, m, &n),
@@ -936,10 +942,7 @@ mod tests {
         let light = mean_sizes(10, &LIGHT);
         let wps = mean_sizes(10, &WPS);
         assert_eq!(light.text_chars, wps.text_chars, "the same text");
-        assert!(
-            (300_000..480_000).contains(&wps.document_bytes),
-            "{wps:?}"
-        );
+        assert!((300_000..480_000).contains(&wps.document_bytes), "{wps:?}");
         assert!(wps.table_bytes * 100 / wps.document_bytes >= 75, "{wps:?}");
         assert!(wps.document_bytes / wps.text_chars >= 60, "{wps:?}");
         let mut rng = Rng::new(7);

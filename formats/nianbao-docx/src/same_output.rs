@@ -51,7 +51,10 @@ const SNIPPETS: &[(&str, &str)] = &[
         "truncated-table",
         r#"<w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr></w:body>"#,
     ),
-    ("bad-xml", r#"<w:body><w:p><w:r><w:t>x</w:r></w:p></w:body>"#),
+    (
+        "bad-xml",
+        r#"<w:body><w:p><w:r><w:t>x</w:r></w:p></w:body>"#,
+    ),
 ];
 
 fn fixtures_dir() -> PathBuf {
@@ -106,12 +109,7 @@ fn digest_xml(xml: &str, numbering: impl Fn() -> Numbering) -> String {
         Ok((d, a)) => format!("{d:?} {}", anchors_text(a)),
         Err(e) => format!("{e:?}"),
     };
-    format!(
-        "{:016x}\t{}\t{:016x}",
-        fnv(&doc),
-        doc.len(),
-        fnv(&anchors)
-    )
+    format!("{:016x}\t{}\t{:016x}", fnv(&doc), doc.len(), fnv(&anchors))
 }
 
 fn digest_docx(bytes: &[u8]) -> String {
@@ -144,7 +142,11 @@ fn current() -> String {
         let _ = writeln!(out, "{name}\t{}", digest_docx(&bytes));
     }
     for (name, xml) in SNIPPETS {
-        let _ = writeln!(out, "snippet:{name}\t{}", digest_xml(xml, Numbering::default));
+        let _ = writeln!(
+            out,
+            "snippet:{name}\t{}",
+            digest_xml(xml, Numbering::default)
+        );
     }
     out
 }

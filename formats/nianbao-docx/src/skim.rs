@@ -152,7 +152,10 @@ mod tests {
             "<w:b/>",
         ];
         for rest in refused {
-            assert!(skim(rest, "w:rPr", "</w:rPr>", acted_on, keep).is_none(), "{rest}");
+            assert!(
+                skim(rest, "w:rPr", "</w:rPr>", acted_on, keep).is_none(),
+                "{rest}"
+            );
         }
     }
 }
