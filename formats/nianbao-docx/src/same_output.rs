@@ -16,43 +16,43 @@ const DIGESTS: &str = "src/same_output.tsv";
 /// Snippets of `document.xml` for what the fixtures may not hold.
 const SNIPPETS: &[(&str, &str)] = &[
     (
-        "entities-and-space",
+        "entities_and_space",
         r#"<w:body><w:p><w:r><w:t xml:space="preserve"> a&amp;b &lt;c&gt; &#x4E00;&#20108; &quot;&apos; &bogus; </w:t></w:r></w:p></w:body>"#,
     ),
     (
-        "line-ends-in-text",
+        "line_ends_in_text",
         "<w:body><w:p><w:r><w:t>one\r\ntwo\rthree\nfour</w:t></w:r></w:p></w:body>",
     ),
     (
-        "tabs-breaks-fields",
+        "tabs_breaks_fields",
         r#"<w:body><w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:cr/><w:ptab/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t>code</w:t></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:body>"#,
     ),
     (
-        "tracked-changes",
+        "tracked_changes",
         r#"<w:body><w:p><w:pPr><w:rPr><w:del w:id="1"/></w:rPr><w:pPrChange w:id="2"><w:pPr><w:pStyle w:val="X"/></w:pPr></w:pPrChange></w:pPr><w:ins><w:r><w:t>kept</w:t></w:r></w:ins><w:del><w:r><w:delText>gone</w:delText></w:r></w:del></w:p><w:p><w:r><w:rPr><w:rPrChange w:id="3"><w:rPr><w:b/></w:rPr></w:rPrChange></w:rPr><w:t>next</w:t></w:r><w:moveFrom><w:r><w:t>moved</w:t></w:r></w:moveFrom></w:p></w:body>"#,
     ),
     (
-        "alternate-content",
+        "alternate_content",
         r#"<w:body><w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>box</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:p><w:r><w:t>old box</w:t></w:r></w:p></w:pict></mc:Fallback></mc:AlternateContent><w:t>after</w:t></w:r></w:p><w:p></w:p><w:p/></w:body>"#,
     ),
     (
-        "tables-merges-nesting",
+        "tables_merges_nesting",
         r#"<w:body><w:tbl><w:tr><w:trPr><w:del w:id="9"/></w:trPr><w:tc><w:p><w:r><w:t>deleted row</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>A</w:t></w:r></w:p><w:p><w:r><w:t>A2</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:gridSpan w:val="x"/></w:tcPr><w:tbl><w:tr><w:tc><w:p><w:r><w:t>inner</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:gridSpan w:val="999"/></w:tcPr><w:p><w:pPr><w:rPr><w:del w:id="4"/></w:rPr></w:pPr><w:r><w:t>carried</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p><w:r><w:t>body</w:t></w:r><w:commentRangeStart w:id="17"/><w:commentReference w:id="3"/></w:p></w:body>"#,
     ),
     (
-        "numbering-ids-without-parts",
+        "numbering_ids_without_parts",
         r#"<w:body><w:p><w:pPr><w:pStyle w:val="1"/><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>heading</w:t></w:r></w:p><w:p><w:pPr><w:numPr><w:ilvl w:val="bad"/><w:numId w:val="2"/></w:numPr></w:pPr><w:r><w:t>item</w:t></w:r></w:p></w:body>"#,
     ),
     (
-        "mark-deleted-before-table",
+        "mark_deleted_before_table",
         r#"<w:body><w:p><w:pPr><w:rPr><w:del w:id="1"/></w:rPr></w:pPr><w:r><w:t>runs on</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p><w:pPr><w:rPr><w:del w:id="2"/></w:rPr></w:pPr><w:r><w:t>into</w:t></w:r></w:p><w:p><w:r><w:t> next </w:t></w:r></w:p></w:body>"#,
     ),
     (
-        "truncated-table",
+        "truncated_table",
         r#"<w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr></w:body>"#,
     ),
     (
-        "bad-xml",
+        "bad_xml",
         r#"<w:body><w:p><w:r><w:t>x</w:r></w:p></w:body>"#,
     ),
 ];
