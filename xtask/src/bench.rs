@@ -3,11 +3,16 @@
 //! run (a raw scan: unzip `word/document.xml`, one quick-xml event pass).
 //!
 //! ```text
-//! cargo xtask bench                 # 2,000 files, 3 rounds; table + target/bench.json
-//! cargo xtask bench --files 500 --rounds 5
-//! cargo xtask bench gen DIR N       # only the corpus (run by the release build)
+//! cargo xtask bench                 # 2,000 files of each shape, 3 rounds; tables + target/bench.json
+//! cargo xtask bench --files 500 --rounds 5 --shape wps
+//! cargo xtask bench gen DIR N [light|wps]   # only a corpus (run by the release build)
 //! cargo xtask bench rawscan DIR     # only the raw scan (run by the release build)
 //! ```
+//!
+//! Two corpora of the same reports are measured, one after the other: the
+//! lighter XML of corpus version 4 and the XML WPS Office writes (version 5,
+//! about 250 KB of `document.xml` per report, see `markup.rs`); the issue's
+//! targets are printed next to each figure.
 //!
 //! Wall-clock time on a shared machine is noisy; when `perf` works, user-space
 //! instruction counts are measured too, and they are the stable figure to
@@ -32,9 +37,15 @@ use crate::corpus;
 pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("gen") => {
-            let dir = args.get(1).context("bench gen DIR N")?;
-            let n = args.get(2).context("bench gen DIR N")?.parse()?;
-            corpus::generate(Path::new(dir), n)?;
+            let usage = "bench gen DIR N [light|wps]";
+            let dir = args.get(1).context(usage)?;
+            let n = args.get(2).context(usage)?.parse()?;
+            let shape = match args.get(3).map(String::as_str) {
+                None | Some("light") => &corpus::LIGHT,
+                Some("wps") => &corpus::WPS,
+                Some(other) => bail!("unknown shape {other:?} ({usage})"),
+            };
+            corpus::generate(Path::new(dir), n, shape)?;
             Ok(())
         }
         Some("rawscan") => rawscan(Path::new(args.get(1).context("bench rawscan DIR")?)),
@@ -333,15 +344,35 @@ impl Row {
     }
 }
 
+/// The issue's targets, each a ratio to the raw scan of the same corpus
+/// unless named otherwise.
+const CHECK_MAX: f64 = 2.0;
+const READ_MAX: f64 = 1.3;
+const RECOGNIZE_MAX: f64 = 0.3;
+const RULES_MAX: f64 = 0.6;
+const SPEEDUP_MIN: f64 = 1.8;
+const RSS_MAX_MB: f64 = 150.0;
+const SMALL_MS_MAX: f64 = 50.0;
+
 fn bench(args: &[String]) -> Result<()> {
     let mut files: u64 = 2000;
     let mut rounds = 3;
+    let mut shapes: Vec<&corpus::Markup> = vec![&corpus::LIGHT, &corpus::WPS];
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--files" => files = it.next().context("--files N")?.parse()?,
             "--rounds" => rounds = it.next().context("--rounds N")?.parse()?,
-            other => bail!("unknown argument {other:?} (bench [--files N] [--rounds N])"),
+            "--shape" => {
+                shapes = match it.next().map(String::as_str) {
+                    Some("light") => vec![&corpus::LIGHT],
+                    Some("wps") => vec![&corpus::WPS],
+                    _ => bail!("--shape light|wps"),
+                }
+            }
+            other => bail!(
+                "unknown argument {other:?} (bench [--files N] [--rounds N] [--shape light|wps])"
+            ),
         }
     }
     let root = root();
@@ -349,28 +380,115 @@ fn bench(args: &[String]) -> Result<()> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let xtask = target.join("release/xtask");
-    let nianbao = target.join("release/nianbao");
-    let corpus_dir = target.join("bench-corpus");
+    let tools = Tools {
+        xtask: target.join("release/xtask"),
+        nianbao: target.join("release/nianbao"),
+        perf: perf_works(),
+    };
+    let mut corpora = serde_json::Map::new();
+    let mut summaries = Vec::new();
+    for shape in shapes {
+        let dir = match shape.name {
+            "light" => target.join("bench-corpus"),
+            name => target.join(format!("bench-corpus-{name}")),
+        };
+        let (json, summary) = bench_corpus(&tools, shape, &dir, files, rounds)?;
+        corpora.insert(shape.name.to_string(), json);
+        summaries.push(summary);
+    }
+    let small_ms = small_report(&tools.nianbao)?;
+    println!();
+    println!(
+        "== targets (issue 21); ratios to the raw scan of the same corpus, measured in the same run"
+    );
+    println!(
+        "{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "corpus", "check", "read", "recog.", "rules", "1→2 jobs", "RSS MB"
+    );
+    println!(
+        "{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "target",
+        format!("≤ {CHECK_MAX}×"),
+        format!("≤ {READ_MAX}×"),
+        format!("≤ {RECOGNIZE_MAX}×"),
+        format!("≤ {RULES_MAX}×"),
+        format!("≥ {SPEEDUP_MIN}×"),
+        format!("< {RSS_MAX_MB}")
+    );
+    for s in &summaries {
+        println!("{s}");
+    }
+    println!(
+        "one small report (seed.docx), process time: {small_ms:.0} ms   target < {SMALL_MS_MAX} ms {}",
+        verdict(small_ms < SMALL_MS_MAX)
+    );
+    let json = serde_json::json!({
+        "corpus_version": corpus::VERSION,
+        "corpora": corpora,
+        "small_report_process_ms": small_ms,
+        "targets": {
+            "check_over_raw_scan_max": CHECK_MAX,
+            "read_over_raw_scan_max": READ_MAX,
+            "recognition_over_raw_scan_max": RECOGNIZE_MAX,
+            "national_rules_and_shared_data_over_raw_scan_max": RULES_MAX,
+            "small_report_process_ms_max": SMALL_MS_MAX,
+            "speedup_min": SPEEDUP_MIN,
+            "peak_rss_mb_max": RSS_MAX_MB,
+        },
+    });
+    let out = target.join("bench.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&json)?)?;
+    println!("\nwritten to {}", out.display());
+    Ok(())
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT MET" }
+}
+
+/// The programs a bench runs.
+struct Tools {
+    xtask: PathBuf,
+    nianbao: PathBuf,
+    /// `perf stat` counts instructions here.
+    perf: bool,
+}
+
+/// Generates (or reuses) one corpus, measures it, prints its table and
+/// returns its JSON and its line of the summary.
+fn bench_corpus(
+    tools: &Tools,
+    shape: &corpus::Markup,
+    corpus_dir: &Path,
+    files: u64,
+    rounds: usize,
+) -> Result<(serde_json::Value, String)> {
+    let Tools {
+        xtask,
+        nianbao,
+        perf,
+    } = tools;
+    let perf = *perf;
     let corpus_arg = corpus_dir.to_str().context("non-UTF-8 target path")?;
-    let status = Command::new(&xtask)
-        .args(["bench", "gen", corpus_arg, &files.to_string()])
+    let status = Command::new(xtask)
+        .args(["bench", "gen", corpus_arg, &files.to_string(), shape.name])
         .status()?;
     if !status.success() {
         bail!("corpus generation failed");
     }
-    let listed = docx_files(&corpus_dir)?;
+    let listed = docx_files(corpus_dir)?;
     let total_bytes: u64 = listed
         .iter()
         .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
         .sum();
-    let perf = perf_works();
-    let listed_manifest = manifest(&corpus_dir)?;
+    let listed_manifest = manifest(corpus_dir)?;
     let prose_han = listed_manifest.iter().map(|m| m.2).sum::<usize>() as f64
         / listed_manifest.len().max(1) as f64;
     let prose_min = listed_manifest.iter().map(|m| m.2).min().unwrap_or(0);
+    let sizes = corpus::mean_sizes(20, shape);
     eprintln!(
-        "== {} files, {:.1} KB each on average, {prose_han:.0} Chinese characters of prose (fewest {prose_min}); {rounds} rounds; instruction counts: {}",
+        "== {} corpus: {} files, {:.1} KB each on average, {prose_han:.0} Chinese characters of prose (fewest {prose_min}); {rounds} rounds; instruction counts: {}",
+        shape.name,
         listed.len(),
         total_bytes as f64 / listed.len().max(1) as f64 / 1024.0,
         if perf { "perf stat" } else { "not available" }
@@ -391,28 +509,51 @@ fn bench(args: &[String]) -> Result<()> {
     ];
     // Warm the page cache once, then interleave the three so that load from
     // other builders falls on all of them alike.
-    measure(&xtask, &["bench", "rawscan", corpus_arg], false)?;
+    measure(xtask, &["bench", "rawscan", corpus_arg], false)?;
     for round in 0..rounds {
         eprintln!("== round {}/{rounds}", round + 1);
         rows[0]
             .samples
-            .push(measure(&xtask, &["bench", "rawscan", corpus_arg], perf)?);
+            .push(measure(xtask, &["bench", "rawscan", corpus_arg], perf)?);
         for (i, jobs) in [(1, "1"), (2, "2")] {
             rows[i].samples.push(measure(
-                &nianbao,
+                nianbao,
                 &["check", "--quiet", "--jobs", jobs, corpus_arg],
                 perf,
             )?);
         }
     }
-    eprintln!("== the split by --timings, and the findings");
-    let parts = split(&nianbao, &corpus_dir, corpus_arg)?;
-    let small_ms = small_report(&nianbao)?;
+    // On a shared machine the load changes from minute to minute: each
+    // --timings run is set against a raw scan run right before it, and the
+    // median of those paired ratios is reported.
+    let mut paired = Vec::new();
+    for round in 0..rounds {
+        eprintln!(
+            "== the split by --timings, and the findings ({}/{rounds})",
+            round + 1
+        );
+        let raw = measure(xtask, &["bench", "rawscan", corpus_arg], false)?;
+        paired.push((split(nianbao, corpus_dir, corpus_arg)?, raw.wall * 1000.0));
+    }
+    let median_ratio = |f: &dyn Fn(&Split) -> f64| {
+        let mut r: Vec<f64> = paired.iter().map(|(p, raw)| f(p) / raw).collect();
+        r.sort_by(f64::total_cmp);
+        r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let read = median_ratio(&|p| p.read_ms);
+    let recognition = median_ratio(&|p| p.recognize_ms);
+    let national = median_ratio(&|p| p.national_ms + p.shared_ms);
+    let (parts, raw_ms) = paired.swap_remove(0);
     let n = listed.len().max(1) as f64;
     println!();
     println!(
-        "corpus: {} files, mean {prose_han:.0} Chinese characters of prose per file (fewest {prose_min})",
-        listed.len()
+        "corpus {} (version {}): {} files, mean {prose_han:.0} Chinese characters of prose per file (fewest {prose_min}); document.xml {:.0} KB, tables {:.0} KB of it, {} characters of text",
+        shape.name,
+        corpus::VERSION,
+        listed.len(),
+        sizes.document_bytes as f64 / 1024.0,
+        sizes.table_bytes as f64 / 1024.0,
+        sizes.text_chars
     );
     println!(
         "{:<24} {:>9} {:>9} {:>9} {:>10} {:>14} {:>11} {:>9}",
@@ -440,23 +581,53 @@ fn bench(args: &[String]) -> Result<()> {
     let speedup = rows[1].best() / rows[2].best();
     let batch = rows[2].best();
     let rss = rows[1].rss_mb().max(rows[2].rss_mb());
-    let verdict = |ok: bool| if ok { "met" } else { "NOT MET" };
-    // --timings sums milliseconds over files; the raw scan's best wall time
-    // over the same files is the unit.
-    let raw_ms = rows[0].best() * 1000.0;
-    let reading = (parts.read_ms + parts.recognize_ms) / raw_ms;
-    let national = (parts.national_ms + parts.shared_ms) / raw_ms;
     println!();
-    println!(
-        "reading + recognition / raw scan (timings):  {reading:.2}×   target ≤ 1.5×  {}",
-        verdict(reading <= 1.5)
+    let line = |label: &str, value: f64, target: &str, ok: bool| {
+        println!(
+            "{label:<44} {value:>5.2}×   target {target:<6} {}",
+            verdict(ok)
+        );
+    };
+    line(
+        "check / raw scan, per file (jobs 1, wall):",
+        ratio,
+        &format!("≤ {CHECK_MAX}×"),
+        ratio <= CHECK_MAX,
+    );
+    line(
+        "read / raw scan (timings, paired, median):",
+        read,
+        &format!("≤ {READ_MAX}×"),
+        read <= READ_MAX,
+    );
+    line(
+        "recognition / raw scan (timings, paired):",
+        recognition,
+        &format!("≤ {RECOGNIZE_MAX}×"),
+        recognition <= RECOGNIZE_MAX,
+    );
+    line(
+        "national rules + shared / raw (paired):",
+        national,
+        &format!("≤ {RULES_MAX}×"),
+        national <= RULES_MAX,
+    );
+    line(
+        "speed-up jobs 1 → 2:",
+        speedup,
+        &format!("≥ {SPEEDUP_MIN}×"),
+        speedup >= SPEEDUP_MIN,
     );
     println!(
-        "national rules + shared data / raw scan:     {national:.2}×   target ≤ 0.6×  {}",
-        verdict(national <= 0.6)
+        "{:<44} {rss:>5.1} MB target < {RSS_MAX_MB} {}",
+        "peak RSS:",
+        verdict(rss < RSS_MAX_MB)
     );
+    if let Some(r) = ratio_instr {
+        println!("{:<44} {r:>5.2}×", "check / raw scan, instructions:");
+    }
     println!(
-        "  read {:.0} ms, recognise {:.0} ms, shared text data {:.0} ms, national rules {:.0} ms, other rules {:.0} ms; raw scan {raw_ms:.0} ms",
+        "  read {:.0} ms, recognise {:.0} ms, shared text data {:.0} ms, national rules {:.0} ms, other rules {:.0} ms; raw scan right before {raw_ms:.0} ms (first round)",
         parts.read_ms, parts.recognize_ms, parts.shared_ms, parts.national_ms, parts.other_rules_ms
     );
     println!(
@@ -468,38 +639,23 @@ fn bench(args: &[String]) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    println!(
-        "one small report (seed.docx), process time:  {small_ms:.0} ms   target < 50 ms {}",
-        verdict(small_ms < 50.0)
-    );
+    println!("  {} files on 2 threads: {batch:.2} s", listed.len());
     let spurious: usize = parts.spurious.values().sum();
     println!(
-        "findings on reports without a planted defect: {spurious} {:?}; planted defects not found: {}",
+        "  findings on reports without a planted defect: {spurious} {:?}; planted defects not found: {}",
         parts.spurious, parts.missed
     );
-    println!(
-        "check / raw scan, per file (jobs 1, wall):   {ratio:.2}×   target ≤ 2×    {}",
-        verdict(ratio <= 2.0)
-    );
-    if let Some(r) = ratio_instr {
-        println!("check / raw scan, instructions:             {r:.2}×");
-    }
-    println!(
-        "{} files on 2 threads:                     {batch:.2} s   target < 2 s   {}",
-        listed.len(),
-        verdict(batch < 2.0 * listed.len() as f64 / 2000.0)
-    );
-    println!(
-        "speed-up jobs 1 → 2:                         {speedup:.2}×   target ≥ 1.8×  {}",
-        verdict(speedup >= 1.8)
-    );
-    println!(
-        "peak RSS:                                    {rss:.1} MB  target < 150  {}",
-        verdict(rss < 150.0)
+    let summary = format!(
+        "{:<8} {:>8.2}× {:>8.2}× {:>8.2}× {:>8.2}× {:>8.2}× {:>9.1}",
+        shape.name, ratio, read, recognition, national, speedup, rss
     );
     let json = serde_json::json!({
+        "shape": shape.name,
         "files": listed.len(),
         "average_file_bytes": total_bytes / listed.len().max(1) as u64,
+        "document_xml_bytes": sizes.document_bytes,
+        "table_bytes": sizes.table_bytes,
+        "text_characters": sizes.text_chars,
         "rounds": rounds,
         "runs": rows.iter().map(|r| serde_json::json!({
             "name": r.name,
@@ -515,31 +671,19 @@ fn bench(args: &[String]) -> Result<()> {
         "check_over_raw_scan": ratio,
         "mean_prose_chinese_characters": prose_han,
         "fewest_prose_chinese_characters": prose_min,
-        "reading_and_recognition_over_raw_scan": reading,
+        "read_over_raw_scan": read,
+        "recognition_over_raw_scan": recognition,
         "national_rules_and_shared_data_over_raw_scan": national,
         "timings_ms": {
             "read": parts.read_ms, "recognize": parts.recognize_ms, "shared": parts.shared_ms,
             "national_rules": parts.national_ms, "other_rules": parts.other_rules_ms,
         },
-        "small_report_process_ms": small_ms,
         "spurious_findings": parts.spurious,
         "missed_defects": parts.missed,
         "check_over_raw_scan_instructions": ratio_instr,
         "speedup_1_to_2_jobs": speedup,
         "two_thread_batch_seconds": batch,
         "peak_rss_mb": rss,
-        "targets": {
-            "check_over_raw_scan_max": 2.0,
-            "reading_and_recognition_over_raw_scan_max": 1.5,
-            "national_rules_over_raw_scan_max": 0.6,
-            "small_report_process_ms_max": 50.0,
-            "batch_2000_seconds_max": 2.0,
-            "speedup_min": 1.8,
-            "peak_rss_mb_max": 150.0,
-        },
     });
-    let out = target.join("bench.json");
-    std::fs::write(&out, serde_json::to_string_pretty(&json)?)?;
-    println!("\nwritten to {}", out.display());
-    Ok(())
+    Ok((json, summary))
 }

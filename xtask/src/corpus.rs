@@ -1,14 +1,18 @@
-//! The benchmark corpus: realistic DOCX reports as WPS writes them, generated
-//! deterministically (a fixed seed; the same files on every machine).
+//! The benchmark corpus: realistic DOCX reports, generated deterministically
+//! (a fixed seed; the same files on every machine), in two shapes of XML
+//! around the same text ([`Markup`]): the lighter one of version 4 and the
+//! one WPS Office writes (version 5, issue 21), whose tables carry most of
+//! a 250 KB `document.xml`.
 //!
 //! What makes them realistic: every part WPS writes (styles, numbering,
 //! settings, theme, font table, docProps with the KSO build), verbose run
-//! properties on every run, runs split at script changes and at random edit
-//! points, bookmarks and proofing marks between runs, table cells with full
-//! `w:tcPr`, the national tables with their real merged header cells
-//! (`w:gridSpan`, `w:vMerge`), the vertical 「自然人」 header, automatic
-//! numbering for the headings in some files, agencies and numbers that vary,
-//! and a few percent of files with a real defect.
+//! properties on every run, runs split at script changes (and, in the light
+//! shape, at random edit points, with bookmarks and proofing marks between
+//! runs), table cells with full `w:tcPr`, the national tables with their
+//! real merged header cells (`w:gridSpan`, `w:vMerge`), the vertical
+//! 「自然人」 header, automatic numbering for the headings in some files,
+//! agencies and numbers that vary, and a few percent of files with a real
+//! defect.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -19,8 +23,10 @@ use anyhow::Result;
 pub use crate::rng::Rng;
 use zip::write::SimpleFileOptions;
 
+pub use crate::markup::{LIGHT, Markup, WPS};
+
 /// Bumped whenever the generated files change, so a cached corpus is redone.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// Provinces, a prefecture-level city (设区的市) of each, and county-level
 /// places under that city, as in the national division table, so that every
@@ -92,14 +98,6 @@ const HEADINGS: [&str; 6] = [
 
 const NUMERALS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
 
-/// Run properties as WPS writes them on every run of body text.
-const RPR_CJK: &str = r#"<w:rPr><w:rFonts w:hint="eastAsia" w:ascii="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>"#;
-const RPR_DIGIT: &str = r#"<w:rPr><w:rFonts w:hint="default" w:ascii="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>"#;
-const RPR_CELL: &str = r#"<w:rPr><w:rFonts w:hint="eastAsia" w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体" w:cs="宋体"/><w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar"/></w:rPr>"#;
-const PPR_BODY: &str = r#"<w:pPr><w:keepNext w:val="0"/><w:keepLines w:val="0"/><w:pageBreakBefore w:val="0"/><w:widowControl/><w:kinsoku/><w:wordWrap/><w:overflowPunct/><w:topLinePunct w:val="0"/><w:autoSpaceDE/><w:autoSpaceDN/><w:bidi w:val="0"/><w:adjustRightInd/><w:snapToGrid/><w:spacing w:line="560" w:lineRule="exact"/><w:ind w:firstLine="640" w:firstLineChars="200"/><w:jc w:val="both"/><w:textAlignment w:val="auto"/>"#;
-const PPR_CELL: &str = r#"<w:pPr><w:keepNext w:val="0"/><w:keepLines w:val="0"/><w:widowControl/><w:suppressLineNumbers w:val="0"/><w:spacing w:before="0" w:beforeAutospacing="0" w:after="0" w:afterAutospacing="0" w:line="240" w:lineRule="auto"/><w:ind w:left="0" w:right="0"/><w:jc w:val="center"/><w:textAlignment w:val="center"/>"#;
-const TC_BORDERS: &str = r#"<w:tcBorders><w:top w:val="single" w:color="000000" w:sz="4" w:space="0"/><w:left w:val="single" w:color="000000" w:sz="4" w:space="0"/><w:bottom w:val="single" w:color="000000" w:sz="4" w:space="0"/><w:right w:val="single" w:color="000000" w:sz="4" w:space="0"/></w:tcBorders><w:shd w:val="clear" w:color="auto" w:fill="FFFFFF"/><w:noWrap/><w:tcMar><w:top w:w="15" w:type="dxa"/><w:left w:w="15" w:type="dxa"/><w:right w:w="15" w:type="dxa"/></w:tcMar><w:vAlign w:val="center"/>"#;
-
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -107,22 +105,22 @@ fn esc(s: &str) -> String {
 }
 
 /// A run of text split as WPS splits it: at every change between digits and
-/// other text, and at a few random edit points, sometimes with a bookmark or
-/// a proofing mark between the pieces.
-fn runs(out: &mut String, rng: &mut Rng, text: &str, cell: bool) {
+/// other text, and (in the light shape) at a few random edit points,
+/// sometimes with a bookmark or a proofing mark between the pieces.
+fn runs(out: &mut String, rng: &mut Rng, m: &Markup, text: &str, cell: bool) {
     let mut pieces: Vec<(bool, String)> = Vec::new();
     for ch in text.chars() {
         let digit = ch.is_ascii_digit() || ch == '.';
         match pieces.last_mut() {
-            Some((d, s)) if *d == digit && !rng.chance(3) => s.push(ch),
+            Some((d, s)) if *d == digit && !(m.edit_points && rng.chance(3)) => s.push(ch),
             _ => pieces.push((digit, ch.to_string())),
         }
     }
     for (digit, piece) in pieces {
-        if rng.chance(4) {
+        if m.edit_points && rng.chance(4) {
             out.push_str(r#"<w:proofErr w:type="spellStart"/>"#);
         }
-        if rng.chance(2) {
+        if m.edit_points && rng.chance(2) {
             let id = rng.below(1000);
             let _ = write!(
                 out,
@@ -131,9 +129,9 @@ fn runs(out: &mut String, rng: &mut Rng, text: &str, cell: bool) {
         }
         out.push_str("<w:r>");
         out.push_str(match (cell, digit) {
-            (true, _) => RPR_CELL,
-            (false, true) => RPR_DIGIT,
-            (false, false) => RPR_CJK,
+            (true, _) => m.rpr_cell,
+            (false, true) => m.rpr_digit,
+            (false, false) => m.rpr_cjk,
         });
         let space = if piece.starts_with(' ') || piece.ends_with(' ') {
             r#" xml:space="preserve""#
@@ -144,18 +142,28 @@ fn runs(out: &mut String, rng: &mut Rng, text: &str, cell: bool) {
     }
 }
 
-fn paragraph(out: &mut String, rng: &mut Rng, text: &str, numbered: Option<u32>) {
-    out.push_str("<w:p>");
-    out.push_str(PPR_BODY);
+/// A paragraph's start tag, with the ids WPS gives every paragraph.
+fn paragraph_start(out: &mut String, rng: &mut Rng, m: &Markup) {
+    if m.para_ids {
+        let id = rng.below(0x8000_0000);
+        let _ = write!(out, r#"<w:p w14:paraId="{id:08X}">"#);
+    } else {
+        out.push_str("<w:p>");
+    }
+}
+
+fn paragraph(out: &mut String, rng: &mut Rng, m: &Markup, text: &str, numbered: Option<u32>) {
+    paragraph_start(out, rng, m);
+    out.push_str(m.ppr_body);
     if let Some(ilvl) = numbered {
         let _ = write!(
             out,
             r#"<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="1"/></w:numPr>"#
         );
     }
-    out.push_str(RPR_CJK);
+    out.push_str(m.rpr_cjk);
     out.push_str("</w:pPr>");
-    runs(out, rng, text, false);
+    runs(out, rng, m, text, false);
     out.push_str("</w:p>");
 }
 
@@ -194,14 +202,14 @@ fn cont(span: usize) -> Tc {
     }
 }
 
-fn table(out: &mut String, rng: &mut Rng, widths: &[u32], rows: &[Vec<Tc>]) {
+fn table(out: &mut String, rng: &mut Rng, m: &Markup, widths: &[u32], rows: &[Vec<Tc>]) {
     out.push_str(r#"<w:tbl><w:tblPr><w:tblStyle w:val="4"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/><w:tblInd w:w="0" w:type="dxa"/><w:tblBorders><w:top w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:left w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:bottom w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:right w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:insideH w:val="none" w:color="auto" w:sz="0" w:space="0"/><w:insideV w:val="none" w:color="auto" w:sz="0" w:space="0"/></w:tblBorders><w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>"#);
     for w in widths {
         let _ = write!(out, r#"<w:gridCol w:w="{w}"/>"#);
     }
     out.push_str("</w:tblGrid>");
     for row in rows {
-        out.push_str(r#"<w:tr><w:tblPrEx><w:tblBorders><w:top w:val="none" w:color="auto" w:sz="0" w:space="0"/></w:tblBorders><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPrEx><w:trPr><w:trHeight w:val="400" w:hRule="atLeast"/><w:jc w:val="center"/></w:trPr>"#);
+        out.push_str(m.row_start);
         let mut col = 0;
         for c in row {
             let w: u32 = widths[col..(col + c.span).min(widths.len())].iter().sum();
@@ -215,19 +223,21 @@ fn table(out: &mut String, rng: &mut Rng, widths: &[u32], rows: &[Vec<Tc>]) {
                 Some(false) => out.push_str("<w:vMerge w:val=\"continue\"/>"),
                 None => {}
             }
-            out.push_str(TC_BORDERS);
+            out.push_str(m.tc_borders);
             if c.vertical {
                 out.push_str(r#"<w:textDirection w:val="tbRlV"/>"#);
             }
             out.push_str("</w:tcPr>");
             let lines: Vec<&str> = c.text.split('\n').collect();
             for line in lines {
-                out.push_str("<w:p>");
-                out.push_str(PPR_CELL);
-                out.push_str(RPR_CELL);
+                paragraph_start(out, rng, m);
+                out.push_str(m.ppr_cell);
+                if m.cell_mark_rpr {
+                    out.push_str(m.rpr_cell);
+                }
                 out.push_str("</w:pPr>");
                 if !line.is_empty() {
-                    runs(out, rng, line, true);
+                    runs(out, rng, m, line, true);
                 }
                 out.push_str("</w:p>");
             }
@@ -424,7 +434,7 @@ fn numbers(rng: &mut Rng, defect: Option<Defect>, makes_regulations: bool) -> Nu
     }
 }
 
-fn table2(out: &mut String, rng: &mut Rng, n: &Numbers) {
+fn table2(out: &mut String, rng: &mut Rng, m: &Markup, n: &Numbers) {
     let s = |v: u64| v.to_string();
     let rows = vec![
         vec![span("第二十条第（一）项", 4)],
@@ -457,10 +467,10 @@ fn table2(out: &mut String, rng: &mut Rng, n: &Numbers) {
         vec![tc("信息内容"), span("本年收费金额（单位：万元）", 3)],
         vec![tc("行政事业性收费"), span(n.fee.clone(), 3)],
     ];
-    table(out, rng, &[2400, 2200, 2200, 2200], &rows);
+    table(out, rng, m, &[2400, 2200, 2200, 2200], &rows);
 }
 
-fn table3(out: &mut String, rng: &mut Rng, n: &Numbers) {
+fn table3(out: &mut String, rng: &mut Rng, m: &Markup, n: &Numbers) {
     let vertical = rng.chance(50);
     let natural = if vertical {
         Tc {
@@ -525,12 +535,13 @@ fn table3(out: &mut String, rng: &mut Rng, n: &Numbers) {
     table(
         out,
         rng,
+        m,
         &[600, 900, 2100, 700, 700, 700, 700, 700, 700, 700],
         &rows,
     );
 }
 
-fn table4(out: &mut String, rng: &mut Rng, n: &Numbers) {
+fn table4(out: &mut String, rng: &mut Rng, m: &Markup, n: &Numbers) {
     let heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
     let mut row1: Vec<Tc> = heads.iter().map(|h| restart(tc(*h))).collect();
     row1.push(span("未经复议直接起诉", 5));
@@ -545,7 +556,7 @@ fn table4(out: &mut String, rng: &mut Rng, n: &Numbers) {
         row2,
         n.t4.iter().map(|v| tc(v.clone())).collect(),
     ];
-    table(out, rng, &[600; 15], &rows);
+    table(out, rng, m, &[600; 15], &rows);
 }
 
 /// One generated report's document part and what the bench reports of it.
@@ -558,7 +569,7 @@ pub struct Doc {
 }
 
 /// One report's `word/document.xml`.
-fn document(rng: &mut Rng, defect: Option<Defect>) -> Doc {
+fn document(rng: &mut Rng, m: &Markup, defect: Option<Defect>) -> Doc {
     let (province, city, counties) = *rng.pick(PLACES);
     let dept = *rng.pick(DEPARTMENTS);
     let county = if rng.chance(60) {
@@ -597,6 +608,7 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> Doc {
     paragraph(
         &mut out,
         rng,
+        m,
         &format!("{agency}{year}年政府信息公开工作年度报告"),
         None,
     );
@@ -604,6 +616,7 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> Doc {
     paragraph(
         &mut out,
         rng,
+        m,
         &format!(
             "本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）的要求，由{agency}编制。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议及行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分。报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止，数据来源于本机关政府信息公开工作台账和相关业务系统的统计。本报告电子版可在「{place}人民政府」门户网站查阅或下载。如对本报告有疑问，请与{agency}办公室联系（联系电话：0{area}-{phone}）。"
         ),
@@ -614,14 +627,20 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> Doc {
     for (i, heading) in HEADINGS.iter().enumerate() {
         prose_han += crate::prose::han_chars(heading);
         if auto_numbered {
-            paragraph(&mut out, rng, heading, Some(0));
+            paragraph(&mut out, rng, m, heading, Some(0));
         } else {
-            paragraph(&mut out, rng, &format!("{}、{heading}", NUMERALS[i]), None);
+            paragraph(
+                &mut out,
+                rng,
+                m,
+                &format!("{}、{heading}", NUMERALS[i]),
+                None,
+            );
         }
         match i {
-            1 => table2(&mut out, rng, &n),
-            2 => table3(&mut out, rng, &n),
-            3 => table4(&mut out, rng, &n),
+            1 => table2(&mut out, rng, m, &n),
+            2 => table3(&mut out, rng, m, &n),
+            3 => table4(&mut out, rng, m, &n),
             _ => {}
         }
         for p in body.next().unwrap_or_default() {
@@ -629,15 +648,15 @@ fn document(rng: &mut Rng, defect: Option<Defect>) -> Doc {
             // Automatic numbering renders 「（一）」 from numbering.xml.
             match p.text.strip_prefix('（').and_then(|t| t.split_once('）')) {
                 Some((_, rest)) if auto_numbered && p.sub => {
-                    paragraph(&mut out, rng, rest, Some(1));
+                    paragraph(&mut out, rng, m, rest, Some(1));
                 }
-                _ => paragraph(&mut out, rng, &p.text, None),
+                _ => paragraph(&mut out, rng, m, &p.text, None),
             }
         }
     }
-    paragraph(&mut out, rng, &agency, None);
+    paragraph(&mut out, rng, m, &agency, None);
     let signed = format!("{}年1月{}日", year + 1, 5 + rng.below(20));
-    paragraph(&mut out, rng, &signed, None);
+    paragraph(&mut out, rng, m, &signed, None);
     out.push_str(r#"<w:sectPr><w:footerReference r:id="rId3" w:type="default"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587" w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="0" w:num="1"/><w:docGrid w:type="lines" w:linePitch="579" w:charSpace="0"/></w:sectPr></w:body></w:document>"#);
     Doc {
         xml: out,
@@ -747,7 +766,7 @@ pub struct Generated {
 }
 
 /// One DOCX file's bytes, its planted defect and the size of its prose.
-pub fn report(index: u64) -> Result<Generated> {
+pub fn report(index: u64, m: &Markup) -> Result<Generated> {
     let mut rng = Rng::new(0x6E69_616E_6261_6F00 ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
     let defect = if rng.chance(4) {
         Some(*rng.pick(&[
@@ -764,7 +783,7 @@ pub fn report(index: u64) -> Result<Generated> {
         xml: document,
         agency,
         prose_han,
-    } = document(&mut rng, defect);
+    } = document(&mut rng, m, defect);
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(32 * 1024)));
     let opt = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -812,9 +831,9 @@ pub const MANIFEST: &str = "manifest.tsv";
 
 /// Writes `count` reports into `dir` (cached: skipped when the stamp says
 /// the same version and count are there).
-pub fn generate(dir: &Path, count: u64) -> Result<bool> {
+pub fn generate(dir: &Path, count: u64, m: &Markup) -> Result<bool> {
     let stamp = dir.join(".stamp");
-    let want = format!("version {VERSION} files {count}\n");
+    let want = format!("version {VERSION} shape {} files {count}\n", m.name);
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
         return Ok(false);
     }
@@ -827,7 +846,7 @@ pub fn generate(dir: &Path, count: u64) -> Result<bool> {
     // its prose size.
     let mut manifest = String::new();
     for i in 0..count {
-        let g = report(i)?;
+        let g = report(i, m)?;
         defects += u64::from(g.defect.is_some());
         // Folders of 100, as reports are filed by region.
         let sub = dir.join(format!("{:02}", i / 100));
@@ -845,8 +864,103 @@ pub fn generate(dir: &Path, count: u64) -> Result<bool> {
     std::fs::write(dir.join(MANIFEST), manifest)?;
     std::fs::write(&stamp, want)?;
     eprintln!(
-        "generated {count} reports in {} ({defects} with a planted defect)",
+        "generated {count} {}-shaped reports in {} ({defects} with a planted defect)",
+        m.name,
         dir.display()
     );
     Ok(true)
+}
+
+/// How a generated `document.xml` is made up, to hold a shape to the sizes
+/// seen in real files.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Sizes {
+    pub document_bytes: usize,
+    /// Bytes from `<w:tbl>` to `</w:tbl>`, all tables.
+    pub table_bytes: usize,
+    /// Characters inside `w:t`.
+    pub text_chars: usize,
+}
+
+pub fn sizes(xml: &str) -> Sizes {
+    let mut s = Sizes {
+        document_bytes: xml.len(),
+        ..Sizes::default()
+    };
+    let mut rest = xml;
+    while let Some(start) = rest.find("<w:tbl>") {
+        let end = rest[start..]
+            .find("</w:tbl>")
+            .map_or(rest.len(), |e| start + e + "</w:tbl>".len());
+        s.table_bytes += end - start;
+        rest = &rest[end..];
+    }
+    let mut rest = xml;
+    while let Some(at) = rest.find("<w:t") {
+        rest = &rest[at + 4..];
+        if let Some(after) = rest.strip_prefix('>').or_else(|| {
+            rest.strip_prefix(' ')
+                .and_then(|r| r.find('>').map(|g| &r[g + 1..]))
+        }) {
+            let end = after.find('<').unwrap_or(after.len());
+            s.text_chars += after[..end].chars().count();
+            rest = &after[end..];
+        }
+    }
+    s
+}
+
+/// Mean sizes of the first `n` reports of a shape.
+pub fn mean_sizes(n: u64, m: &Markup) -> Sizes {
+    let mut sum = Sizes::default();
+    for i in 0..n {
+        let mut rng = Rng::new(0x6E69_616E_6261_6F00 ^ i.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let s = sizes(&document(&mut rng, m, None).xml);
+        sum.document_bytes += s.document_bytes;
+        sum.table_bytes += s.table_bytes;
+        sum.text_chars += s.text_chars;
+    }
+    let n = n.max(1) as usize;
+    Sizes {
+        document_bytes: sum.document_bytes / n,
+        table_bytes: sum.table_bytes / n,
+        text_chars: sum.text_chars / n,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The WPS shape has the element mix issue 21 describes on every cell,
+    /// row, paragraph and run, and its tables carry most of the bytes. (The
+    /// issue's 250 KB for ~320 cells cannot hold that mix, ≥ 900 bytes a
+    /// cell; the mix is what a reader pays for, so it is kept, with the same
+    /// text as the light shape.)
+    #[test]
+    fn the_wps_shape_is_as_wps_writes() {
+        let light = mean_sizes(10, &LIGHT);
+        let wps = mean_sizes(10, &WPS);
+        assert_eq!(light.text_chars, wps.text_chars, "the same text");
+        assert!((300_000..480_000).contains(&wps.document_bytes), "{wps:?}");
+        assert!(wps.table_bytes * 100 / wps.document_bytes >= 75, "{wps:?}");
+        assert!(wps.document_bytes / wps.text_chars >= 60, "{wps:?}");
+        let mut rng = Rng::new(7);
+        let xml = document(&mut rng, &WPS, None).xml;
+        let count = |s: &str| xml.matches(s).count();
+        assert!(count("<w:tc>") > 300, "about 320 cells");
+        for (each, has) in [
+            ("<w:tc>", "<w:tcBorders>"),
+            ("<w:tc>", "<w:tcMar>"),
+            ("<w:tc>", "<w:vAlign "),
+            ("<w:tr>", "<w:tblPrEx>"),
+            ("<w:tr>", "<w:trPr>"),
+            ("<w:p ", "<w:pPr>"),
+            ("<w:p ", "<w:suppressLineNumbers "),
+            ("<w:r>", "<w:r><w:rPr><w:rFonts w:hint="),
+        ] {
+            assert_eq!(count(each), count(has), "{each} {has}");
+        }
+        assert_eq!(count("<w:p "), count("w14:paraId="));
+    }
 }

@@ -21,6 +21,7 @@ mod bench;
 mod corpus;
 mod fixtures;
 mod fuzz;
+mod markup;
 mod prose;
 mod rng;
 mod tidy;

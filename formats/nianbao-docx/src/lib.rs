@@ -13,6 +13,9 @@
 mod annotate;
 mod container;
 mod numbering;
+#[cfg(test)]
+mod same_output;
+mod skim;
 mod styles;
 mod xml;
 mod xml_attr;

@@ -3,6 +3,7 @@
 //! ([`Anchors`]), so that comments can be written into a copy.
 
 use std::collections::HashMap;
+use std::io::BufRead as _;
 
 use nianbao_core::adapter::AdapterError;
 use nianbao_core::document::{Block, Document, GridCell, GridTable, TextBlock};
@@ -11,6 +12,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::numbering::Numbering;
+use crate::skim;
 
 /// Grid cells (after merges are expanded) in one document: a real report has
 /// a few hundred; this bounds memory on hostile input (a table of a million
@@ -135,6 +137,45 @@ struct Parser {
 
 use crate::xml_attr::attr;
 
+/// Every element [`Parser::start`] or [`Parser::end`] does something with,
+/// in some state: the others can go unseen (see [`crate::skim`]).
+fn acted_on(name: &str) -> bool {
+    skipped(name)
+        || matches!(
+            name,
+            "w:p"
+                | "w:pPr"
+                | "w:trPr"
+                | "w:pStyle"
+                | "w:t"
+                | "w:tab"
+                | "w:ptab"
+                | "w:br"
+                | "w:cr"
+                | "w:fldChar"
+                | "w:numId"
+                | "w:ilvl"
+                | "w:tbl"
+                | "w:tc"
+                | "w:tr"
+                | "w:gridSpan"
+                | "w:vMerge"
+                | "w:del"
+                | "w:commentRangeStart"
+                | "w:commentRangeEnd"
+                | "w:commentReference"
+        )
+}
+
+/// Of those, the ones whose start tag means the same whatever was skipped
+/// around it in a property subtree.
+fn kept_when_skimming(name: &str) -> bool {
+    matches!(
+        name,
+        "w:gridSpan" | "w:vMerge" | "w:pStyle" | "w:numId" | "w:ilvl"
+    )
+}
+
 /// Elements whose content is not part of the accepted text or properties.
 fn skipped(name: &str) -> bool {
     matches!(
@@ -202,7 +243,23 @@ fn parse(
         })?;
         p.at = (pos as usize, reader.buffer_position() as usize);
         match event {
-            Event::Start(e) => p.start(&e, false),
+            Event::Start(e) => {
+                p.start(&e, false);
+                // A property subtree: past its content to its end tag, which
+                // is read as usual; what it holds for the reader is handed over.
+                if let Some(end) = skim::end_tag(e.name().as_ref()).filter(|_| !p.in_text) {
+                    let rest = xml.get(p.at.1..).unwrap_or_default();
+                    let name = e.name();
+                    if let Some(s) =
+                        skim::skim(rest, name.as_ref(), end, acted_on, kept_when_skimming)
+                    {
+                        for k in s.kept() {
+                            p.start(&BytesStart::from_content(k.content, k.name_len), k.empty);
+                        }
+                        reader.stream().consume(s.len);
+                    }
+                }
+            }
             Event::Empty(e) => p.start(&e, true),
             Event::End(e) => p.end(e.name().as_ref()),
             Event::Text(t) if p.in_text && p.skip_depth == 0 && !p.in_field_code => {

@@ -50,6 +50,7 @@ mod engine;
 mod finding_maps;
 mod meta;
 pub mod pack;
+mod percent;
 mod plain_text;
 mod proofread;
 mod rule;

@@ -13,6 +13,18 @@ pub use super::plain_text::{
 pub use super::proofread::{Doubled, Marker, doubled, enumeration_markers};
 use super::text_values::{Res, compiled, doubled_maps, fail, marker_maps, matches, strings};
 
+/// The numbers of a script array (integers too); anything else is left out.
+fn floats(items: &Array) -> Vec<f64> {
+    items
+        .iter()
+        .filter_map(|d| {
+            d.as_float()
+                .ok()
+                .or_else(|| d.as_int().ok().map(|i| i as f64))
+        })
+        .collect()
+}
+
 pub fn register(engine: &mut Engine) {
     engine
         .register_fn("matches", |text: &str, pattern: &str| {
@@ -83,5 +95,16 @@ pub fn register(engine: &mut Engine) {
         )
         .register_fn("enumeration_markers", |text: &str| -> Array {
             marker_maps(text, &[])
-        });
+        })
+        .register_fn(
+            "percent_derivable",
+            |parts: Array, bases: Array, stated: f64, decimals: INT| -> bool {
+                super::percent::percent_derivable(
+                    &floats(&parts),
+                    &floats(&bases),
+                    stated,
+                    u32::try_from(decimals).unwrap_or(0),
+                )
+            },
+        );
 }
