@@ -9,6 +9,7 @@ Every step prints `ok: …`; the first broken one prints `FAILED: …` and exits
 """
 
 import base64
+import os
 import io
 import json
 import pathlib
@@ -105,8 +106,30 @@ def finding_box(driver, message):
     return boxes[0]
 
 
-def run(driver, url, shots):
+def log_in(driver, url):
+    user, password = os.environ["NIANBAO_USER"], os.environ["NIANBAO_PASSWORD"]
     driver.get(url)
+    wait(driver, lambda d: "/login" in d.current_url, "the log-in page (no session yet)")
+
+    def submit(name, secret):
+        driver.find_element(By.ID, "name").clear()
+        driver.find_element(By.ID, "name").send_keys(name)
+        driver.find_element(By.ID, "password").send_keys(secret)
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+    submit(user, password + "-wrong")
+    wait(driver, lambda d: "用户名或密码错误" in d.find_element(By.TAG_NAME, "body").text,
+         "a wrong password refused")
+    submit(user, password)
+    wait(driver, lambda d: "/login" not in d.current_url and "年报审核" in d.title, "the page after log-in")
+    cookie = driver.get_cookie("nianbao_session") or {}
+    check("the session cookie is HttpOnly and SameSite=Strict",
+          cookie.get("httpOnly") is True and cookie.get("sameSite") == "Strict", cookie)
+    return user
+
+
+def run(driver, url, shots):
+    user = log_in(driver, url)
     check("the page opens", "年报审核" in driver.title, driver.title)
 
     # Upload: the file paths go to the page's <input type=file>, as a file chooser would.
@@ -177,7 +200,7 @@ def run(driver, url, shots):
          "the finding shown as accepted")
     box = finding_box(driver, TOTAL_MESSAGE)
     badge = box.find_element(By.CSS_SELECTOR, ".badge.accepted").text
-    check("the finding shows as accepted, with its reason and who", REASON in badge and "本机用户" in badge, badge)
+    check("the finding shows as accepted, with its reason and who", REASON in badge and user in badge, badge)
     check("it can be reopened", any(b.text == "重新打开" for b in box.find_elements(By.TAG_NAME, "button")))
     file_id = rows[SEED.name].get_attribute("data-id")
     answer, body = fetch(driver, f"/api/files/{file_id}")

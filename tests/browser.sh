@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The review page of `nianbao serve` in a real browser: the server runs on a
-# free port with an empty data folder, and headless Chromium, driven through
-# WebDriver (selenium, tests/browser.py), uploads the seed DOCX and four other
+# free port with a data folder whose nianbao.toml has one user (its password
+# hashed by `nianbao serve hash-password`), and headless Chromium, driven
+# through WebDriver (selenium, tests/browser.py), is sent to the log-in page,
+# is refused with a wrong password, logs in, uploads the seed DOCX and four other
 # files, checks the batch table, opens the seed, finds the table error's cell
 # highlighted in 表三 (（七）总计·自然人), accepts that finding with a reason
 # through the page's prompt, sees it accepted, and downloads the annotated copy
@@ -35,6 +37,13 @@ stop() {
 }
 trap stop EXIT
 
+# One reviewer, as an office configures them.
+user=审核员
+password=nianbao-browser-test
+mkdir -p "$tmp/data"
+hash=$(printf '%s\n' "$password" | "$bin" serve hash-password)
+printf '[[serve.user]]\nname = "%s"\npassword_hash = "%s"\n' "$user" "$hash" > "$tmp/data/nianbao.toml"
+
 # Port 0: the system picks a free port; the server prints the address it got.
 "$bin" serve --listen 127.0.0.1:0 --data "$tmp/data" > "$tmp/serve.log" 2>&1 &
 server=$!
@@ -49,6 +58,7 @@ for _ in $(seq 300); do
 done
 if [ -z "$url" ]; then echo "nianbao serve printed no address in 30 s" >&2; exit 1; fi
 
-if ! python3 tests/browser.py "$url" "$tmp/profile" ${shots:+"$shots"}; then
+if ! NIANBAO_USER="$user" NIANBAO_PASSWORD="$password" \
+  python3 tests/browser.py "$url" "$tmp/profile" ${shots:+"$shots"}; then
   echo "the server's output:" >&2; cat "$tmp/serve.log" >&2; exit 1
 fi
