@@ -70,6 +70,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/health", get(health))
         .route("/api/check", post(check).layer(upload_limit))
         .route("/api/files/{id}", get(file))
+        .route("/api/batches/{id}/{download}", get(batch_download))
         .route("/api/files/{id}/annotated", get(annotated))
         .route(
             "/api/files/{id}/findings/{fingerprint}/accept",
@@ -172,7 +173,7 @@ fn save_and_render(
     let mut results: Vec<FileResult> = Vec::with_capacity(checked.len());
     let mut meta = Vec::with_capacity(checked.len());
     for c in checked {
-        meta.push((c.name, c.sha256, c.tables.to_string()));
+        meta.push((c.name, c.sha256, c.tables.to_string(), c.province));
         results.push(c.result);
     }
     // What is kept per file: its findings as checked, no review applied.
@@ -185,7 +186,7 @@ fn save_and_render(
         .iter()
         .zip(&meta)
         .zip(&texts)
-        .map(|((r, (name, sha, tables)), text)| NewFile {
+        .map(|((r, (name, sha, tables, province)), text)| NewFile {
             sha256: sha,
             name,
             agency: r.agency.as_deref(),
@@ -193,6 +194,7 @@ fn save_and_render(
             format: r.format.as_deref(),
             result: text,
             tables,
+            province: province.as_deref(),
             findings: r.findings.iter().map(|f| new_finding(f, r)).collect(),
         })
         .collect();
@@ -388,7 +390,7 @@ async fn annotated(
     })?);
     let (result, marked) = state
         .checker
-        .marks(row.name.clone(), Arc::clone(&bytes))
+        .marks(row.name.clone(), Arc::clone(&bytes), row.province.clone())
         .await?;
     let s = Arc::clone(&state);
     let copy = blocking(move || {
@@ -415,6 +417,127 @@ async fn annotated(
         copy,
     )
         .into_response())
+}
+
+/// A batch download: its file name's ending and content type.
+#[derive(Clone, Copy)]
+enum BatchFormat {
+    Xlsx,
+    Sarif,
+    Html,
+}
+
+impl BatchFormat {
+    fn of(download: &str) -> Option<BatchFormat> {
+        match download {
+            "summary.xlsx" => Some(BatchFormat::Xlsx),
+            "report.sarif" => Some(BatchFormat::Sarif),
+            "report.html" => Some(BatchFormat::Html),
+            _ => None,
+        }
+    }
+
+    fn content_type(&self) -> &'static str {
+        match self {
+            BatchFormat::Xlsx => content_type("xlsx"),
+            BatchFormat::Sarif => "application/sarif+json",
+            BatchFormat::Html => "text/html; charset=utf-8",
+        }
+    }
+
+    /// 「nianbao-批次3-汇总.xlsx」 and the like.
+    fn file_name(&self, batch: i64) -> String {
+        match self {
+            BatchFormat::Xlsx => format!("nianbao-批次{batch}-汇总.xlsx"),
+            BatchFormat::Sarif => format!("nianbao-批次{batch}.sarif"),
+            BatchFormat::Html => format!("nianbao-批次{batch}-报告.html"),
+        }
+    }
+}
+
+/// `GET /api/batches/{id}/summary.xlsx`, `…/report.sarif`, `…/report.html`:
+/// what `check --format xlsx|sarif|html` writes for every file of the
+/// batch, checked again as uploaded (same province), the accepted
+/// decisions applied as the baseline.
+async fn batch_download(
+    State(state): State<Shared>,
+    Path((id, download)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let no_batch = || ApiError::not_found(format!("没有编号为「{id}」的批次"));
+    let batch: i64 = id.parse().map_err(|_| no_batch())?;
+    let format = BatchFormat::of(&download).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "批次可下载 summary.xlsx、report.sarif、report.html，没有「{download}」"
+        ))
+    })?;
+    let s = Arc::clone(&state);
+    let rows = blocking(move || Ok(s.store.batch_files(batch)?)).await?;
+    if rows.is_empty() {
+        return Err(no_batch());
+    }
+    if rows.len() > state.checker.profiles.of_file.len() {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "本批有 {} 个文件，超过批次下载 {} 个的上限",
+                rows.len(),
+                state.checker.profiles.of_file.len()
+            ),
+        ));
+    }
+    let stored = rows
+        .into_iter()
+        .map(|r| (r.name, r.sha256, r.province))
+        .collect();
+    let mut results = state.checker.recheck_stored(stored).await?;
+    let s = Arc::clone(&state);
+    let body = blocking(move || {
+        let baseline = accepted_baseline(&s.store.decisions()?);
+        let review = review::apply(&mut results, &s.checker.profiles, baseline.as_ref());
+        render_batch(&s, &results, review, &format)
+    })
+    .await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&format.file_name(batch)),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `check --format xlsx|sarif|html` of `results`, built as [`render_json`]
+/// builds the JSON.
+fn render_batch(
+    state: &AppState,
+    results: &[FileResult],
+    review: review::Review,
+    format: &BatchFormat,
+) -> Result<Vec<u8>, ApiError> {
+    let profiles = &state.checker.profiles;
+    let load_errors = profiles.load_errors();
+    let summary = Summary::of(results, &load_errors).with_review(&review);
+    let run = Run {
+        results,
+        metas: profiles.metas(),
+        load_errors,
+        summary,
+        review,
+        timings: None,
+    };
+    match format {
+        BatchFormat::Xlsx => nianbao_app::render::xlsx::render(&run)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+        BatchFormat::Sarif => Ok(nianbao_app::render::sarif::render(&run).into_bytes()),
+        BatchFormat::Html => Ok(nianbao_app::render::html::render(&run).into_bytes()),
+    }
 }
 
 /// The body of accept / reopen: `{"reason": "…"}` (optional for reopen).

@@ -19,11 +19,18 @@ use crate::{ServeConfig, ServeError};
 pub struct Upload {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The request's province (pinyin), over the configured one.
+    pub province: Option<String>,
 }
+
+/// The most files one batch download re-checks (the profile's per-file
+/// table is this long).
+pub const MAX_BATCH_FILES: usize = 20_000;
 
 /// A checked upload.
 pub struct CheckedUpload {
     pub name: String,
+    pub province: Option<String>,
     pub sha256: String,
     pub result: FileResult,
     /// The recognised tables, as [`crate::grid`] draws them (`[]` when unread).
@@ -55,15 +62,20 @@ impl Checker {
             registry: nianbao_app::formats::registry(),
             profiles: Profiles {
                 list: vec![profile],
-                of_file: vec![0; config.limits.max_files.max(1)],
+                of_file: vec![0; config.limits.max_files.max(MAX_BATCH_FILES)],
             },
             workers: Arc::new(Semaphore::new(config.limits.workers.max(1))),
             files_dir: config.files_dir(),
         })
     }
 
-    fn options(&self) -> CheckOptions<'_> {
-        nianbao_app::batch::options_of(&self.profiles, 0, &CheckOptions::default())
+    /// The options of `nianbao check`, with the request's province, if any.
+    fn options<'a>(&'a self, province: Option<&'a str>) -> CheckOptions<'a> {
+        let run = CheckOptions {
+            province,
+            ..CheckOptions::default()
+        };
+        nianbao_app::batch::options_of(&self.profiles, 0, &run)
     }
 
     /// Where an uploaded file's bytes are kept: under their hash, never
@@ -79,13 +91,14 @@ impl Checker {
         let (result, tables) = nianbao_app::batch::check_bytes_keeping(
             &self.registry,
             &self.profiles.list[0].rules,
-            &self.options(),
+            &self.options(upload.province.as_deref()),
             Path::new(&upload.name),
             &upload.bytes,
             crate::grid::tables_of,
         );
         Ok(CheckedUpload {
             name: upload.name,
+            province: upload.province,
             sha256,
             result,
             tables: tables.unwrap_or_else(|| serde_json::Value::Array(Vec::new())),
@@ -123,6 +136,7 @@ impl Checker {
         self: &Arc<Self>,
         name: String,
         bytes: Arc<Vec<u8>>,
+        province: Option<String>,
     ) -> Result<(FileResult, Vec<Marked>), ServeError> {
         let _permit = self.workers.clone().acquire_owned().await;
         let me = Arc::clone(self);
@@ -130,7 +144,7 @@ impl Checker {
             let (r, marked) = nianbao_app::batch::check_bytes_keeping(
                 &me.registry,
                 &me.profiles.list[0].rules,
-                &me.options(),
+                &me.options(province.as_deref()),
                 Path::new(&name),
                 &bytes,
                 nianbao_app::annotate::notes_of,
@@ -139,6 +153,52 @@ impl Checker {
         })
         .await
         .map_err(|e| ServeError::Message(format!("检查任务失败：{e}")))
+    }
+}
+
+impl Checker {
+    /// Checks stored files again (name, hash, province), each read from the
+    /// data folder on a worker, for a batch's downloads; the results are in
+    /// the order given.
+    pub async fn recheck_stored(
+        self: &Arc<Self>,
+        stored: Vec<(String, String, Option<String>)>,
+    ) -> Result<Vec<FileResult>, ServeError> {
+        let mut handles = Vec::with_capacity(stored.len());
+        for (name, sha256, province) in stored {
+            let me = Arc::clone(self);
+            handles.push(tokio::spawn(async move {
+                let _permit = me.workers.clone().acquire_owned().await;
+                tokio::task::spawn_blocking(move || {
+                    let path = me.stored_path(&sha256);
+                    let bytes = std::fs::read(&path).map_err(|e| {
+                        ServeError::Message(format!(
+                            "数据目录中缺少此文件（{}）：{e}",
+                            path.display()
+                        ))
+                    })?;
+                    let (result, _) = nianbao_app::batch::check_bytes_keeping(
+                        &me.registry,
+                        &me.profiles.list[0].rules,
+                        &me.options(province.as_deref()),
+                        Path::new(&name),
+                        &bytes,
+                        |_| (),
+                    );
+                    Ok::<_, ServeError>(result)
+                })
+                .await
+            }));
+        }
+        let mut out = Vec::with_capacity(handles.len());
+        for h in handles {
+            let result = h
+                .await
+                .map_err(|e| ServeError::Message(format!("检查任务失败：{e}")))?
+                .map_err(|e| ServeError::Message(format!("检查任务失败：{e}")))??;
+            out.push(result);
+        }
+        Ok(out)
     }
 }
 

@@ -16,7 +16,8 @@ use serde::Serialize;
 use crate::ServeError;
 
 /// Numbered migrations: index + 1 is the `user_version` after each.
-const MIGRATIONS: &[&str] = &["CREATE TABLE batches (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE batches (
         id INTEGER PRIMARY KEY,
         created_at TEXT NOT NULL
     );
@@ -55,7 +56,10 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE batches (
         decided_at TEXT NOT NULL,
         entry TEXT NOT NULL
     );
-    CREATE INDEX decisions_by_fingerprint ON decisions(fingerprint, id);"];
+    CREATE INDEX decisions_by_fingerprint ON decisions(fingerprint, id);",
+    // The province a file was checked under (the request's `province`).
+    "ALTER TABLE files ADD COLUMN province TEXT;",
+];
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
@@ -76,6 +80,8 @@ pub struct NewFile<'a> {
     pub result: &'a str,
     /// The recognised tables ([`crate::grid`]).
     pub tables: &'a str,
+    /// The request's province (pinyin), when one was chosen.
+    pub province: Option<&'a str>,
     pub findings: Vec<NewFinding>,
 }
 
@@ -102,6 +108,7 @@ pub struct FileRow {
     pub uploaded_at: String,
     pub result: String,
     pub tables: String,
+    pub province: Option<String>,
 }
 
 /// A saved finding.
@@ -198,7 +205,8 @@ impl Store {
             tx.execute(
                 &format!(
                     "INSERT INTO files (batch_id, sha256, name, agency, agency_key, year, format, \
-                     uploaded_at, result, tables) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW}, ?8, ?9)"
+                     uploaded_at, result, tables, province) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW}, ?8, ?9, ?10)"
                 ),
                 params![
                     batch_id,
@@ -209,7 +217,8 @@ impl Store {
                     f.year,
                     f.format,
                     f.result,
-                    f.tables
+                    f.tables,
+                    f.province
                 ],
             )
             .map_err(|e| self.fail(e))?;
@@ -243,29 +252,49 @@ impl Store {
             .map_err(|e| self.fail(e))
     }
 
+    const FILE_COLUMNS: &str = "id, batch_id, sha256, name, agency_key, year, format, \
+        uploaded_at, result, tables, province";
+
+    fn file_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FileRow> {
+        Ok(FileRow {
+            id: r.get(0)?,
+            batch_id: r.get(1)?,
+            sha256: r.get(2)?,
+            name: r.get(3)?,
+            agency_key: r.get(4)?,
+            year: r.get(5)?,
+            format: r.get(6)?,
+            uploaded_at: r.get(7)?,
+            result: r.get(8)?,
+            tables: r.get(9)?,
+            province: r.get(10)?,
+        })
+    }
+
     pub fn file(&self, id: i64) -> Result<Option<FileRow>, ServeError> {
         self.conn()
             .query_row(
-                "SELECT id, batch_id, sha256, name, agency_key, year, format, uploaded_at, \
-                 result, tables FROM files WHERE id = ?1",
+                &format!("SELECT {} FROM files WHERE id = ?1", Self::FILE_COLUMNS),
                 [id],
-                |r| {
-                    Ok(FileRow {
-                        id: r.get(0)?,
-                        batch_id: r.get(1)?,
-                        sha256: r.get(2)?,
-                        name: r.get(3)?,
-                        agency_key: r.get(4)?,
-                        year: r.get(5)?,
-                        format: r.get(6)?,
-                        uploaded_at: r.get(7)?,
-                        result: r.get(8)?,
-                        tables: r.get(9)?,
-                    })
-                },
+                Self::file_row,
             )
             .optional()
             .map_err(|e| self.fail(e))
+    }
+
+    /// The files of a batch, in upload order.
+    pub fn batch_files(&self, batch: i64) -> Result<Vec<FileRow>, ServeError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {} FROM files WHERE batch_id = ?1 ORDER BY id",
+                Self::FILE_COLUMNS
+            ))
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([batch], Self::file_row)
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
     }
 
     /// The last file checked before `file` of the same agency and year.

@@ -17,6 +17,8 @@ pub struct Request {
     pub files: Vec<Upload>,
     /// The `batch` part: add the files to this batch instead of a new one.
     pub batch: Option<i64>,
+    /// The `province` part (pinyin, as `check --province`): its packs apply.
+    pub province: Option<String>,
 }
 
 const MB: usize = 1024 * 1024;
@@ -46,7 +48,11 @@ pub async fn read(mut multipart: Multipart, limits: &Limits) -> Result<Request, 
                     let files = expand_zip(&name, &bytes, limits, &mut inflated)?;
                     request.files.extend(files);
                 } else {
-                    request.files.push(Upload { name, bytes });
+                    request.files.push(Upload {
+                        name,
+                        bytes,
+                        province: None,
+                    });
                 }
                 if request.files.len() > limits.max_files {
                     return Err(too_many_files(limits));
@@ -65,6 +71,19 @@ pub async fn read(mut multipart: Multipart, limits: &Limits) -> Result<Request, 
                 })?;
                 request.batch = Some(id);
             }
+            Some("province") => {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| multipart_error(e.status(), &e.body_text(), limits))?;
+                let pinyin = text.trim();
+                // An empty choice is the select box's 「（不选省份）」.
+                if !pinyin.is_empty() {
+                    nianbao_app::cross_year::check_province(pinyin)
+                        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+                    request.province = Some(pinyin.to_string());
+                }
+            }
             // Other parts are not ours: read past them.
             _ => {}
         }
@@ -74,6 +93,9 @@ pub async fn read(mut multipart: Multipart, limits: &Limits) -> Result<Request, 
             StatusCode::BAD_REQUEST,
             "请求中没有文件：请用 multipart 的 file 字段上传一个或多个年报文件（或 .zip）".into(),
         ));
+    }
+    for upload in &mut request.files {
+        upload.province.clone_from(&request.province);
     }
     Ok(request)
 }
@@ -225,6 +247,7 @@ pub fn expand_zip(
         out.push(Upload {
             name: format!("{zip_name}/{name}"),
             bytes: data,
+            province: None,
         });
     }
     Ok(out)
