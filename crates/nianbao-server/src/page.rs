@@ -1,11 +1,17 @@
 //! The review page: one server-rendered Chinese HTML page with its script
 //! and styles embedded (no CDN, nothing to fetch), driving the API.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use axum::Extension;
+use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::AppState;
 use crate::login::Reviewer;
+use nianbao_core::rules::RuleSet;
 
 const INDEX: &str = include_str!("page/index.html");
 
@@ -42,9 +48,13 @@ fn escape(s: &str) -> String {
 
 /// `GET /`: with log-in, the page carries the session's CSRF token (sent
 /// back as `X-CSRF-Token`) and the user's name with a log-out button.
-pub async fn index(Extension(who): Extension<Reviewer>) -> Response {
+pub async fn index(State(state): State<Arc<AppState>>, Extension(who): Extension<Reviewer>) -> Response {
+    let page = INDEX.replace(
+        "<!--provinces-->",
+        &province_options(&state.checker.profiles.list[0].rules),
+    );
     let page = match who.csrf() {
-        Some(csrf) => INDEX
+        Some(csrf) => page
             .replace(
                 "<!--csrf-->",
                 &format!("<meta name=\"csrf-token\" content=\"{}\">", escape(csrf)),
@@ -56,9 +66,39 @@ pub async fn index(Extension(who): Extension<Reviewer>) -> Response {
                     escape(&who.name)
                 ),
             ),
-        None => INDEX.to_string(),
+        None => page,
     };
     (html_headers(), page).into_response()
+}
+
+/// The select box's options: each province that has a pack, named by its
+/// province pack (「吉林省」) or by its pinyin and city packs.
+fn province_options(rules: &RuleSet) -> String {
+    let mut names: BTreeMap<&str, (Option<&str>, Vec<&str>)> = BTreeMap::new();
+    for pack in rules.packs() {
+        let entry = names.entry(pack.scope.province.as_str()).or_default();
+        match &pack.scope.city {
+            None => entry.0 = Some(pack.name.as_str()),
+            Some(city) => entry.1.push(city.as_str()),
+        }
+    }
+    let known = nianbao_core::region::province_pinyins();
+    let mut ordered: Vec<_> = names.into_iter().collect();
+    ordered.sort_by_key(|(p, _)| known.iter().position(|k| k == p));
+    ordered
+        .into_iter()
+        .map(|(pinyin, (name, cities))| {
+            let label = match name {
+                Some(name) => format!("{name}（{pinyin}）"),
+                None => format!("{pinyin}（市级规则包：{}）", cities.join("、")),
+            };
+            format!(
+                "<option value=\"{}\">{}</option>",
+                escape(pinyin),
+                escape(&label)
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

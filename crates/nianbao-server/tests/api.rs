@@ -555,8 +555,203 @@ fn the_page_is_served_in_chinese() {
     assert_eq!(resp.status().as_u16(), 200);
     let html = resp.body_mut().read_to_string().unwrap();
     assert!(html.contains("lang=\"zh-CN\""));
+    // The province select box: no province, and each province with a pack.
+    assert!(html.contains("<option value=\"\">（不选省份）</option>"));
+    assert!(html.contains("<option value=\"jilin\">吉林省（jilin）</option>"), "{html}");
+    assert!(html.contains("<option value=\"gansu\">"));
+    assert!(html.contains("/summary.xlsx"));
     assert!(
         !html.contains("http://") && !html.contains("https://"),
         "no CDN"
+    );
+}
+
+/// GET: (status, headers' Content-Type and Content-Disposition, body bytes).
+fn get_bytes(server: &Running, path: &str) -> (u16, String, String, Vec<u8>) {
+    let mut resp = agent()
+        .get(format!("{}{path}", server.url()))
+        .call()
+        .unwrap();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .unwrap();
+    (status, content_type, disposition, body)
+}
+
+#[test]
+fn a_batch_downloads_as_xlsx_sarif_and_html() {
+    use calamine::{Reader, Xlsx};
+    let data = tempfile::tempdir().unwrap();
+    let server = start(data.path());
+    let (status, v) = upload(
+        &server,
+        &[
+            ("seed.yaml", &fixture("seed.yaml")),
+            ("clean.yaml", &fixture("clean.yaml")),
+        ],
+    );
+    assert_eq!(status, 200, "{v}");
+    let batch = v["batch"].as_i64().unwrap();
+
+    // The summary: one row per file of the batch.
+    let (status, content_type, disposition, bytes) =
+        get_bytes(&server, &format!("/api/batches/{batch}/summary.xlsx"));
+    assert_eq!(status, 200);
+    assert!(content_type.contains("spreadsheetml"), "{content_type}");
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(disposition.contains(".xlsx"), "{disposition}");
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            for cell in row {
+                text.push_str(&cell.to_string());
+                text.push('\t');
+            }
+        }
+    }
+    assert!(text.contains("seed.yaml"), "{text}");
+    assert!(text.contains("clean.yaml"), "{text}");
+
+    // SARIF 2.1.0 with the seed's findings.
+    let (status, _, disposition, bytes) =
+        get_bytes(&server, &format!("/api/batches/{batch}/report.sarif"));
+    assert_eq!(status, 200);
+    assert!(disposition.contains(".sarif"), "{disposition}");
+    let sarif: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let mut sarif_rules: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap().to_string())
+        .collect();
+    let mut seed_rules: Vec<String> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["findings"].as_array().unwrap())
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    sarif_rules.sort();
+    seed_rules.sort();
+    assert!(!seed_rules.is_empty());
+    assert_eq!(sarif_rules, seed_rules);
+
+    // The HTML report.
+    let (status, content_type, disposition, bytes) =
+        get_bytes(&server, &format!("/api/batches/{batch}/report.html"));
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(disposition.contains(".html"), "{disposition}");
+    assert!(String::from_utf8(bytes).unwrap().contains("seed.yaml"));
+
+    // No such batch, no such download.
+    let (status, v) = get_json(&server, "/api/batches/999/report.sarif");
+    assert_eq!(status, 404, "{v}");
+    let (status, v) = get_json(&server, &format!("/api/batches/{batch}/report.pdf"));
+    assert_eq!(status, 404, "{v}");
+}
+
+/// (rule, severity) of each finding of a file's object of `check --format json`.
+fn rules_and_severities(file: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `nianbao check --province <p> --format json --no-config <path>`: (rule, severity).
+fn cli_findings_with_province(path: &Path, province: Option<&str>) -> Vec<(String, String)> {
+    use nianbao_app::profile::{Profile, Profiles, RuleOptions};
+    let registry = nianbao_app::formats::registry();
+    let profiles = Profiles {
+        list: vec![Profile::build(None, RuleOptions::default()).unwrap()],
+        of_file: vec![0],
+    };
+    let run = nianbao_core::CheckOptions {
+        province,
+        ..Default::default()
+    };
+    let results =
+        nianbao_app::batch::check_all(&[path.to_path_buf()], &registry, &profiles, &run, 1, &|| {})
+            .unwrap();
+    let mut out: Vec<(String, String)> = results[0]
+        .findings
+        .iter()
+        .map(|f| (f.rule.clone(), f.severity.as_str().to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_province_part_applies_its_pack() {
+    let data = tempfile::tempdir().unwrap();
+    let server = start(data.path());
+    let seed = fixture("seed.yaml");
+    let (status, v) = upload_with(&server, &[("seed.yaml", &seed)], &[("province", "jilin")]);
+    assert_eq!(status, 200, "{v}");
+    let served = rules_and_severities(&v["files"][0]);
+    let path = repo().join("tests/fixtures/seed.yaml");
+    assert_eq!(served, cli_findings_with_province(&path, Some("jilin")));
+    assert!(
+        served.contains(&("STR-PERIOD".to_string(), "error".to_string())),
+        "{served:?}"
+    );
+
+    // The seed is a Jilin agency's: Sichuan's pack adds its own rules.
+    let (status, v) = upload_with(&server, &[("seed.yaml", &seed)], &[("province", "sichuan")]);
+    assert_eq!(status, 200, "{v}");
+    let served = rules_and_severities(&v["files"][0]);
+    assert_eq!(served, cli_findings_with_province(&path, Some("sichuan")));
+    assert_ne!(served, cli_findings_with_province(&path, None));
+    assert!(served.iter().any(|(rule, _)| rule == "SC-SOURCE"), "{served:?}");
+
+    // The batch's downloads check again under the same province.
+    let batch = v["batch"].as_i64().unwrap();
+    let (_, _, _, bytes) = get_bytes(&server, &format!("/api/batches/{batch}/report.sarif"));
+    let sarif: Value = serde_json::from_slice(&bytes).unwrap();
+    let mut sarif_rules: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    sarif_rules.sort_unstable();
+    let served_rules: Vec<&str> = served.iter().map(|(rule, _)| rule.as_str()).collect();
+    assert_eq!(sarif_rules, served_rules);
+
+    // An unknown province: 400 with check --province's message.
+    let (status, v) = upload_with(&server, &[("seed.yaml", &seed)], &[("province", "atlantis")]);
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("未知的省份「atlantis」"), "{v}");
+    // The select box's empty choice is no province.
+    let (status, v) = upload_with(&server, &[("seed.yaml", &seed)], &[("province", "")]);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        rules_and_severities(&v["files"][0]),
+        cli_findings_with_province(&path, None)
     );
 }
