@@ -48,7 +48,10 @@ fn escape(s: &str) -> String {
 
 /// `GET /`: with log-in, the page carries the session's CSRF token (sent
 /// back as `X-CSRF-Token`) and the user's name with a log-out button.
-pub async fn index(State(state): State<Arc<AppState>>, Extension(who): Extension<Reviewer>) -> Response {
+pub async fn index(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<Reviewer>,
+) -> Response {
     let page = INDEX.replace(
         "<!--provinces-->",
         &province_options(&state.checker.profiles.list[0].rules),

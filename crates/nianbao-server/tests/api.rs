@@ -557,7 +557,10 @@ fn the_page_is_served_in_chinese() {
     assert!(html.contains("lang=\"zh-CN\""));
     // The province select box: no province, and each province with a pack.
     assert!(html.contains("<option value=\"\">（不选省份）</option>"));
-    assert!(html.contains("<option value=\"jilin\">吉林省（jilin）</option>"), "{html}");
+    assert!(
+        html.contains("<option value=\"jilin\">吉林省（jilin）</option>"),
+        "{html}"
+    );
     assert!(html.contains("<option value=\"gansu\">"));
     assert!(html.contains("/summary.xlsx"));
     assert!(
@@ -727,7 +730,10 @@ fn a_province_part_applies_its_pack() {
     let served = rules_and_severities(&v["files"][0]);
     assert_eq!(served, cli_findings_with_province(&path, Some("sichuan")));
     assert_ne!(served, cli_findings_with_province(&path, None));
-    assert!(served.iter().any(|(rule, _)| rule == "SC-SOURCE"), "{served:?}");
+    assert!(
+        served.iter().any(|(rule, _)| rule == "SC-SOURCE"),
+        "{served:?}"
+    );
 
     // The batch's downloads check again under the same province.
     let batch = v["batch"].as_i64().unwrap();
@@ -744,9 +750,19 @@ fn a_province_part_applies_its_pack() {
     assert_eq!(sarif_rules, served_rules);
 
     // An unknown province: 400 with check --province's message.
-    let (status, v) = upload_with(&server, &[("seed.yaml", &seed)], &[("province", "atlantis")]);
+    let (status, v) = upload_with(
+        &server,
+        &[("seed.yaml", &seed)],
+        &[("province", "atlantis")],
+    );
     assert_eq!(status, 400, "{v}");
-    assert!(v["error"].as_str().unwrap().contains("未知的省份「atlantis」"), "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("未知的省份「atlantis」"),
+        "{v}"
+    );
     // The select box's empty choice is no province.
     let (status, v) = upload_with(&server, &[("seed.yaml", &seed)], &[("province", "")]);
     assert_eq!(status, 200, "{v}");
