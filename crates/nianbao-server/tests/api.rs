@@ -562,7 +562,7 @@ fn the_page_is_served_in_chinese() {
         "{html}"
     );
     assert!(html.contains("<option value=\"gansu\">"));
-    assert!(html.contains("/summary.xlsx"));
+    assert!(html.contains("\"summary.xlsx\""));
     assert!(
         !html.contains("http://") && !html.contains("https://"),
         "no CDN"
