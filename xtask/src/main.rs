@@ -7,6 +7,8 @@
 //!   (`fixtures.rs`).
 //! - `bench`: speed and memory on a generated DOCX corpus against a raw
 //!   scan of the same files (`bench.rs`, corpus in `corpus.rs`).
+//! - `bench-serve`: `nianbao serve` over HTTP against `check` on the same
+//!   corpus, issue 20's timing targets (`serve_bench.rs`).
 //! - `fuzz`: structure-aware mutation fuzzing on stable (`fuzz.rs`).
 //! - `docs`: regenerate `docs/rules.md` from the rules' metadata.
 //! - `regions`: regenerate the administrative-division table in core.
@@ -24,6 +26,7 @@ mod fuzz;
 mod markup;
 mod prose;
 mod rng;
+mod serve_bench;
 mod tidy;
 
 use std::process::Command;
@@ -41,6 +44,7 @@ fn main() -> Result<()> {
         "ci" => ci(),
         "fixtures" => fixtures::run(),
         "bench" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "bench-serve" => serve_bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "fuzz" => fuzz::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "docs" => docs::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         "regions" => regions::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
@@ -49,7 +53,7 @@ fn main() -> Result<()> {
         "tidy" => tidy::run(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  fuzz      structure-aware mutation fuzzing of every adapter and recognition (--seconds N)\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)\n  tidy      the crate graph, lints, file sizes and note codes as ARCHITECTURE.md says"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci        fmt check, tests, clippy (as .ci/run)\n  fixtures  regenerate tests/fixtures/*.docx with LibreOffice\n  bench     corpus of 2,000 DOCX reports, raw scan vs nianbao check, target/bench.json\n  bench-serve  nianbao serve over HTTP: a 20-page DOCX round trip, 200 reports in one batch vs check, target/bench-serve.json\n  fuzz      structure-aware mutation fuzzing of every adapter and recognition (--seconds N)\n  docs      regenerate docs/rules.md from the rules' metadata\n  regions   regenerate crates/nianbao-core/data/regions.tsv from the npm registry\n  format-fixtures  regenerate the XLSX/XLS, GBK HTML and pdftotext fixtures (soffice, iconv, pdftotext)\n  pdf       regenerate tests/fixtures/*.pdf (soffice, weasyprint, pdftoppm, img2pdf, qpdf)\n  tidy      the crate graph, lints, file sizes and note codes as ARCHITECTURE.md says"
             );
             bail!("unknown task {task:?}")
         }
