@@ -21,7 +21,26 @@ pub struct Run<'a> {
     pub timings: Option<crate::timings::Timings>,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// The run of `results` checked with `profiles`, after `review`: its
+    /// summary counts what the review left; no timings.
+    pub fn new(
+        results: &'a [FileResult],
+        profiles: &'a crate::profile::Profiles,
+        review: Review,
+    ) -> Run<'a> {
+        let load_errors = profiles.load_errors();
+        let summary = Summary::of(results, &load_errors).with_review(&review);
+        Run {
+            results,
+            metas: profiles.metas(),
+            load_errors,
+            summary,
+            review,
+            timings: None,
+        }
+    }
+
     /// Every rule id that appears: the loaded rules and any id in a finding
     /// (suppressed ones too).
     pub fn rule_ids(&self) -> Vec<String> {

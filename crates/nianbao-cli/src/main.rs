@@ -18,7 +18,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use nianbao_app::profile::{self, RuleOptions};
 use nianbao_app::render::{html, json, sarif, xlsx};
-use nianbao_app::summary::Summary;
 use nianbao_app::{Run, cross_year, files, formats, fs, review, timings};
 
 use crate::discovery::ConfigChoice;
@@ -409,20 +408,13 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             pb.finish_and_clear();
             let mut review = review::apply(&mut results, &profiles, baseline.as_ref());
             review.show_suppressed = show_suppressed;
-            let load_errors = profiles.load_errors();
-            let summary = Summary::of(&results, &load_errors).with_review(&review);
             let threads = match jobs {
                 0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
                 n => n,
             };
-            let timings = timings.then(|| timings::Timings::of(&results, load_time, threads));
             let run = Run {
-                results: &results,
-                metas: profiles.metas(),
-                load_errors,
-                summary,
-                review,
-                timings,
+                timings: timings.then(|| timings::Timings::of(&results, load_time, threads)),
+                ..Run::new(&results, &profiles, review)
             };
             let bytes: Vec<u8> = match format {
                 OutputFormat::Json => json::render(&run).into_bytes(),

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use nianbao_app::review::{self, Baseline, Entry};
-use nianbao_app::summary::Summary;
 use nianbao_app::{Run, annotate};
 use nianbao_core::FileResult;
 use serde_json::{Value, json};
@@ -133,17 +132,7 @@ fn render_json(
     results: &[FileResult],
     review: review::Review,
 ) -> Result<Value, ApiError> {
-    let profiles = &state.checker.profiles;
-    let load_errors = profiles.load_errors();
-    let summary = Summary::of(results, &load_errors).with_review(&review);
-    let run = Run {
-        results,
-        metas: profiles.metas(),
-        load_errors,
-        summary,
-        review,
-        timings: None,
-    };
+    let run = Run::new(results, &state.checker.profiles, review);
     serde_json::from_str(&nianbao_app::render::json::render(&run))
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("内部错误：{e}")))
 }
@@ -521,17 +510,7 @@ fn render_batch(
     review: review::Review,
     format: &BatchFormat,
 ) -> Result<Vec<u8>, ApiError> {
-    let profiles = &state.checker.profiles;
-    let load_errors = profiles.load_errors();
-    let summary = Summary::of(results, &load_errors).with_review(&review);
-    let run = Run {
-        results,
-        metas: profiles.metas(),
-        load_errors,
-        summary,
-        review,
-        timings: None,
-    };
+    let run = Run::new(results, &state.checker.profiles, review);
     match format {
         BatchFormat::Xlsx => nianbao_app::render::xlsx::render(&run)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
