@@ -68,14 +68,26 @@ fn opt_str(s: &Option<String>) -> Dynamic {
 /// paragraph's index and section (`report.find`).
 fn find(derived: &Derived, pattern: &str) -> Res<Array> {
     let re = super::text_values::compiled(pattern)?;
+    let views = derived.paragraph_views();
     let mut out = Array::new();
-    for p in derived.paragraph_views() {
+    let mut search = |i: usize| {
+        let p = &views[i];
         super::text_values::match_maps(
             &re,
             &p.normalized,
             &[("paragraph", p.index), ("section", p.section)],
             &mut out,
         );
+    };
+    // Most patterns match in few paragraphs: one search over the joined text
+    // says which, and only those are searched one by one (the same matches).
+    if super::text_values::has_line_anchors(pattern) {
+        (0..views.len()).for_each(&mut search);
+    } else {
+        derived
+            .paragraphs_touched(&re)
+            .into_iter()
+            .for_each(&mut search);
     }
     Ok(out)
 }

@@ -57,6 +57,8 @@ pub struct Derived {
     section_texts: OnceLock<Vec<ImmutableString>>,
     /// Every paragraph's normalised text, joined by line breaks.
     text: OnceLock<ImmutableString>,
+    /// Where each paragraph's normalised text starts in `text`.
+    text_starts: OnceLock<Vec<usize>>,
     /// Enumeration markers and headings of every paragraph.
     enumerations: OnceLock<Array>,
 }
@@ -127,6 +129,7 @@ impl Derived {
             all_sentences: OnceLock::new(),
             section_texts: OnceLock::new(),
             text: OnceLock::new(),
+            text_starts: OnceLock::new(),
             enumerations: OnceLock::new(),
         }
     }
@@ -146,6 +149,51 @@ impl Derived {
                 })
             })
             .clone()
+    }
+
+    /// The paragraphs (indices into `paragraph_views`) that some match of
+    /// `re` in `text()` touches, in order: one search over the whole text
+    /// instead of one per paragraph. Every paragraph in which `re` matches
+    /// on its own is among them, provided `re` has no line anchors (`^`,
+    /// `$`; a word boundary is fine: the line break joining two paragraphs
+    /// is not a word character, like the edge of a paragraph on its own). A
+    /// paragraph's own match is a match of the joined text at the same
+    /// place, and a search that has not passed that place finds a match
+    /// starting no later, which either touches the paragraph or ends before
+    /// it. So searching just these paragraphs one by one gives exactly what
+    /// searching every paragraph gives.
+    pub fn paragraphs_touched(&self, re: &regex::Regex) -> Vec<usize> {
+        let text = self.text();
+        let views = &self.paragraphs().views;
+        let starts = self.text_starts.get_or_init(|| {
+            timed(|| {
+                let mut at = 0;
+                views
+                    .iter()
+                    .map(|v| {
+                        let start = at;
+                        at += v.normalized.len() + 1;
+                        start
+                    })
+                    .collect()
+            })
+        });
+        let mut touched = Vec::new();
+        for m in re.find_iter(&text) {
+            // The first paragraph ending at or after the match's start.
+            let mut i = starts
+                .partition_point(|&st| st <= m.start())
+                .saturating_sub(1);
+            while i < views.len() && starts[i] <= m.end() {
+                if starts[i] + views[i].normalized.len() >= m.start() && touched.last() != Some(&i)
+                {
+                    touched.push(i);
+                }
+                i += 1;
+            }
+        }
+        touched.dedup();
+        touched
     }
 
     pub fn report(&self) -> &Arc<Report> {
@@ -453,5 +501,87 @@ mod tests {
         // Built once: asking again costs no shared time.
         assert_eq!(d.paragraph_array().len(), 3);
         assert!(take_shared_time().is_zero());
+    }
+
+    /// `report.find` searches only the paragraphs a search of the joined
+    /// text touches: the same matches as searching every paragraph, for
+    /// patterns that reach across the line break, that match empty, that
+    /// have word boundaries; line anchors make it search every paragraph.
+    #[test]
+    fn paragraphs_touched_miss_no_paragraph_match() {
+        let p = |t: &str| Paragraph {
+            text: t.into(),
+            origin: Origin::Unknown,
+        };
+        let mut r = Report::default();
+        r.preamble.push(p("本报告由某局编制。"));
+        r.sections.push(Section {
+            number: 1,
+            heading: "一、总体情况".into(),
+            heading_origin: Origin::Unknown,
+            paragraphs: [
+                "共收到申请12件，其中",
+                "自然人申请7件。",
+                "",
+                "2024年度",
+                "ab cd",
+                "未发生行政复议，办结3件；结转下年度继续办理1件。",
+                "12",
+            ]
+            .into_iter()
+            .map(p)
+            .collect(),
+        });
+        let d = Derived::new(Arc::new(r));
+        let patterns = [
+            r"(\d+)件",
+            r"其中[^。]{0,20}",
+            r"[^，。]{0,12}行政复议",
+            r"件\s*自然人",
+            r"\d*",
+            r"x?",
+            r"\bcd\b",
+            r"\Bd",
+            r"\d{4}年度?$",
+            r"^\d+$",
+            r"(?m)^自然人",
+            r"\A本报告",
+            r"[\s\S]{3}",
+            r"。\n",
+            r"办结(\d+)件",
+        ];
+        for pattern in patterns {
+            let re = regex::Regex::new(pattern).unwrap();
+            let every: Vec<(usize, Vec<(usize, usize)>)> = d
+                .paragraph_views()
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let ms = re.find_iter(&v.normalized).map(|m| (m.start(), m.end()));
+                    (i, ms.collect())
+                })
+                .filter(|(_, ms): &(usize, Vec<_>)| !ms.is_empty())
+                .collect();
+            let searched: Vec<usize> = if super::super::text_values::has_line_anchors(pattern) {
+                (0..d.paragraph_views().len()).collect()
+            } else {
+                d.paragraphs_touched(&re)
+            };
+            for (i, _) in &every {
+                assert!(
+                    searched.contains(i),
+                    "{pattern}: paragraph {i} not searched"
+                );
+            }
+        }
+        assert!(super::super::text_values::has_line_anchors(r"\d{4}年度?$"));
+        assert!(super::super::text_values::has_line_anchors(r"(?m)^自然人"));
+        assert!(!super::super::text_values::has_line_anchors(
+            r"[^，。]{0,12}行政复议"
+        ));
+        assert!(!super::super::text_values::has_line_anchors(r"\bcd\b"));
+        // Few paragraphs are searched when few match.
+        let re = regex::Regex::new("行政复议").unwrap();
+        assert_eq!(d.paragraphs_touched(&re), vec![6]);
     }
 }

@@ -9,6 +9,7 @@ use rhai::{Array, Dynamic, Engine, INT, ImmutableString, Map};
 
 pub use super::plain_text::{
     cn_int, edit_distance, letter_count, near_duplicates, normalize, sentences, similarity,
+    words_in,
 };
 pub use super::proofread::{Doubled, Marker, doubled, enumeration_markers};
 use super::text_values::{Res, compiled, doubled_maps, fail, marker_maps, matches, strings};
@@ -77,6 +78,13 @@ pub fn register(engine: &mut Engine) {
                     .collect())
             },
         )
+        .register_fn("words_in", |text: &str, words: Array| -> Array {
+            let words = strings(&words);
+            words_in(text, &words)
+                .into_iter()
+                .map(|i| Dynamic::from(words[i].clone()))
+                .collect()
+        })
         .register_fn("edit_distance", |a: &str, b: &str| {
             edit_distance(a, b) as INT
         })

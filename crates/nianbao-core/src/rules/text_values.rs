@@ -57,6 +57,42 @@ pub(crate) fn compiled(pattern: &str) -> Res<Rc<Regex>> {
     Ok(re)
 }
 
+thread_local! {
+    static ANCHORS: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+}
+
+/// Whether `pattern` has a line anchor (`^`, `$`, `\A`, `\z`, multi-line or
+/// not), which matches differently in a paragraph on its own and in the
+/// paragraphs joined by line breaks. A pattern that does not parse counts
+/// as anchored (the cautious answer). Cached per thread, as `compiled`.
+pub(crate) fn has_line_anchors(pattern: &str) -> bool {
+    use regex_syntax::hir::Look;
+    if let Some(a) = ANCHORS.with(|c| c.borrow().get(pattern).copied()) {
+        return a;
+    }
+    let anchored = regex_syntax::parse(pattern).map_or(true, |hir| {
+        let looks = hir.properties().look_set();
+        [
+            Look::Start,
+            Look::End,
+            Look::StartLF,
+            Look::EndLF,
+            Look::StartCRLF,
+            Look::EndCRLF,
+        ]
+        .into_iter()
+        .any(|l| looks.contains(l))
+    });
+    ANCHORS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), anchored);
+    });
+    anchored
+}
+
 /// Char offsets of byte offsets met in increasing order, counting each
 /// stretch of text once (a text with many matches is not recounted from
 /// its start for each).
