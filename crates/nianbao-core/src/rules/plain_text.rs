@@ -107,6 +107,23 @@ pub fn words_in(text: &str, words: &[String]) -> Vec<usize> {
     found
 }
 
+/// The numbers written in a text, as values, leaving out those that are a
+/// year, month, day, 号 or percentage (followed by 年 月 日 号 %):
+/// 「2024年办结12件，占3.5%」 gives 12. Digits other than ASCII ones (the
+/// text is normalised: full-width digits are ASCII there) are left out too.
+pub fn number_values(text: &str) -> Vec<f64> {
+    thread_local! {
+        static NUMBER: Option<Regex> = Regex::new(r"(\d+(?:\.\d+)?)(%|年|月|日|号)?").ok();
+    }
+    NUMBER.with(|re| {
+        let Some(re) = re else { return Vec::new() };
+        re.captures_iter(text)
+            .filter(|c| c.get(2).is_none())
+            .filter_map(|c| c.get(1)?.as_str().parse::<f64>().ok())
+            .collect()
+    })
+}
+
 /// Characters other than punctuation (`\p{P}`), digits and whitespace.
 pub fn letter_count(text: &str) -> usize {
     thread_local! {
@@ -414,6 +431,15 @@ pub fn cn_int(text: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn number_values_leave_out_dates_and_percentages() {
+        assert_eq!(
+            number_values("2024年1月5日，办结1191件，占55.9%，其中3.5件、12号文、007"),
+            vec![1191.0, 3.5, 7.0]
+        );
+        assert!(number_values("没有数字").is_empty());
+    }
 
     #[test]
     fn words_in_is_contains_for_each_word() {

@@ -8,8 +8,8 @@
 use rhai::{Array, Dynamic, Engine, INT, ImmutableString, Map};
 
 pub use super::plain_text::{
-    cn_int, edit_distance, letter_count, near_duplicates, normalize, sentences, similarity,
-    words_in,
+    cn_int, edit_distance, letter_count, near_duplicates, normalize, number_values, sentences,
+    similarity, words_in,
 };
 pub use super::proofread::{Doubled, Marker, doubled, enumeration_markers};
 use super::text_values::{Res, compiled, doubled_maps, fail, marker_maps, matches, strings};
@@ -78,6 +78,9 @@ pub fn register(engine: &mut Engine) {
                     .collect())
             },
         )
+        .register_fn("number_values", |text: &str| -> Array {
+            number_values(text).into_iter().map(Dynamic::from_float).collect()
+        })
         .register_fn("words_in", |text: &str, words: Array| -> Array {
             let words = strings(&words);
             words_in(text, &words)
