@@ -5,6 +5,7 @@
 
 pub mod adapter;
 pub mod address;
+mod address_map;
 pub mod area;
 pub mod check;
 mod division;

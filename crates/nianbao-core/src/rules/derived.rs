@@ -8,12 +8,12 @@
 //! without changing.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rhai::{Array, Dynamic, INT, ImmutableString};
 
+use crate::address_map::{AddressMap, address};
 use crate::model::Report;
 
 /// A paragraph as scripts see it.
@@ -43,7 +43,7 @@ struct Paragraphs {
     array: Array,
     /// Where each paragraph's text and normalised text start, with their
     /// lengths: (address, length) → (paragraph, is normalised).
-    by_address: HashMap<(usize, usize), (usize, bool)>,
+    by_address: AddressMap<(usize, bool)>,
 }
 
 /// One report's shared data.
@@ -114,10 +114,6 @@ impl Drop for Current {
 
 fn with_current<T>(f: impl FnOnce(&Derived) -> Option<T>) -> Option<T> {
     CURRENT.with(|c| c.borrow().as_deref().and_then(f))
-}
-
-fn address(s: &str) -> (usize, usize) {
-    (s.as_ptr() as usize, s.len())
 }
 
 impl Derived {
@@ -214,7 +210,8 @@ impl Derived {
                         index: i as INT + 1,
                     })
                     .collect();
-                let mut by_address = HashMap::with_capacity(views.len() * 2);
+                let mut by_address =
+                    AddressMap::with_capacity_and_hasher(views.len() * 2, Default::default());
                 for (i, v) in views.iter().enumerate() {
                     // An equal normalised text is the paragraph's own.
                     by_address.insert(address(v.normalized.as_str()), (i, true));

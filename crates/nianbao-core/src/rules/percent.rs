@@ -37,9 +37,9 @@ pub fn percent_derivable(parts: &[f64], bases: &[f64], stated: f64, decimals: u3
             }
             // The first c whose sum with a is not below the stated share.
             let first = sorted.partition_point(|&c| below(a + c, b, stated, decimals));
-            sorted.get(first).is_some_and(|&c| {
-                a + c <= b && matches_percent((a + c) / b, stated, decimals)
-            })
+            sorted
+                .get(first)
+                .is_some_and(|&c| a + c <= b && matches_percent((a + c) / b, stated, decimals))
         })
     })
 }
@@ -102,7 +102,11 @@ mod tests {
             let parts: Vec<f64> = (0..count)
                 .map(|_| {
                     let v = next(scale) as f64;
-                    if next(4) == 0 { v + next(10) as f64 / 10.0 } else { v }
+                    if next(4) == 0 {
+                        v + next(10) as f64 / 10.0
+                    } else {
+                        v
+                    }
                 })
                 .collect();
             let bases: Vec<f64> = (0..1 + next(5)).map(|_| next(scale) as f64).collect();

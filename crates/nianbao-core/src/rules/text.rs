@@ -79,7 +79,10 @@ pub fn register(engine: &mut Engine) {
             },
         )
         .register_fn("number_values", |text: &str| -> Array {
-            number_values(text).into_iter().map(Dynamic::from_float).collect()
+            number_values(text)
+                .into_iter()
+                .map(Dynamic::from_float)
+                .collect()
         })
         .register_fn("words_in", |text: &str, words: Array| -> Array {
             let words = strings(&words);

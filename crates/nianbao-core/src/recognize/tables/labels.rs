@@ -3,8 +3,9 @@
 //! row's keywords, and a row's label read from its cells.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use crate::address_map::{AddressMap, address};
 
 use crate::document::GridCell;
 use crate::schema::{RowSpec, T2, T3, T4, TableSchema};
@@ -13,8 +14,8 @@ use crate::value::{normalize_label, parse_cell_text};
 /// [`normalize_label`] of a string of the schema (a label or a keyword),
 /// computed once for the whole run rather than on every comparison.
 pub(super) fn norm(s: &'static str) -> Cow<'static, str> {
-    static NORMALIZED: LazyLock<HashMap<(usize, usize), String>> = LazyLock::new(|| {
-        let mut map = HashMap::new();
+    static NORMALIZED: LazyLock<AddressMap<String>> = LazyLock::new(|| {
+        let mut map = AddressMap::default();
         for schema in [&T2, &T3, &T4] {
             let strings = schema
                 .rows
@@ -22,12 +23,12 @@ pub(super) fn norm(s: &'static str) -> Cow<'static, str> {
                 .flat_map(|r| std::iter::once(r.label).chain(r.keywords.iter().copied()))
                 .chain(schema.columns.iter().map(|c| c.label));
             for s in strings {
-                map.insert((s.as_ptr() as usize, s.len()), normalize_label(s));
+                map.insert(address(s), normalize_label(s));
             }
         }
         map
     });
-    match NORMALIZED.get(&(s.as_ptr() as usize, s.len())) {
+    match NORMALIZED.get(&address(s)) {
         Some(n) => Cow::Borrowed(n.as_str()),
         // Not a schema string: normalised each time.
         None => Cow::Owned(normalize_label(s)),
