@@ -417,7 +417,8 @@ mod tests {
     use crate::model::{Origin, Paragraph, Section};
     use crate::rules::{Limits, RuleSet, RuleSource};
 
-    fn report() -> Arc<Report> {
+    /// A report with one preamble paragraph and section 一 of these paragraphs.
+    fn report_of(section_one: &[&str]) -> Arc<Report> {
         let p = |t: &str| Paragraph {
             text: t.into(),
             origin: Origin::Unknown,
@@ -428,9 +429,13 @@ mod tests {
             number: 1,
             heading: "一、总体情况".into(),
             heading_origin: Origin::Unknown,
-            paragraphs: vec![p("全年收到申请１２件。办结 3 件；"), p("全省第一。")],
+            paragraphs: section_one.iter().map(|t| p(t)).collect(),
         });
         Arc::new(r)
+    }
+
+    fn report() -> Arc<Report> {
+        report_of(&["全年收到申请１２件。办结 3 件；", "全省第一。"])
     }
 
     /// A rule that reports what the shared data gives, as one message.
@@ -506,30 +511,15 @@ mod tests {
     /// have word boundaries; line anchors make it search every paragraph.
     #[test]
     fn paragraphs_touched_miss_no_paragraph_match() {
-        let p = |t: &str| Paragraph {
-            text: t.into(),
-            origin: Origin::Unknown,
-        };
-        let mut r = Report::default();
-        r.preamble.push(p("本报告由某局编制。"));
-        r.sections.push(Section {
-            number: 1,
-            heading: "一、总体情况".into(),
-            heading_origin: Origin::Unknown,
-            paragraphs: [
-                "共收到申请12件，其中",
-                "自然人申请7件。",
-                "",
-                "2024年度",
-                "ab cd",
-                "未发生行政复议，办结3件；结转下年度继续办理1件。",
-                "12",
-            ]
-            .into_iter()
-            .map(p)
-            .collect(),
-        });
-        let d = Derived::new(Arc::new(r));
+        let d = Derived::new(report_of(&[
+            "共收到申请12件，其中",
+            "自然人申请7件。",
+            "",
+            "2024年度",
+            "ab cd",
+            "未发生行政复议，办结3件；结转下年度继续办理1件。",
+            "12",
+        ]));
         let patterns = [
             r"(\d+)件",
             r"其中[^。]{0,20}",
