@@ -81,7 +81,7 @@ fn find(derived: &Derived, pattern: &str) -> Res<Array> {
     };
     // Most patterns match in few paragraphs: one search over the joined text
     // says which, and only those are searched one by one (the same matches).
-    if super::text_values::has_line_anchors(pattern) {
+    if re.line_anchored {
         (0..views.len()).for_each(&mut search);
     } else {
         derived

@@ -181,6 +181,7 @@ impl Derived {
                 .partition_point(|&st| st <= m.start())
                 .saturating_sub(1);
             while i < views.len() && starts[i] <= m.end() {
+                // Matches come in order: a paragraph is met again only last.
                 if starts[i] + views[i].normalized.len() >= m.start() && touched.last() != Some(&i)
                 {
                     touched.push(i);
@@ -188,7 +189,6 @@ impl Derived {
                 i += 1;
             }
         }
-        touched.dedup();
         touched
     }
 
@@ -538,7 +538,8 @@ mod tests {
             r"办结(\d+)件",
         ];
         for pattern in patterns {
-            let re = regex::Regex::new(pattern).unwrap();
+            let compiled = super::super::text_values::compiled(pattern).unwrap();
+            let re = &compiled.re;
             let every: Vec<(usize, Vec<(usize, usize)>)> = d
                 .paragraph_views()
                 .iter()
@@ -549,10 +550,10 @@ mod tests {
                 })
                 .filter(|(_, ms): &(usize, Vec<_>)| !ms.is_empty())
                 .collect();
-            let searched: Vec<usize> = if super::super::text_values::has_line_anchors(pattern) {
+            let searched: Vec<usize> = if compiled.line_anchored {
                 (0..d.paragraph_views().len()).collect()
             } else {
-                d.paragraphs_touched(&re)
+                d.paragraphs_touched(re)
             };
             for (i, _) in &every {
                 assert!(
@@ -561,12 +562,16 @@ mod tests {
                 );
             }
         }
-        assert!(super::super::text_values::has_line_anchors(r"\d{4}年度?$"));
-        assert!(super::super::text_values::has_line_anchors(r"(?m)^自然人"));
-        assert!(!super::super::text_values::has_line_anchors(
-            r"[^，。]{0,12}行政复议"
-        ));
-        assert!(!super::super::text_values::has_line_anchors(r"\bcd\b"));
+        let anchored = |p: &str| {
+            super::super::text_values::compiled(p)
+                .unwrap()
+                .line_anchored
+        };
+        assert!(anchored(r"\d{4}年度?$"));
+        assert!(anchored(r"(?m)^自然人"));
+        assert!(anchored(r"\A本报告"));
+        assert!(!anchored(r"[^，。]{0,12}行政复议"));
+        assert!(!anchored(r"\bcd\b"));
         // Few paragraphs are searched when few match.
         let re = regex::Regex::new("行政复议").unwrap();
         assert_eq!(d.paragraphs_touched(&re), vec![6]);

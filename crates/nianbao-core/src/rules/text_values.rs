@@ -30,47 +30,56 @@ thread_local! {
     // rule's cost per report to the matching itself. Shared by `Rc`, not
     // cloned: a cloned `Regex` gets a new, empty search cache, and building
     // that (the lazy DFA's tables) cost more than the match.
-    static REGEX_CACHE: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
+    static REGEX_CACHE: RefCell<HashMap<String, Rc<Pattern>>> = RefCell::new(HashMap::new());
 }
 
-pub(crate) fn compiled(pattern: &str) -> Res<Rc<Regex>> {
+/// A script's regular expression, compiled, with what `report.find` needs
+/// to know of it.
+pub(crate) struct Pattern {
+    pub re: Regex,
+    /// Whether it has a line anchor (`^`, `$`, `\A`, `\z`, multi-line or
+    /// not), which matches differently in a paragraph on its own and in the
+    /// paragraphs joined by line breaks. A pattern the parser refuses counts
+    /// as anchored (the cautious answer).
+    pub line_anchored: bool,
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        &self.re
+    }
+}
+
+pub(crate) fn compiled(pattern: &str) -> Res<Rc<Pattern>> {
     if pattern.len() > MAX_PATTERN {
         return fail(format!("正则表达式过长（{} 字节）", pattern.len()));
     }
     if let Some(re) = REGEX_CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(re);
     }
-    let re = Rc::new(
-        RegexBuilder::new(pattern)
-            .size_limit(1 << 20)
-            .dfa_size_limit(1 << 20)
-            .build()
-            .or_else(|e| fail(format!("正则表达式有误：{pattern}：{e}")))?,
-    );
+    let re = RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .dfa_size_limit(1 << 20)
+        .build()
+        .or_else(|e| fail(format!("正则表达式有误：{pattern}：{e}")))?;
+    let compiled = Rc::new(Pattern {
+        re,
+        line_anchored: has_line_anchors(pattern),
+    });
     REGEX_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_SIZE {
             c.clear();
         }
-        c.insert(pattern.to_string(), re.clone());
+        c.insert(pattern.to_string(), compiled.clone());
     });
-    Ok(re)
+    Ok(compiled)
 }
 
-thread_local! {
-    static ANCHORS: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
-}
-
-/// Whether `pattern` has a line anchor (`^`, `$`, `\A`, `\z`, multi-line or
-/// not), which matches differently in a paragraph on its own and in the
-/// paragraphs joined by line breaks. A pattern that does not parse counts
-/// as anchored (the cautious answer). Cached per thread, as `compiled`.
-pub(crate) fn has_line_anchors(pattern: &str) -> bool {
+fn has_line_anchors(pattern: &str) -> bool {
     use regex_syntax::hir::Look;
-    if let Some(a) = ANCHORS.with(|c| c.borrow().get(pattern).copied()) {
-        return a;
-    }
-    let anchored = regex_syntax::parse(pattern).map_or(true, |hir| {
+    regex_syntax::parse(pattern).map_or(true, |hir| {
         let looks = hir.properties().look_set();
         [
             Look::Start,
@@ -82,15 +91,7 @@ pub(crate) fn has_line_anchors(pattern: &str) -> bool {
         ]
         .into_iter()
         .any(|l| looks.contains(l))
-    });
-    ANCHORS.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= CACHE_SIZE {
-            c.clear();
-        }
-        c.insert(pattern.to_string(), anchored);
-    });
-    anchored
+    })
 }
 
 /// Char offsets of byte offsets met in increasing order, counting each
