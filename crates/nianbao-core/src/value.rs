@@ -171,12 +171,21 @@ fn simple_nfkc(c: char) -> Option<char> {
 /// made only of [`simple_nfkc`] characters, as table cells and labels are:
 /// full normalisation is most of the cost of reading a table otherwise.
 pub fn nfkc_filtered(text: &str, map: impl Fn(char) -> Option<char>) -> String {
+    let mut out = String::with_capacity(text.len());
+    nfkc_filtered_into(text, map, &mut out);
+    out
+}
+
+/// [`nfkc_filtered`], appending to `out`.
+pub fn nfkc_filtered_into(
+    text: &str,
+    map: impl Fn(char) -> Option<char>,
+    out: &mut impl Extend<char>,
+) {
     if text.chars().all(|c| simple_nfkc(c).is_some()) {
-        text.chars()
-            .filter_map(|c| simple_nfkc(c).and_then(&map))
-            .collect()
+        out.extend(text.chars().filter_map(|c| simple_nfkc(c).and_then(&map)));
     } else {
-        text.nfkc().filter_map(map).collect()
+        out.extend(text.nfkc().filter_map(map));
     }
 }
 

@@ -313,7 +313,7 @@ impl Derived {
             .filter_map(|d| d.clone().try_cast::<SentenceView>())
             .filter(|s| s.letters >= min_letters)
             .collect();
-        let texts: Vec<String> = long.iter().map(|s| s.text.to_string()).collect();
+        let texts: Vec<&str> = long.iter().map(|s| s.text.as_str()).collect();
         super::plain_text::near_duplicates(&texts, threshold)
             .into_iter()
             .map(|(i, j, sim)| {

@@ -191,15 +191,25 @@ fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
 /// The letters of a text for comparison: no punctuation or spaces, numbers
 /// masked (so 「2022年」 and 「2023年」 compare equal).
 fn letters(text: &str) -> Vec<char> {
-    crate::value::nfkc_filtered(text, |c| {
-        // Most letters are ASCII or common ideographs: no Unicode table lookup.
-        let letter = c.is_ascii_alphanumeric()
-            || ('\u{4e00}'..='\u{9fff}').contains(&c)
-            || (!c.is_ascii() && c.is_alphanumeric());
-        letter.then_some(if c.is_ascii_digit() { '0' } else { c })
-    })
-    .chars()
-    .collect()
+    let mut out = Vec::new();
+    letters_into(text, &mut out);
+    out
+}
+
+/// [`letters`] into a buffer the caller reuses.
+fn letters_into(text: &str, out: &mut Vec<char>) {
+    out.clear();
+    crate::value::nfkc_filtered_into(
+        text,
+        |c| {
+            // Most letters are ASCII or common ideographs: no Unicode table lookup.
+            let letter = c.is_ascii_alphanumeric()
+                || ('\u{4e00}'..='\u{9fff}').contains(&c)
+                || (!c.is_ascii() && c.is_alphanumeric());
+            letter.then_some(if c.is_ascii_digit() { '0' } else { c })
+        },
+        out,
+    );
 }
 
 /// Dice coefficient of character bigrams (0.0–1.0), after [`letters`].
@@ -245,26 +255,30 @@ fn bigrams(text: &str) -> Rc<[u64]> {
 /// least `threshold`. Bigrams are counted once per text and pairs that cannot
 /// reach the threshold by length alone are skipped, so a whole report's
 /// sentences compare in one call.
-pub fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f64)> {
+pub fn near_duplicates<S: AsRef<str>>(texts: &[S], threshold: f64) -> Vec<(usize, usize, f64)> {
     // Per text: its number of bigrams, and its distinct bigrams with their
     // counts, sorted, so a pair is compared by one merge instead of hashing.
+    let mut chars = Vec::new();
+    let mut keys = Vec::new();
     let grams: Vec<(usize, Vec<(u64, u32)>)> = texts
         .iter()
         .map(|t| {
-            let l = letters(t);
-            let mut keys: Vec<u64> = l
-                .windows(2)
-                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1]))
-                .collect();
+            letters_into(t.as_ref(), &mut chars);
+            keys.clear();
+            keys.extend(
+                chars
+                    .windows(2)
+                    .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])),
+            );
             keys.sort_unstable();
             let mut counted: Vec<(u64, u32)> = Vec::with_capacity(keys.len());
-            for k in keys {
+            for &k in &keys {
                 match counted.last_mut() {
                     Some((last, n)) if *last == k => *n += 1,
                     _ => counted.push((k, 1)),
                 }
             }
-            (l.len().saturating_sub(1), counted)
+            (keys.len(), counted)
         })
         .collect();
     let compare = |i: usize, j: usize| -> Option<f64> {
@@ -305,33 +319,35 @@ pub fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f
 /// tokens share one among the first l − α + 1 of each: pairs whose prefixes
 /// share nothing cannot reach the threshold and are never compared.
 fn candidate_pairs(grams: &[(usize, Vec<(u64, u32)>)], threshold: f64) -> Vec<(usize, usize)> {
-    // Every token (bigram, occurrence) with its text, sorted: equal tokens
-    // are neighbours, which numbers them and counts their texts without a
-    // hash map.
-    let mut all: Vec<(u64, u32, u32)> = Vec::with_capacity(grams.iter().map(|g| g.0).sum());
-    for (text, (_, counted)) in grams.iter().enumerate() {
-        for &(g, n) in counted {
-            all.extend((0..n).map(|k| (g, k, text as u32)));
-        }
-    }
-    all.sort_unstable();
-    // Per text: (frequency, token id) of each of its tokens.
-    let mut tokens: Vec<Vec<(u32, u32)>> = grams.iter().map(|g| Vec::with_capacity(g.0)).collect();
-    let mut start = 0;
-    let mut id = 0u32;
-    while start < all.len() {
-        let (g, k, _) = all[start];
-        let end = start + all[start..].partition_point(|t| (t.0, t.1) == (g, k));
-        let frequency = (end - start) as u32;
-        for t in &all[start..end] {
-            tokens[t.2 as usize].push((frequency, id));
-        }
-        id += 1;
-        start = end;
-    }
-    // (token id, text) of every prefix token, sorted by token.
-    let mut prefixes: Vec<(u32, u32)> = Vec::new();
+    // Number every token (bigram, occurrence) and count its texts: one hash
+    // lookup per token (sorting all tokens of a report cost more). Any order
+    // of equally rare tokens will do, so the hash's order does not matter.
+    let mut ids: HashMap<(u64, u32), u32, ahash::RandomState> =
+        HashMap::with_capacity_and_hasher(grams.iter().map(|g| g.0).sum(), Default::default());
+    let mut frequency: Vec<u32> = Vec::new();
+    let mut tokens: Vec<Vec<(u32, u32)>> = grams
+        .iter()
+        .map(|(len, counted)| {
+            let mut t = Vec::with_capacity(*len);
+            for &(g, n) in counted {
+                for k in 0..n {
+                    let id = *ids.entry((g, k)).or_insert_with(|| {
+                        frequency.push(0);
+                        (frequency.len() - 1) as u32
+                    });
+                    frequency[id as usize] += 1;
+                    t.push((0, id));
+                }
+            }
+            t
+        })
+        .collect();
+    // Per id, the texts whose prefix holds it (texts in increasing order).
+    let mut holders: Vec<Vec<u32>> = vec![Vec::new(); frequency.len()];
     for (text, t) in tokens.iter_mut().enumerate() {
+        for token in t.iter_mut() {
+            token.0 = frequency[token.1 as usize];
+        }
         t.sort_unstable();
         let l = t.len();
         // Floor, not ceil: a longer prefix is never wrong, only slower.
@@ -339,27 +355,25 @@ fn candidate_pairs(grams: &[(usize, Vec<(u64, u32)>)], threshold: f64) -> Vec<(u
             .floor()
             .max(0.0) as usize;
         let prefix = (l + 1).saturating_sub(overlap.max(1)).min(l);
-        prefixes.extend(t[..prefix].iter().map(|&(_, id)| (id, text as u32)));
-    }
-    prefixes.sort_unstable();
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
-    while start < prefixes.len() {
-        let id = prefixes[start].0;
-        let end = start + prefixes[start..].partition_point(|p| p.0 == id);
-        let texts = &prefixes[start..end];
-        for (b, &(_, j)) in texts.iter().enumerate() {
-            for &(_, i) in &texts[..b] {
-                if i != j {
-                    pairs.push((j as usize, i as usize));
-                }
+        for &(frequency, id) in &t[..prefix] {
+            // A token no other text has pairs with nothing.
+            if frequency > 1 {
+                holders[id as usize].push(text as u32);
             }
         }
-        start = end;
+    }
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for texts in holders.iter().filter(|h| h.len() > 1) {
+        for (b, &j) in texts.iter().enumerate() {
+            pairs.extend(texts[..b].iter().map(|&i| (j, i)));
+        }
     }
     pairs.sort_unstable();
     pairs.dedup();
-    pairs.into_iter().map(|(j, i)| (i, j)).collect()
+    pairs
+        .into_iter()
+        .map(|(j, i)| (i as usize, j as usize))
+        .collect()
 }
 
 /// Size of the multiset intersection of two sorted (bigram, count) lists.
