@@ -124,6 +124,60 @@ pub fn number_values(text: &str) -> Vec<f64> {
     })
 }
 
+/// A percentage written in a text, with what NUM-PERCENT reads around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Percentage {
+    /// As written: 「55.9%」.
+    pub text: String,
+    pub value: f64,
+    /// Digits after the decimal point.
+    pub decimals: usize,
+    /// The [`sentences`] item it is in.
+    pub sentence: String,
+    /// The numbers ([`number_values`]) of the text before the first
+    /// occurrence of `text`.
+    pub numbers_ahead: Vec<f64>,
+    /// The last clause of that text: what follows its last 「，,；;：:」.
+    pub clause: String,
+}
+
+/// Every percentage of a text, sentence by sentence, in order.
+pub fn percentages(text: &str) -> Vec<Percentage> {
+    thread_local! {
+        static PERCENT: Option<Regex> = Regex::new(r"(\d+(?:\.(\d+))?)%").ok();
+    }
+    PERCENT.with(|re| {
+        let Some(re) = re else { return Vec::new() };
+        let mut out = Vec::new();
+        for sentence in sentences(text).into_iter().filter(|s| s.contains('%')) {
+            for c in re.captures_iter(&sentence) {
+                let (Some(all), Some(number)) = (c.get(0), c.get(1)) else {
+                    continue;
+                };
+                let Ok(value) = number.as_str().parse::<f64>() else {
+                    continue;
+                };
+                let ahead = &text[..text.find(all.as_str()).unwrap_or(0)];
+                let clause = ahead
+                    .rfind(['，', ',', '；', ';', '：', ':'])
+                    .map_or(ahead, |at| {
+                        let separator = ahead[at..].chars().next().map_or(0, char::len_utf8);
+                        &ahead[at + separator..]
+                    });
+                out.push(Percentage {
+                    text: all.as_str().to_string(),
+                    value,
+                    decimals: c.get(2).map_or(0, |d| d.as_str().len()),
+                    sentence: sentence.clone(),
+                    numbers_ahead: number_values(ahead),
+                    clause: clause.to_string(),
+                });
+            }
+        }
+        out
+    })
+}
+
 /// Characters other than punctuation (`\p{P}`), digits and whitespace.
 pub fn letter_count(text: &str) -> usize {
     text.chars().filter(|&c| !is_skipped(c)).count()
@@ -481,6 +535,48 @@ mod tests {
             vec![1191.0, 3.5, 7.0]
         );
         assert!(number_values("没有数字").is_empty());
+    }
+
+    #[test]
+    fn percentages_with_the_numbers_and_clause_before_them() {
+        let got = percentages("办结40件，其中予以公开30件，公开率75%。同比增长2.50%；无");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].text, "75%");
+        assert_eq!((got[0].value, got[0].decimals), (75.0, 0));
+        assert_eq!(got[0].sentence, "办结40件，其中予以公开30件，公开率75%。");
+        assert_eq!(got[0].numbers_ahead, vec![40.0, 30.0]);
+        assert_eq!(got[0].clause, "公开率");
+        assert_eq!((got[1].value, got[1].decimals), (2.5, 2));
+        assert_eq!(got[1].sentence, "同比增长2.50%；");
+        // 。 does not end a clause there, as in the rule's regex.
+        assert_eq!(got[1].clause, "公开率75%。同比增长");
+        // What comes before is the text before the first occurrence of the
+        // same percentage; no separator: the whole text before it.
+        let got = percentages("占12%（12%）");
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            (got[1].clause.as_str(), got[1].numbers_ahead.len()),
+            ("占", 0)
+        );
+        assert!(percentages("没有百分比，100件").is_empty());
+        // The clause is what NUM-PERCENT's regex took as the last clause.
+        let last = Regex::new("[^，,；;：:]*$").unwrap();
+        let pieces = [
+            "占", "12", "，", ",", "；", ":", "：", "3.5%", "。", "率", "4%",
+        ];
+        let mut seed = 11u64;
+        for _ in 0..500 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            for p in percentages(&text) {
+                let ahead = &text[..text.find(&p.text).unwrap()];
+                assert_eq!(p.clause, last.find(ahead).unwrap().as_str(), "{text}");
+                assert_eq!(p.numbers_ahead, number_values(ahead), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use rhai::{Array, Dynamic, Engine, INT, ImmutableString, Map};
 
 pub use super::plain_text::{
-    cn_int, edit_distance, letter_count, near_duplicates, normalize, number_values, sentences,
-    similarity, words_in,
+    cn_int, edit_distance, letter_count, near_duplicates, normalize, number_values, percentages,
+    sentences, similarity, words_in,
 };
 pub use super::proofread::{Doubled, Marker, doubled, enumeration_markers};
 use super::text_values::{Res, compiled, doubled_maps, fail, marker_maps, matches, strings};
@@ -82,6 +82,26 @@ pub fn register(engine: &mut Engine) {
             number_values(text)
                 .into_iter()
                 .map(Dynamic::from_float)
+                .collect()
+        })
+        .register_fn("percentages", |text: &str| -> Array {
+            percentages(text)
+                .into_iter()
+                .map(|p| {
+                    let mut m = Map::new();
+                    m.insert("text".into(), p.text.into());
+                    m.insert("value".into(), Dynamic::from_float(p.value));
+                    m.insert("decimals".into(), (p.decimals as INT).into());
+                    m.insert("sentence".into(), p.sentence.into());
+                    let numbers: Array = p
+                        .numbers_ahead
+                        .into_iter()
+                        .map(Dynamic::from_float)
+                        .collect();
+                    m.insert("numbers_ahead".into(), numbers.into());
+                    m.insert("clause".into(), p.clause.into());
+                    Dynamic::from(m)
+                })
                 .collect()
         })
         .register_fn("words_in", |text: &str, words: Array| -> Array {
