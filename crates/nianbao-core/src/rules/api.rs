@@ -97,6 +97,29 @@ impl TableView {
         self.key.schema()
     }
 
+    /// The present cells that `keep` accepts, row by row in the official
+    /// order, in one native call (rules that look at every cell would pay
+    /// several script calls per cell otherwise).
+    fn cells_where(&self, keep: impl Fn(&Cell) -> bool) -> Array {
+        let Some(table) = self.report.table(self.key) else {
+            return Array::new();
+        };
+        self.schema()
+            .rows
+            .iter()
+            .flat_map(|r| r.columns.iter().map(move |c| (r.key, *c)))
+            .filter_map(|(row, column)| {
+                let cell = table.cell(row, column).filter(|c| keep(c))?;
+                Some(Dynamic::from(CellView {
+                    key: self.key,
+                    row,
+                    column,
+                    cell: cell.clone(),
+                }))
+            })
+            .collect()
+    }
+
     fn row_key(&self, row: &str) -> Res<&'static str> {
         match self.schema().row(row) {
             Some(r) => Ok(r.key),
@@ -377,49 +400,15 @@ pub fn register(engine: &mut Engine) {
         // Every present cell in the official order, in one call: rules that
         // visit all cells (number types, blanks) pay one native call, not
         // three per cell.
-        .register_get("cells", |t: &mut TableView| -> Array {
-            let Some(table) = t.report.table(t.key) else {
-                return Array::new();
-            };
-            t.schema()
-                .rows
-                .iter()
-                .flat_map(|r| r.columns.iter().map(move |c| (r.key, *c)))
-                .filter_map(|(row, column)| {
-                    table.cell(row, column).map(|cell| {
-                        Dynamic::from(CellView {
-                            key: t.key,
-                            row,
-                            column,
-                            cell: cell.clone(),
-                        })
-                    })
-                })
-                .collect()
-        })
+        .register_get("cells", |t: &mut TableView| t.cells_where(|_| true))
         // The cells that are not a whole count ≥ 0 (blank and dash count
         // as 0): text, decimals, negative numbers. Usually none.
-        .register_get("odd_cells", |t: &mut TableView| -> Array {
-            let Some(table) = t.report.table(t.key) else {
-                return Array::new();
-            };
-            t.schema()
-                .rows
-                .iter()
-                .flat_map(|r| r.columns.iter().map(move |c| (r.key, *c)))
-                .filter_map(|(row, column)| {
-                    let cell = table.cell(row, column)?;
-                    let count = cell.value.as_count().is_some_and(|n| n >= 0);
-                    (!count).then(|| {
-                        Dynamic::from(CellView {
-                            key: t.key,
-                            row,
-                            column,
-                            cell: cell.clone(),
-                        })
-                    })
-                })
-                .collect()
+        .register_get("odd_cells", |t: &mut TableView| {
+            t.cells_where(|cell| cell.value.as_count().is_none_or(|n| n < 0))
+        })
+        // Blank and dash cells (`is_blank`): NUM-BLANK's, usually none.
+        .register_get("blank_cells", |t: &mut TableView| {
+            t.cells_where(|cell| matches!(cell.value, Value::Blank | Value::Dash))
         })
         .register_fn(
             "has",

@@ -210,6 +210,13 @@ pub struct Marker {
 /// 「〔2021〕1号」「第（三）项」「1、2月」 are not markers. A line of a table read
 /// as text (three numbers apart) has none.
 pub fn enumeration_markers(text: &str) -> Vec<Marker> {
+    // Every character is tested: a match, not a search of a string.
+    fn is_cn_digit(c: char) -> bool {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        )
+    }
     thread_local! {
         static TABLE_ROW: Option<Regex> =
             Regex::new(r"\d+[ \t\u{3000}\u{a0}]+\d+[ \t\u{3000}\u{a0}]+\d+").ok();
@@ -234,7 +241,7 @@ pub fn enumeration_markers(text: &str) -> Vec<Marker> {
     };
     let cn_run = |from: usize| -> usize {
         let mut j = from;
-        while j < n && j - from < 3 && "一二三四五六七八九十".contains(c[j]) {
+        while j < n && j - from < 3 && is_cn_digit(c[j]) {
             j += 1;
         }
         j
@@ -301,7 +308,7 @@ pub fn enumeration_markers(text: &str) -> Vec<Marker> {
                     continue;
                 }
             }
-            _ if "一二三四五六七八九十".contains(ch) && item_start(i, true) => {
+            _ if is_cn_digit(ch) && item_start(i, true) => {
                 let j = cn_run(i);
                 if j < n && c[j] == '是' && !(j + 1 < n && c[j + 1] == '否') {
                     push("shi", cn(i, j), i, j + 1);
