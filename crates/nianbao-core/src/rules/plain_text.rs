@@ -23,11 +23,15 @@ const WORD_LISTS_CACHE_SIZE: usize = 16;
 
 thread_local! {
     /// Automatons of recently searched word lists (a rule passes the same
-    /// dictionary for every report), with each distinct word's positions.
-    static WORD_LISTS: RefCell<HashMap<Vec<String>, Rc<WordList>>> = RefCell::new(HashMap::new());
+    /// dictionary for every report), with each distinct word's positions,
+    /// keyed by a hash of the words: finding a list hashes the words once
+    /// and compares them, without copying a dictionary per report.
+    static WORD_LISTS: RefCell<HashMap<u64, Vec<Rc<WordList>>>> = RefCell::new(HashMap::new());
+    static WORD_HASHER: ahash::RandomState = ahash::RandomState::new();
 }
 
 struct WordList {
+    words: Vec<String>,
     automaton: Option<aho_corasick::AhoCorasick>,
     /// Per pattern of the automaton, the positions of that word in the list.
     positions: Vec<Vec<usize>>,
@@ -36,7 +40,8 @@ struct WordList {
 }
 
 impl WordList {
-    fn new(words: &[String]) -> WordList {
+    fn new<S: AsRef<str>>(words: &[S]) -> WordList {
+        let words: Vec<String> = words.iter().map(|w| w.as_ref().to_string()).collect();
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut patterns: Vec<&str> = Vec::new();
         let mut positions: Vec<Vec<usize>> = Vec::new();
@@ -53,8 +58,10 @@ impl WordList {
             });
             positions[id].push(i);
         }
+        let automaton = aho_corasick::AhoCorasick::new(&patterns).ok();
         WordList {
-            automaton: aho_corasick::AhoCorasick::new(&patterns).ok(),
+            words,
+            automaton,
             positions,
             empty,
         }
@@ -64,8 +71,25 @@ impl WordList {
 /// The positions in `words` of the words that occur in `text`, in order:
 /// what `text.contains(word)` says of each, in one pass over the text
 /// instead of one per word (TXT-TYPO looks for a dictionary of misspellings).
-pub fn words_in(text: &str, words: &[String]) -> Vec<usize> {
-    let list = WORD_LISTS.with(|c| c.borrow().get(words).cloned());
+pub fn words_in<S: AsRef<str>>(text: &str, words: &[S]) -> Vec<usize> {
+    let key = WORD_HASHER.with(|h| {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut hasher = h.build_hasher();
+        words.len().hash(&mut hasher);
+        for w in words {
+            w.as_ref().hash(&mut hasher);
+        }
+        hasher.finish()
+    });
+    let same = |list: &WordList| {
+        list.words.len() == words.len()
+            && list.words.iter().zip(words).all(|(a, b)| a == b.as_ref())
+    };
+    let list = WORD_LISTS.with(|c| {
+        c.borrow()
+            .get(&key)
+            .and_then(|lists| lists.iter().find(|l| same(l)).cloned())
+    });
     let list = list.unwrap_or_else(|| {
         let list = Rc::new(WordList::new(words));
         WORD_LISTS.with(|c| {
@@ -73,7 +97,7 @@ pub fn words_in(text: &str, words: &[String]) -> Vec<usize> {
             if c.len() >= WORD_LISTS_CACHE_SIZE {
                 c.clear();
             }
-            c.insert(words.to_vec(), list.clone());
+            c.entry(key).or_default().push(list.clone());
         });
         list
     });
@@ -96,7 +120,7 @@ pub fn words_in(text: &str, words: &[String]) -> Vec<usize> {
         }
         // Too large an automaton: the plain search.
         None => found.extend(
-            words
+            list.words
                 .iter()
                 .enumerate()
                 .filter(|(_, w)| !w.is_empty() && text.contains(w.as_str()))
@@ -591,6 +615,12 @@ mod tests {
                 .collect();
             assert_eq!(words_in(text, &words), expected, "{text}");
         }
+        // Lists are told apart by their words, not by where they live or
+        // what they share: each answer is the list's own.
+        let other: Vec<&str> = vec!["公开", "", "申请", "公开", "信息公开", "复议", "开申", "y"];
+        assert_eq!(words_in("x y 公开", &other), vec![0, 1, 3, 7]);
+        assert_eq!(words_in("x y 公开", &words), vec![0, 1, 3, 7]);
+        assert_eq!(words_in("x 公开", &other[..7]), vec![0, 1, 3]);
     }
 
     use super::*;

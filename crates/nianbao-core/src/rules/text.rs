@@ -105,7 +105,11 @@ pub fn register(engine: &mut Engine) {
                 .collect()
         })
         .register_fn("words_in", |text: &str, words: Array| -> Array {
-            let words = strings(&words);
+            // Shared strings, not copies: a dictionary comes every report.
+            let words: Vec<ImmutableString> = words
+                .iter()
+                .filter_map(|d| d.clone().into_immutable_string().ok())
+                .collect();
             words_in(text, &words)
                 .into_iter()
                 .map(|i| Dynamic::from(words[i].clone()))
