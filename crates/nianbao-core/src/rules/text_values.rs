@@ -30,7 +30,11 @@ thread_local! {
     // rule's cost per report to the matching itself. Shared by `Rc`, not
     // cloned: a cloned `Regex` gets a new, empty search cache, and building
     // that (the lazy DFA's tables) cost more than the match.
-    static REGEX_CACHE: RefCell<HashMap<String, Rc<Pattern>>> = RefCell::new(HashMap::new());
+    // Looked up on every regex helper call: ahash, not SipHash, over the
+    // pattern text (keys random per process, as script text may come from
+    // a report).
+    static REGEX_CACHE: RefCell<HashMap<String, Rc<Pattern>, ahash::RandomState>> =
+        RefCell::new(HashMap::default());
 }
 
 /// A script's regular expression, compiled, with what `report.find` needs
