@@ -397,53 +397,57 @@ pub fn near_duplicates<S: AsRef<str>>(texts: &[S], threshold: f64) -> Vec<(usize
 /// tokens share one among the first l − α + 1 of each: pairs whose prefixes
 /// share nothing cannot reach the threshold and are never compared.
 fn candidate_pairs(grams: &[(usize, Vec<(u64, u32)>)], threshold: f64) -> Vec<(usize, usize)> {
-    // Number every token (bigram, occurrence) and count its texts: one hash
-    // lookup per token (sorting all tokens of a report cost more). Any order
-    // of equally rare tokens will do, so the hash's order does not matter.
-    let mut ids: HashMap<(u64, u32), u32, ahash::RandomState> =
-        HashMap::with_capacity_and_hasher(grams.iter().map(|g| g.0).sum(), Default::default());
-    let mut frequency: Vec<u32> = Vec::new();
-    let mut tokens: Vec<Vec<(u32, u32)>> = grams
-        .iter()
-        .map(|(len, counted)| {
-            let mut t = Vec::with_capacity(*len);
-            for &(g, n) in counted {
-                for k in 0..n {
-                    let id = *ids.entry((g, k)).or_insert_with(|| {
-                        frequency.push(0);
-                        (frequency.len() - 1) as u32
-                    });
-                    frequency[id as usize] += 1;
-                    t.push((0, id));
-                }
+    // How rare a token is only orders the tokens: any order that is the same
+    // in every text finds every pair, rarer first only finds fewer false
+    // candidates. So texts are counted per slot of a token's hash, not per
+    // token (a collision makes a token look more common, never less), which
+    // costs one multiply and one increment per token: numbering the tokens
+    // with a hash map, or sorting them all, cost most of the search.
+    const SLOT_BITS: u32 = 12;
+    let slot = |g: u64, k: u32| -> usize {
+        let key = g ^ u64::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (key.wrapping_mul(0x517c_c1b7_2722_0a95) >> (64 - SLOT_BITS)) as usize
+    };
+    let mut frequency = vec![0u32; 1 << SLOT_BITS];
+    for (_, counted) in grams {
+        for &(g, n) in counted {
+            for k in 0..n {
+                frequency[slot(g, k)] += 1;
             }
-            t
-        })
-        .collect();
-    // Per id, the texts whose prefix holds it (texts in increasing order).
-    let mut holders: Vec<Vec<u32>> = vec![Vec::new(); frequency.len()];
-    for (text, t) in tokens.iter_mut().enumerate() {
-        for token in t.iter_mut() {
-            token.0 = frequency[token.1 as usize];
         }
-        t.sort_unstable();
-        let l = t.len();
+    }
+    // The prefix tokens of every text, as (bigram, occurrence, text).
+    let mut prefixes: Vec<(u64, u32, u32)> = Vec::new();
+    let mut tokens: Vec<(u32, u64, u32)> = Vec::new();
+    for (text, (_, counted)) in grams.iter().enumerate() {
+        tokens.clear();
+        for &(g, n) in counted {
+            tokens.extend((0..n).map(|k| (frequency[slot(g, k)], g, k)));
+        }
+        let l = tokens.len();
         // Floor, not ceil: a longer prefix is never wrong, only slower.
         let overlap = ((threshold * l as f64 / (2.0 - threshold)) - 1e-9)
             .floor()
             .max(0.0) as usize;
         let prefix = (l + 1).saturating_sub(overlap.max(1)).min(l);
-        for &(frequency, id) in &t[..prefix] {
-            // A token no other text has pairs with nothing.
-            if frequency > 1 {
-                holders[id as usize].push(text as u32);
-            }
+        // The `prefix` first tokens in that order; their own order is not needed.
+        if prefix > 0 && prefix < l {
+            tokens.select_nth_unstable(prefix - 1);
         }
+        // A token in no other text (its slot counts one) pairs with nothing.
+        prefixes.extend(
+            tokens[..prefix]
+                .iter()
+                .filter(|t| t.0 > 1)
+                .map(|&(_, g, k)| (g, k, text as u32)),
+        );
     }
+    // Equal tokens side by side, their texts in increasing order.
+    prefixes.sort_unstable();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for texts in holders.iter().filter(|h| h.len() > 1) {
-        for (b, &j) in texts.iter().enumerate() {
-            pairs.extend(texts[..b].iter().map(|&i| (j, i)));
+    for group in prefixes.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        for (b, &(_, _, j)) in group.iter().enumerate() {
+            pairs.extend(group[..b].iter().map(|&(_, _, i)| (j, i)));
         }
     }
     pairs.sort_unstable();
