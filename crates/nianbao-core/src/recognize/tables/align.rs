@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use crate::document::GridCell;
 use crate::schema::{RowSpec, TableSchema};
 
-use super::labels::{bigrams, common_bigrams, match_row, norm, numbering, strip_numbering};
+use super::labels::{bigrams, common_bigrams, match_row, norm, strip_numbering};
 
 /// A row of table 三 with a label and data, before it is given its official row.
 pub(super) struct DataRow<'g> {
@@ -37,17 +37,30 @@ pub fn is_unsplit_other_block(leaf: &str) -> bool {
 /// the bigrams of the rest.
 struct Prepared<'a> {
     label: Cow<'a, str>,
+    /// Where the label's numbering ends (0: none).
+    rest_at: usize,
     grams: Vec<(char, char)>,
 }
 
 impl<'a> Prepared<'a> {
     fn new(label: Cow<'a, str>) -> Prepared<'a> {
-        let grams = bigrams(strip_numbering(&label));
-        Prepared { label, grams }
+        let rest_at = label.len() - strip_numbering(&label).len();
+        let grams = bigrams(&label[rest_at..]);
+        Prepared {
+            label,
+            rest_at,
+            grams,
+        }
     }
 
+    /// [`strip_numbering`] of the label.
     fn rest(&self) -> &str {
-        strip_numbering(&self.label)
+        &self.label[self.rest_at..]
+    }
+
+    /// The label's numbering, 「2.」 or 「(六)」, if it has one.
+    fn numbering(&self) -> Option<&str> {
+        (self.rest_at > 0).then(|| &self.label[..self.rest_at])
     }
 }
 
@@ -73,8 +86,7 @@ fn row_score(spec: &RowSpec, official: &Prepared<'_>, leaf: &Prepared<'_>) -> Op
         return None;
     }
     let similarity = 2.0 * common_bigrams(&leaf.grams, &official.grams) as f64 / (a + b) as f64;
-    let same_number =
-        numbering(&leaf.label).is_some() && numbering(&leaf.label) == numbering(&official.label);
+    let same_number = leaf.numbering().is_some() && leaf.numbering() == official.numbering();
     (similarity >= 0.5).then_some(similarity + if same_number { 0.25 } else { 0.0 })
 }
 

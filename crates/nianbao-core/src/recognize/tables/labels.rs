@@ -55,12 +55,6 @@ pub fn label_coverage(text: &str, official: &str) -> f64 {
     common_bigrams(&bigrams(&t), &want) as f64 / want.len() as f64
 }
 
-/// 「2.」 or 「(六)」 at the start of a label.
-pub(super) fn numbering(label: &str) -> Option<&str> {
-    let rest = strip_numbering(label);
-    (rest.len() < label.len()).then(|| &label[..label.len() - rest.len()])
-}
-
 /// The character bigrams of a label, sorted.
 pub(super) fn bigrams(s: &str) -> Vec<(char, char)> {
     let chars: Vec<char> = s.chars().collect();
@@ -148,7 +142,13 @@ pub(super) fn strip_numbering(label: &str) -> &str {
     }
     let digits_end = s
         .char_indices()
-        .find(|(_, c)| !(c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)))
+        .find(|(_, c)| {
+            !(c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+                ))
+        })
         .map_or(s.len(), |(i, _)| i);
     match s[digits_end..].strip_prefix('.') {
         Some(rest) if digits_end > 0 => rest,
