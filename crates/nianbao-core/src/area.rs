@@ -74,7 +74,9 @@ pub(crate) fn kind_of_name(name: &str) -> Option<&'static str> {
 
 struct ListedArea {
     name: &'static str,
-    aliases: Vec<&'static str>,
+    /// The name and its aliases with ASCII brackets (as NFKC writes them),
+    /// each with the name followed by 管 (「…管委会」), made once.
+    spellings: Vec<(String, String)>,
     code: &'static str,
     level: Level,
     kind: &'static str,
@@ -97,9 +99,17 @@ fn listed() -> &'static [ListedArea] {
                     _ => Level::County,
                 };
                 let kind = f.next()?;
+                let spellings = std::iter::once(name)
+                    .chain(aliases.split('|').filter(|a| *a != "-"))
+                    .map(|n| {
+                        let n = n.replace('（', "(").replace('）', ")");
+                        let managed = format!("{n}管");
+                        (n, managed)
+                    })
+                    .collect();
                 Some(ListedArea {
                     name,
-                    aliases: aliases.split('|').filter(|a| *a != "-").collect(),
+                    spellings,
                     code,
                     level,
                     kind,
@@ -141,13 +151,11 @@ pub(crate) fn listed_area(
     province_hint: Option<&str>,
     region_of: impl Fn(u32) -> Option<Region>,
 ) -> Option<Region> {
-    let starts = |n: &str| {
-        let n: String = n.replace('（', "(").replace('）', ")");
-        name.starts_with(&n) || name.contains(&format!("{n}管"))
-    };
-    let a = listed()
-        .iter()
-        .find(|a| starts(a.name) || a.aliases.iter().any(|n| starts(n)))?;
+    let a = listed().iter().find(|a| {
+        a.spellings
+            .iter()
+            .any(|(n, managed)| name.starts_with(n.as_str()) || name.contains(managed.as_str()))
+    })?;
     let parent = region_of(a.code.parse().ok()?)?;
     fits(&parent, province_hint).then(|| as_area(parent, a.name, a.level, a.kind))
 }
