@@ -928,6 +928,7 @@ fn random_document(rng: &mut Rng) -> Document {
                                 row: r + 1,
                                 column: c + 1,
                             },
+                            ..Default::default()
                         }
                     })
                     .collect()

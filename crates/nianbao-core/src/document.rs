@@ -2,8 +2,11 @@
 //! cell text in reading order, merges already expanded. Recognising the
 //! national format from it happens once, in [`crate::recognize`].
 
+use std::sync::OnceLock;
+
 use crate::address::Addresses;
 use crate::model::Origin;
+use crate::value::normalize_label;
 
 #[derive(Debug, Clone, Default)]
 pub struct Document {
@@ -43,6 +46,10 @@ pub struct GridCell {
     /// (row, column), 0-based, of the cell this one is a copy of.
     pub merged_from: Option<(usize, usize)>,
     pub origin: Origin,
+    /// [`normalize_label`] of `text`, made the first time recognition asks
+    /// ([`GridCell::label`]): recognition compares each cell's label many
+    /// times. Adapters leave it empty (`Default::default()`).
+    pub normalized_label: OnceLock<String>,
 }
 
 impl GridCell {
@@ -51,7 +58,14 @@ impl GridCell {
             text: text.into(),
             merged_from: None,
             origin,
+            normalized_label: OnceLock::new(),
         }
+    }
+
+    /// The cell's text as a label ([`normalize_label`]), computed once.
+    pub fn label(&self) -> &str {
+        self.normalized_label
+            .get_or_init(|| normalize_label(&self.text))
     }
 }
 

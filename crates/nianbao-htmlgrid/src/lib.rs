@@ -422,6 +422,7 @@ pub fn data_table(
                             text: text.clone(),
                             merged_from: merged_from.then_some((r, col)),
                             origin,
+                            ..Default::default()
                         });
                     }
                 }

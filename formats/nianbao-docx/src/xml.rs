@@ -682,6 +682,7 @@ fn expand(t: TableState) -> (GridTable, Vec<Vec<Option<usize>>>) {
                         Some(merged_from.unwrap_or((r, col)))
                     },
                     origin: origin(col + i),
+                    ..Default::default()
                 });
             }
         }

@@ -591,6 +591,7 @@ fn finish(items: Vec<Item>) -> Document {
                                     text: cell.text,
                                     merged_from: cell.merged_from,
                                     origin,
+                                    ..Default::default()
                                 }
                             })
                             .collect()

@@ -528,6 +528,7 @@ fn grid_table(
                         text: cell.text,
                         merged_from: cell.merged_from,
                         origin: origin(r, c),
+                        ..Default::default()
                     }
                 })
                 .collect()

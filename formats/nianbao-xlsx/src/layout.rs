@@ -308,6 +308,7 @@ fn table(
                         // A merge reaching in from outside this grid: this copy stands alone.
                         merged_from: slot.merged_from.and_then(inside),
                         origin,
+                        ..Default::default()
                     }
                 })
                 .collect()

@@ -191,7 +191,7 @@ pub fn percentages(text: &str) -> Vec<Percentage> {
                 out.push(Percentage {
                     text: all.as_str().to_string(),
                     value,
-                    decimals: c.get(2).map_or(0, |d| d.as_str().len()),
+                    decimals: c.get(2).map_or(0, |d| d.as_str().chars().count()),
                     sentence: sentence.clone(),
                     numbers_ahead: number_values(ahead),
                     clause: clause.to_string(),

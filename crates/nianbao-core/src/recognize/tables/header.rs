@@ -4,7 +4,6 @@
 
 use crate::document::{GridCell, GridTable};
 use crate::schema::TableSchema;
-use crate::value::normalize_label;
 
 use super::labels::{first_text, match_row, norm};
 
@@ -80,9 +79,9 @@ fn header_key(
     let mut texts: Vec<String> = Vec::new();
     for row in grid.rows[..first_row].iter().rev() {
         let Some(cell) = row.get(c) else { continue };
-        let h = normalize_label(&cell.text);
-        if !h.is_empty() && texts.last() != Some(&h) {
-            texts.push(h);
+        let h = cell.label();
+        if !h.is_empty() && texts.last().map(String::as_str) != Some(h) {
+            texts.push(h.to_string());
         }
     }
     let label_key = |h: &str| {
@@ -116,7 +115,7 @@ fn official_order(
     let header: String = grid.rows[..first_row]
         .iter()
         .flatten()
-        .map(|c| normalize_label(&c.text))
+        .map(GridCell::label)
         .collect();
     if !schema
         .columns
@@ -140,7 +139,7 @@ pub(super) fn t2_header(row: &[GridCell]) -> Option<ColumnMap> {
     let keys: Vec<Option<&'static str>> = row
         .iter()
         .map(|cell| {
-            let h = normalize_label(&cell.text);
+            let h = cell.label();
             let key = match () {
                 _ if h.contains("制发件数") => "issued",
                 _ if h.contains("废止件数") => "abolished",
@@ -158,7 +157,7 @@ pub(super) fn t2_header(row: &[GridCell]) -> Option<ColumnMap> {
 
 pub(super) fn is_header_row(row: &[GridCell], schema: &TableSchema) -> bool {
     row.iter().any(|c| {
-        let h = normalize_label(&c.text);
+        let h = c.label();
         schema.columns.iter().any(|k| norm(k.label) == h)
     })
 }

@@ -89,9 +89,10 @@ pub(super) fn distinct_cells(row: &[GridCell], r: usize, from: usize) -> Vec<usi
 
 pub(super) fn first_text(row: &[GridCell]) -> String {
     row.iter()
-        .map(|c| normalize_label(&c.text))
+        .map(GridCell::label)
         .find(|t| !t.is_empty())
         .unwrap_or_default()
+        .to_string()
 }
 
 /// The most specific label of a row and its column: the last non-empty label
@@ -101,8 +102,9 @@ pub(super) fn leaf_label_at(row: &[GridCell], first_data: usize) -> Option<(usiz
         .iter()
         .enumerate()
         .rev()
-        .map(|(c, cell)| (c, normalize_label(&cell.text)))
+        .map(|(c, cell)| (c, cell.label()))
         .find(|(_, t)| !t.is_empty() && parse_cell_text(t).as_f64().is_none())
+        .map(|(c, t)| (c, t.to_string()))
 }
 
 /// The most specific label of a row: the last non-empty label cell left of the data.
@@ -110,9 +112,10 @@ pub(super) fn leaf_label(row: &[GridCell], first_data: usize) -> String {
     row[..first_data.min(row.len())]
         .iter()
         .rev()
-        .map(|c| normalize_label(&c.text))
+        .map(GridCell::label)
         .find(|t| !t.is_empty() && parse_cell_text(t).as_f64().is_none())
         .unwrap_or_default()
+        .to_string()
 }
 
 /// The row whose keywords all occur in the label; the most specific wins.

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::document::{GridCell, GridTable};
 use crate::model::{Cell, Origin, RecognitionNote, Table};
 use crate::schema::{RowSpec, T2, T3, T4, TableKey, TableSchema};
-use crate::value::{Value, normalize_label, parse_cell_text};
+use crate::value::{Value, parse_cell_text};
 
 use align::{DataRow, align_rows};
 pub use align::{UNSPLIT_OTHER_ABSORBS, is_unsplit_other_block};
@@ -40,7 +40,7 @@ pub fn classify(grid: &GridTable) -> Option<TableKey> {
         .rows
         .iter()
         .flatten()
-        .map(|c| normalize_label(&c.text))
+        .map(GridCell::label)
         .collect::<Vec<_>>()
         .join("|");
     if all.contains("本年新收") || (all.contains("予以公开") && all.contains("结转")) {
@@ -187,7 +187,7 @@ impl TableRecognizer {
             .flatten()
             .filter(|c| c.merged_from.is_none())
         {
-            let norm = normalize_label(&cell.text);
+            let norm = cell.label();
             if let Some(mark) = OLD_FORMAT_MARKS.iter().find(|m| norm.contains(*m)) {
                 found = true;
                 self.push_note(RecognitionNote {
@@ -475,13 +475,10 @@ impl TableRecognizer {
                 continue;
             };
             // Data starts after the label (and its merged copies).
-            let label_at = row
-                .iter()
-                .position(|c| normalize_label(&c.text) == leaf)
-                .unwrap_or(0);
+            let label_at = row.iter().position(|c| c.label() == leaf).unwrap_or(0);
             let label_end = row[label_at..]
                 .iter()
-                .position(|c| normalize_label(&c.text) != leaf)
+                .position(|c| c.label() != leaf)
                 .map_or(row.len(), |i| label_at + i);
             // 「规范性文件」 (the 2019 wording) or a misspelt label: the row is
             // read by its keywords and the altered label noted at its cell.
@@ -549,10 +546,10 @@ impl TableRecognizer {
         };
         let mut mapped: Vec<(usize, &'static str, &'static str)> = Vec::new();
         for c in 0..width {
-            let header: Vec<String> = grid.rows[..data_row]
+            let header: Vec<&str> = grid.rows[..data_row]
                 .iter()
                 .filter_map(|row| row.get(c))
-                .map(|cell| normalize_label(&cell.text))
+                .map(GridCell::label)
                 .collect();
             let block = header
                 .iter()
@@ -584,7 +581,7 @@ impl TableRecognizer {
             let header: String = grid.rows[..data_row]
                 .iter()
                 .flatten()
-                .map(|c| normalize_label(&c.text))
+                .map(GridCell::label)
                 .collect();
             let named = T4
                 .rows
