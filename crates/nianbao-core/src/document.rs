@@ -40,7 +40,7 @@ pub struct GridTable {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct GridCell {
     pub text: String,
     /// (row, column), 0-based, of the cell this one is a copy of.
@@ -50,6 +50,18 @@ pub struct GridCell {
     /// ([`GridCell::label`]): recognition compares each cell's label many
     /// times. Adapters leave it empty (`Default::default()`).
     pub normalized_label: OnceLock<String>,
+}
+
+// By hand: the label cache is not part of what was read, and the reader's
+// same-output digests print documents with `{:?}`.
+impl std::fmt::Debug for GridCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GridCell")
+            .field("text", &self.text)
+            .field("merged_from", &self.merged_from)
+            .field("origin", &self.origin)
+            .finish()
+    }
 }
 
 impl GridCell {
