@@ -52,7 +52,8 @@ pub struct Derived {
     paragraphs: OnceLock<Paragraphs>,
     /// Sentences of each paragraph's text, and of its normalised text.
     sentences: OnceLock<Vec<[OnceLock<Array>; 2]>>,
-    all_sentences: OnceLock<Array>,
+    all_sentences: OnceLock<Vec<SentenceView>>,
+    sentence_array: OnceLock<Array>,
     /// Section text (paragraphs joined by line breaks), by section index.
     section_texts: OnceLock<Vec<ImmutableString>>,
     /// Every paragraph's normalised text, joined by line breaks.
@@ -123,6 +124,7 @@ impl Derived {
             paragraphs: OnceLock::new(),
             sentences: OnceLock::new(),
             all_sentences: OnceLock::new(),
+            sentence_array: OnceLock::new(),
             section_texts: OnceLock::new(),
             text: OnceLock::new(),
             text_starts: OnceLock::new(),
@@ -275,30 +277,38 @@ impl Derived {
             .clone()
     }
 
+    /// Every sentence of every paragraph as written, with its letter count.
+    fn sentence_views(&self) -> &[SentenceView] {
+        self.all_sentences.get_or_init(|| {
+            let views = &self.paragraphs().views;
+            let per_paragraph: Vec<Array> = (0..views.len())
+                .map(|i| self.paragraph_sentences(i, false))
+                .collect();
+            timed(|| {
+                let mut out = Vec::new();
+                for (v, sentences) in views.iter().zip(per_paragraph) {
+                    for s in sentences {
+                        let text = s.into_immutable_string().unwrap_or_default();
+                        let letters = super::plain_text::letter_count(&text) as INT;
+                        out.push(SentenceView {
+                            text,
+                            paragraph: v.index,
+                            section: v.section,
+                            letters,
+                        });
+                    }
+                }
+                out
+            })
+        })
+    }
+
     /// Every sentence of every paragraph as written (`report.sentences`).
     pub fn sentence_array(&self) -> Array {
-        self.all_sentences
+        self.sentence_array
             .get_or_init(|| {
-                let views = &self.paragraphs().views;
-                let per_paragraph: Vec<Array> = (0..views.len())
-                    .map(|i| self.paragraph_sentences(i, false))
-                    .collect();
-                timed(|| {
-                    let mut out = Array::new();
-                    for (v, sentences) in views.iter().zip(per_paragraph) {
-                        for s in sentences {
-                            let text = s.into_immutable_string().unwrap_or_default();
-                            let letters = super::plain_text::letter_count(&text) as INT;
-                            out.push(Dynamic::from(SentenceView {
-                                text,
-                                paragraph: v.index,
-                                section: v.section,
-                                letters,
-                            }));
-                        }
-                    }
-                    out
-                })
+                let views = self.sentence_views();
+                timed(|| views.iter().cloned().map(Dynamic::from).collect())
             })
             .clone()
     }
@@ -307,10 +317,11 @@ impl Derived {
     /// letters whose `similarity` is at least `threshold`:
     /// `#{a, b, similarity}`, `a` before `b`, in the order of `b` then `a`.
     pub fn near_duplicate_sentences(&self, min_letters: INT, threshold: f64) -> Array {
-        let all = self.sentence_array();
-        let long: Vec<SentenceView> = all
+        // The native sentence list, not the script array: no copy of every
+        // sentence to pick the long ones.
+        let long: Vec<&SentenceView> = self
+            .sentence_views()
             .iter()
-            .filter_map(|d| d.clone().try_cast::<SentenceView>())
             .filter(|s| s.letters >= min_letters)
             .collect();
         let texts: Vec<&str> = long.iter().map(|s| s.text.as_str()).collect();

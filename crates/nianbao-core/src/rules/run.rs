@@ -154,11 +154,12 @@ impl RuleSet {
         if value.is_unit() {
             return Ok(Vec::new());
         }
-        let Some(items) = value.clone().try_cast::<rhai::Array>() else {
+        let returned = value.type_name();
+        let Some(items) = value.try_cast::<rhai::Array>() else {
             return Err(rule_error(
                 rule,
                 rule.check_line,
-                format!("check 必须返回问题数组，实际返回了 {}", value.type_name()),
+                format!("check 必须返回问题数组，实际返回了 {returned}"),
             ));
         };
         items
