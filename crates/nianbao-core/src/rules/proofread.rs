@@ -68,6 +68,40 @@ fn quoted_mask(c: &[char]) -> Vec<bool> {
 /// occurrence of an `allow` entry covers the whole stretch (「为了了解」,
 /// 「不了了之」). At each position the longest stretch wins; stretches do not
 /// overlap.
+/// Bit `l` (1 ≤ l ≤ [`MAX_UNIT`]) set when `c[i + l] == c[i]`. A full
+/// window is compared in one fixed-length loop the compiler vectorises.
+fn recurrences(c: &[char], i: usize) -> u32 {
+    let first = c[i];
+    let mut bits = 0u32;
+    if let Some(window) = c.get(i + 1..=i + MAX_UNIT) {
+        for (k, &ch) in window.iter().enumerate() {
+            bits |= u32::from(ch == first) << (k + 1);
+        }
+    } else {
+        for (k, &ch) in c[i + 1..].iter().enumerate() {
+            bits |= u32::from(ch == first) << (k + 1);
+        }
+    }
+    bits
+}
+
+/// The set bits `l` of `bits` with `low ≤ l ≤ high`, highest first.
+fn periods(bits: u32, low: usize, high: usize) -> impl Iterator<Item = usize> {
+    let mut left = if high < low {
+        0
+    } else {
+        // Bits low..=high (high ≤ MAX_UNIT < 31).
+        bits & (((1u32 << (high + 1)) - 1) & !((1u32 << low) - 1))
+    };
+    std::iter::from_fn(move || {
+        (left != 0).then(|| {
+            let l = 31 - left.leading_zeros() as usize;
+            left &= !(1u32 << l);
+            l
+        })
+    })
+}
+
 pub fn doubled(text: &str, single: &str, allow: &[String]) -> Vec<Doubled> {
     let c: Vec<char> = text.chars().collect();
     let n = c.len();
@@ -96,26 +130,20 @@ pub fn doubled(text: &str, single: &str, allow: &[String]) -> Vec<Doubled> {
             (first..=s.min(n - len)).any(|p| c[p..p + len] == a[..])
         })
     };
-    // Whether the character at each position comes again within MAX_UNIT
-    // characters (a doubling needs it): most do not, and are skipped. Slots
-    // by a hash of the character; a collision only costs a useless check.
-    let mut near = vec![false; n];
-    let mut slot = [u32::MAX; 512];
-    for (i, &ch) in c.iter().enumerate().rev() {
-        let k = ch as usize % slot.len();
-        near[i] = slot[k] != u32::MAX && slot[k] as usize - i <= MAX_UNIT;
-        slot[k] = i as u32;
-    }
     let mut i = 0;
     while i + 1 < n {
-        if !near[i] {
+        // Bit l set: the character comes again l characters on (l ≤
+        // MAX_UNIT). A doubling of period l needs that; most positions have
+        // no such l and are skipped, the others try only those periods.
+        let again = recurrences(&c, i);
+        if again == 0 {
             i += 1;
             continue;
         }
         let mut hit: Option<Doubled> = None;
         // Exact repetitions, longest first.
-        for l in (1..=MAX_UNIT.min((n - i) / 2)).rev() {
-            if c[i] != c[i + l] || c[i..i + l] != c[i + l..i + 2 * l] {
+        for l in periods(again, 1, MAX_UNIT.min((n - i) / 2)) {
+            if c[i..i + l] != c[i + l..i + 2 * l] {
                 continue;
             }
             let unit = &c[i..i + l];
@@ -154,8 +182,8 @@ pub fn doubled(text: &str, single: &str, allow: &[String]) -> Vec<Doubled> {
         }
         // A phrase restarted with one character inserted inside it.
         if hit.is_none() {
-            for l in (3..=8usize).rev() {
-                if i + 2 * l + 1 > n || c[i] != c[i + l] || c[i + l - 1] != c[i + 2 * l] {
+            for l in periods(again, 3, 8) {
+                if i + 2 * l + 1 > n || c[i + l - 1] != c[i + 2 * l] {
                     continue;
                 }
                 let (a, b) = (&c[i..i + l], &c[i + l..=i + 2 * l]);
@@ -327,6 +355,25 @@ pub fn enumeration_markers(text: &str) -> Vec<Marker> {
 mod tests {
     use super::*;
     use crate::rules::plain_text::normalize;
+
+    #[test]
+    fn recurrences_and_periods_are_the_plain_comparisons() {
+        let c: Vec<char> = "公开公开的的政府信息公开工作，政府信息公开申请办理公开了了"
+            .chars()
+            .collect();
+        for i in 0..c.len() {
+            let bits = recurrences(&c, i);
+            for l in 1..=MAX_UNIT {
+                let same = i + l < c.len() && c[i + l] == c[i];
+                assert_eq!(bits >> l & 1 == 1, same, "{i} {l}");
+            }
+            assert_eq!(bits & 1, 0);
+            for (low, high) in [(1, MAX_UNIT), (3, 8), (1, 1), (5, 2)] {
+                let want: Vec<usize> = (low..=high).rev().filter(|&l| bits >> l & 1 == 1).collect();
+                assert_eq!(periods(bits, low, high).collect::<Vec<_>>(), want);
+            }
+        }
+    }
 
     fn found(text: &str) -> Vec<(String, String)> {
         let allow: Vec<String> = [
