@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, Map, Position};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, INT, ImmutableString, Map, Position};
 
 use super::derived::{Derived, ParagraphView, SentenceView};
 use crate::model::{Cell, Report};
@@ -180,13 +180,18 @@ impl TableView {
     }
 }
 
-fn keys_of(array: &Array) -> Res<Vec<String>> {
+/// The schema keys a script array names, each looked up by `key` (the
+/// table's row or column keys), without copying the strings.
+fn keys_of(array: &Array, key: impl Fn(&str) -> Res<&'static str>) -> Res<Vec<&'static str>> {
+    // Every item a string first, then the lookups: a wrong type is
+    // reported before an unknown key, as it always was.
+    if let Some(d) = array.iter().find(|d| !d.is_string()) {
+        return fail(format!("需要字符串键的数组，却有 {}", d.type_name()));
+    }
     array
         .iter()
-        .map(|d| match d.clone().into_immutable_string() {
-            Ok(s) => Ok(s.to_string()),
-            Err(t) => fail(format!("需要字符串键的数组，却有 {t}")),
-        })
+        .filter_map(|d| d.read_lock::<ImmutableString>())
+        .map(|s| key(s.as_str()))
         .collect()
 }
 
@@ -420,23 +425,21 @@ pub fn register(engine: &mut Engine) {
             "sum",
             |t: &mut TableView, rows: Array, col: &str| -> Res<Dynamic> {
                 let col = t.column_key(col)?;
-                let rows = keys_of(&rows)?;
+                let rows = keys_of(&rows, |r| t.row_key(r))?;
                 // Over several rows, a row whose numbers could not be placed
                 // makes the sum unknown.
                 if rows.len() > 1 && t.report.table(t.key).is_some_and(|t| t.incomplete) {
                     return Ok(Dynamic::UNIT);
                 }
-                let view = t.clone();
-                t.sum(rows.iter().map(|r| Ok((view.row_key(r)?, col))))
+                t.sum(rows.into_iter().map(|r| Ok((r, col))))
             },
         )
         .register_fn(
             "sum_columns",
             |t: &mut TableView, row: &str, cols: Array| -> Res<Dynamic> {
                 let row = t.row_key(row)?;
-                let cols = keys_of(&cols)?;
-                let view = t.clone();
-                t.sum(cols.iter().map(|c| Ok((row, view.column_key(c)?))))
+                let cols = keys_of(&cols, |c| t.column_key(c))?;
+                t.sum(cols.into_iter().map(|c| Ok((row, c))))
             },
         )
         .register_fn("row_label", |t: &mut TableView, row: &str| -> Res<String> {
