@@ -300,6 +300,15 @@ pub fn register(engine: &mut Engine) {
         .register_get("paragraphs", |r: &mut ReportView| {
             r.derived.paragraph_array()
         })
+        // One paragraph by its 1-based `index` (a match's `paragraph`),
+        // without copying the whole list; `()` outside the report.
+        .register_fn("paragraph", |r: &mut ReportView, index: INT| -> Dynamic {
+            index
+                .checked_sub(1)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| r.derived.paragraph_views().get(i))
+                .map_or(Dynamic::UNIT, |v| Dynamic::from(v.clone()))
+        })
         .register_get("preamble", |r: &mut ReportView| r.derived.paragraphs_of(0))
         .register_get("closing", |r: &mut ReportView| r.derived.paragraphs_of(7))
         .register_get("text", |r: &mut ReportView| r.derived.text())

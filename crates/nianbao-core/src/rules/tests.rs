@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::finding::{CellRef, Severity};
-use crate::model::{Cell, Origin, Report, Table};
+use crate::model::{Cell, Origin, Paragraph, Report, Table};
 use crate::schema::TableKey;
 use crate::value::Value;
 
@@ -148,4 +148,30 @@ fn findings_get_labels_and_origins_from_the_model() {
         })
     );
     assert_eq!(f.found, Some(serde_json::json!(1)));
+}
+
+#[test]
+fn one_paragraph_is_read_by_the_index_a_match_names() {
+    let set = RuleSet::load(
+        vec![src(
+            "r.rhai",
+            &format!(
+                "const ID = \"G-1\";\n{HEAD}fn check(r) {{\n  let out = [];\n  for m in r.find(`乙`) {{\n    let p = r.paragraph(m.paragraph);\n    out.push(#{{ message: `${{p.index}} ${{p.text}} ${{r.paragraph(m.paragraph - 1).text}}` }});\n  }}\n  out.push(#{{ message: `${{r.paragraph(0) == ()}} ${{r.paragraph(3) == ()}} ${{r.paragraph(-1) == ()}} ${{r.paragraph(-9223372036854775807 - 1) == ()}}` }});\n  out\n}}"
+            ),
+        )],
+        &Limits::default(),
+    );
+    assert!(set.load_errors.is_empty(), "{:?}", set.load_errors);
+    let paragraph = |text: &str| Paragraph {
+        text: text.into(),
+        origin: Origin::Unknown,
+    };
+    let report = Report {
+        preamble: vec![paragraph("甲"), paragraph("乙")],
+        ..Report::default()
+    };
+    let out = set.check(&Arc::new(report));
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let messages: Vec<&str> = out.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages, ["2 乙 甲", "true true true true"]);
 }
