@@ -111,6 +111,18 @@ impl Table {
             .insert((row.to_string(), column.to_string()), cell);
     }
 
+    /// Sets the cell unless the table has one there already (one lookup
+    /// for both); whether it was set.
+    pub fn set_new(&mut self, row: &str, column: &str, cell: impl FnOnce() -> Cell) -> bool {
+        match self.cells.entry((row.to_string(), column.to_string())) {
+            std::collections::btree_map::Entry::Occupied(_) => false,
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(cell());
+                true
+            }
+        }
+    }
+
     /// Whether any cell of the row was found in the input.
     pub fn has_row(&self, row: &str) -> bool {
         self.cells.keys().any(|(r, _)| r == row)

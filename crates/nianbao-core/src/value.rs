@@ -70,6 +70,21 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 pub fn parse_cell_text(text: &str) -> Value {
+    // Most cells are blank or a plain count: what the general path below
+    // makes of them, without normalising a copy first.
+    if text.is_empty() {
+        return Value::Blank;
+    }
+    if text.len() <= 18 && text.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(v) = text.parse() {
+            return Value::Int(v);
+        }
+    }
+    parse_normalized(text)
+}
+
+/// `parse_cell_text` for any text: normalised (NFKC, no whitespace) first.
+fn parse_normalized(text: &str) -> Value {
     let norm: String = nfkc_filtered(text, |c| {
         (!c.is_whitespace() && c != '\u{200b}' && c != '\u{feff}').then_some(c)
     });
@@ -245,6 +260,24 @@ mod tests {
         assert_eq!(parse_cell_text("1.5"), Value::Decimal(1.5));
         assert_eq!(parse_cell_text("０.２５"), Value::Decimal(0.25));
         assert_eq!(parse_cell_text("5件"), Value::Int(5));
+    }
+
+    /// Blank and plain-digit cells skip the normalisation: same values.
+    #[test]
+    fn plain_counts_parse_as_the_general_path_parses_them() {
+        let nineteen = "1".repeat(19);
+        let twenty = "9".repeat(20);
+        for t in [
+            "",
+            "0",
+            "007",
+            "12",
+            "999999999999999999",
+            &nineteen,
+            &twenty,
+        ] {
+            assert_eq!(parse_cell_text(t), parse_normalized(t), "{t:?}");
+        }
     }
 
     #[test]

@@ -417,32 +417,29 @@ impl TableRecognizer {
     ) {
         // A number merged over several grid positions counts once, at its
         // top-left cell; the covered positions read as blank.
-        let text = match cell.merged_from {
-            Some(_) => String::new(),
-            None => cell.text.clone(),
-        };
-        let table = self.table(key, grid);
-        if table.cell(row, col).is_some() {
-            let origin = cell.origin.clone();
-            let place = key.schema().place(row, col);
-            self.push_note(RecognitionNote {
-                code: "duplicate-row".into(),
-                table: Some(key),
-                row: None,
-                message: format!("{place} 出现不止一次，只取第一次的值"),
-                origin,
-            });
-            return;
-        }
-        table.set(
-            row,
-            col,
+        let set = self.table(key, grid).set_new(row, col, || {
+            let text = match cell.merged_from {
+                Some(_) => String::new(),
+                None => cell.text.clone(),
+            };
             Cell {
                 value: parse_cell_text(&text),
                 text,
                 origin: cell.origin.clone(),
-            },
-        );
+            }
+        });
+        if !set {
+            self.push_note(RecognitionNote {
+                code: "duplicate-row".into(),
+                table: Some(key),
+                row: None,
+                message: format!(
+                    "{} 出现不止一次，只取第一次的值",
+                    key.schema().place(row, col)
+                ),
+                origin: cell.origin.clone(),
+            });
+        }
     }
 
     fn note_label_variant(&mut self, key: TableKey, spec: &RowSpec, leaf: &str, origin: Origin) {
