@@ -242,28 +242,32 @@ pub fn normalize(text: &str) -> String {
 
 /// Sentences, split after 。！？； and line breaks, trimmed, empty ones dropped.
 pub fn sentences(text: &str) -> Vec<String> {
+    // Split points found on the text itself, each sentence copied once.
     let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars() {
-        if c == '\n' || c == '\r' {
-            push_sentence(&mut out, &mut cur);
-            continue;
-        }
-        cur.push(c);
-        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
-            push_sentence(&mut out, &mut cur);
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '\n' | '\r' => {
+                push_sentence(&mut out, &text[start..i]);
+                start = i + 1;
+            }
+            '。' | '！' | '？' | '；' | '!' | '?' | ';' => {
+                let end = i + c.len_utf8();
+                push_sentence(&mut out, &text[start..end]);
+                start = end;
+            }
+            _ => {}
         }
     }
-    push_sentence(&mut out, &mut cur);
+    push_sentence(&mut out, &text[start..]);
     out
 }
 
-fn push_sentence(out: &mut Vec<String>, cur: &mut String) {
-    let s = cur.trim();
+fn push_sentence(out: &mut Vec<String>, sentence: &str) {
+    let s = sentence.trim();
     if !s.is_empty() {
         out.push(s.to_string());
     }
-    cur.clear();
 }
 
 /// The letters of a text for comparison: no punctuation or spaces, numbers
@@ -652,6 +656,9 @@ mod tests {
     fn sentences_and_similarity() {
         let s = sentences("第一句。第二句；\n第三句");
         assert_eq!(s, ["第一句。", "第二句；", "第三句"]);
+        let s = sentences("  甲。 \r\n乙!丙?；\u{3000}丁 ");
+        assert_eq!(s, ["甲。", "乙!", "丙?", "；", "丁"]);
+        assert!(sentences(" \n\r ").is_empty());
         assert!(similarity("2022年收到申请5件。", "2023年收到申请7件") > 0.99);
         assert!(similarity("推动工作健康有序开展", "完全不同的一句话") < 0.2);
         // Bigrams counted as a multiset: 「啊啊啊」 has two 「啊啊」, 「啊啊」 one.
