@@ -61,18 +61,22 @@ pub(crate) fn skim<'a>(
     acted_on: impl Fn(&str) -> bool,
     keep: impl Fn(&str) -> bool,
 ) -> Option<Skimmed<'a>> {
-    // The end tag is near (a few hundred bytes): a plain search beats
-    // building a SIMD finder for each subtree.
-    let len = rest.find(end)?;
-    let body = &rest[..len];
+    // One pass over the `<` of the subtree, which ends at the first end tag
+    // `end` (a `<` stands in no attribute value or text; a comment or CDATA
+    // that could hide one refuses the skim before it). A substring search
+    // for the end tag first cost more to set up than the scan itself.
     let mut skimmed = Skimmed {
-        len,
+        len: 0,
         kept: [None; MAX_KEPT],
     };
     let mut kept = 0;
-    for lt in memchr::memchr_iter(b'<', body.as_bytes()) {
-        let tag = &body[lt + 1..];
+    for lt in memchr::memchr_iter(b'<', rest.as_bytes()) {
+        let tag = &rest[lt + 1..];
         match tag.as_bytes().first() {
+            Some(b'/') if rest[lt..].starts_with(end) => {
+                skimmed.len = lt;
+                return Some(skimmed);
+            }
             Some(b'/') => continue,
             Some(b'!' | b'?') | None => return None,
             _ => {}
@@ -103,7 +107,8 @@ pub(crate) fn skim<'a>(
         });
         kept += 1;
     }
-    Some(skimmed)
+    // No end tag.
+    None
 }
 
 /// Where the `>` that ends a tag is (`>` may stand in attribute values).
@@ -150,6 +155,8 @@ mod tests {
             "<!-- x --></w:rPr>",
             "<w:rPr></w:rPr></w:rPr>",
             "<w:b/>",
+            "<w:b/></w:rPrX>",
+            "<w:b/><!-- </w:rPr> --></w:rPr>",
         ];
         for rest in refused {
             assert!(
