@@ -43,6 +43,7 @@ impl ReportView {
 pub struct TableView {
     report: Arc<Report>,
     key: TableKey,
+    derived: Arc<Derived>,
 }
 
 #[derive(Clone)]
@@ -97,19 +98,24 @@ impl TableView {
         self.key.schema()
     }
 
+    /// The table's cell at schema keys (shared by every rule of the report).
+    fn lookup(&self, row: &str, column: &str) -> Option<&Cell> {
+        self.derived.table_cell(self.key, row, column)
+    }
+
     /// The present cells that `keep` accepts, row by row in the official
     /// order, in one native call (rules that look at every cell would pay
     /// several script calls per cell otherwise).
     fn cells_where(&self, keep: impl Fn(&Cell) -> bool) -> Array {
-        let Some(table) = self.report.table(self.key) else {
+        if self.report.table(self.key).is_none() {
             return Array::new();
-        };
+        }
         self.schema()
             .rows
             .iter()
             .flat_map(|r| r.columns.iter().map(move |c| (r.key, *c)))
             .filter_map(|(row, column)| {
-                let cell = table.cell(row, column).filter(|c| keep(c))?;
+                let cell = self.lookup(row, column).filter(|c| keep(c))?;
                 Some(Dynamic::from(CellView {
                     key: self.key,
                     row,
@@ -142,11 +148,7 @@ impl TableView {
 
     fn cell(&self, row: &str, column: &str) -> Res<Dynamic> {
         let (row, column) = (self.row_key(row)?, self.column_key(column)?);
-        let cell = self
-            .report
-            .table(self.key)
-            .and_then(|t| t.cell(row, column));
-        Ok(cell.map_or(Dynamic::UNIT, |c| {
+        Ok(self.lookup(row, column).map_or(Dynamic::UNIT, |c| {
             Dynamic::from(CellView {
                 key: self.key,
                 row,
@@ -166,7 +168,7 @@ impl TableView {
         let mut total: INT = 0;
         for rc in cells {
             let (row, column) = rc?;
-            let n = match table.cell(row, column) {
+            let n = match self.lookup(row, column) {
                 Some(c) => c.value.as_count(),
                 None if table.absorbed.contains(row) => Some(0),
                 None => None,
@@ -268,6 +270,7 @@ pub fn register(engine: &mut Engine) {
                 Dynamic::from(TableView {
                     report: r.r().clone(),
                     key,
+                    derived: r.derived.clone(),
                 })
             } else {
                 Dynamic::UNIT
@@ -427,7 +430,8 @@ pub fn register(engine: &mut Engine) {
         .register_fn(
             "has",
             |t: &mut TableView, row: &str, col: &str| -> Res<bool> {
-                Ok(!t.cell(row, col)?.is_unit())
+                let (row, col) = (t.row_key(row)?, t.column_key(col)?);
+                Ok(t.lookup(row, col).is_some())
             },
         )
         .register_fn(

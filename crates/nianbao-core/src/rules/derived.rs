@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use rhai::{Array, Dynamic, INT, ImmutableString};
 
 use crate::address_map::{AddressMap, address};
-use crate::model::Report;
+use crate::model::{Cell as TableCell, Report};
+use crate::schema::TableKey;
 
 /// A paragraph as scripts see it.
 #[derive(Clone)]
@@ -62,6 +63,18 @@ pub struct Derived {
     text_starts: OnceLock<Vec<usize>>,
     /// Enumeration markers and headings of every paragraph.
     enumerations: OnceLock<Array>,
+    /// Each national table's cells by their place in its schema, in the
+    /// order of [`TableKey::ALL`].
+    table_cells: [OnceLock<Option<SchemaCells>>; 3],
+}
+
+/// A table's cells in a grid of its schema's rows and columns. Rules look
+/// cells up hundreds of times per report (every row of 表三 by every
+/// applicant column, several rules over): an index into this grid costs a
+/// fraction of a search of the table's map, whose keys are pairs of strings.
+struct SchemaCells {
+    columns: usize,
+    cells: Vec<Option<TableCell>>,
 }
 
 thread_local! {
@@ -129,7 +142,34 @@ impl Derived {
             text: OnceLock::new(),
             text_starts: OnceLock::new(),
             enumerations: OnceLock::new(),
+            table_cells: Default::default(),
         }
+    }
+
+    /// The cell of a national table at a row and column of its schema, as
+    /// `Table::cell` finds it; `None` for keys the schema does not have.
+    pub fn table_cell(&self, key: TableKey, row: &str, column: &str) -> Option<&TableCell> {
+        let slot = TableKey::ALL.iter().position(|k| *k == key)?;
+        let grid = self.table_cells[slot]
+            .get_or_init(|| {
+                let table = self.report.table(key)?;
+                let schema = key.schema();
+                timed(|| {
+                    let columns = schema.columns.len();
+                    let mut cells = vec![None; schema.rows.len() * columns];
+                    for ((r, c), cell) in &table.cells {
+                        if let (Some(ri), Some(ci)) = (schema.row_index(r), schema.column_index(c))
+                        {
+                            cells[ri * columns + ci] = Some(cell.clone());
+                        }
+                    }
+                    Some(SchemaCells { columns, cells })
+                })
+            })
+            .as_ref()?;
+        let schema = key.schema();
+        let (ri, ci) = (schema.row_index(row)?, schema.column_index(column)?);
+        grid.cells.get(ri * grid.columns + ci)?.as_ref()
     }
 
     /// Every paragraph's normalised text, joined by line breaks (`report.text`).
@@ -586,5 +626,52 @@ mod tests {
         // Few paragraphs are searched when few match.
         let re = regex::Regex::new("行政复议").unwrap();
         assert_eq!(d.paragraphs_touched(&re), vec![6]);
+    }
+
+    #[test]
+    fn a_table_cell_is_the_one_the_table_holds_at_those_keys() {
+        use crate::model::{Cell as TableCell, Table};
+        use crate::value::Value;
+        let cell = |n: i64| TableCell {
+            value: Value::Int(n),
+            text: n.to_string(),
+            origin: Origin::Unknown,
+        };
+        let mut t3 = Table::new(TableKey::T3, Origin::Unknown);
+        let schema = TableKey::T3.schema();
+        let mut n = 0;
+        // Every other place of the schema holds a cell, each a different one.
+        for (ri, row) in schema.rows.iter().enumerate() {
+            for (ci, column) in schema.columns.iter().enumerate() {
+                if (ri + ci) % 2 == 0 {
+                    n += 1;
+                    t3.set(row.key, column.key, cell(n));
+                }
+            }
+        }
+        // A key the schema does not have is never looked up by a rule.
+        t3.set("no_such_row", "total", cell(-1));
+        let mut report = Report::default();
+        report.tables.insert(TableKey::T3, t3);
+        let report = Arc::new(report);
+        let d = Derived::new(report.clone());
+        let t3 = report.table(TableKey::T3).unwrap();
+        for row in schema.rows {
+            for column in schema.columns {
+                assert_eq!(
+                    d.table_cell(TableKey::T3, row.key, column.key),
+                    t3.cell(row.key, column.key),
+                    "{} {}",
+                    row.key,
+                    column.key
+                );
+            }
+        }
+        assert!(d.table_cell(TableKey::T3, "no_such_row", "total").is_none());
+        assert!(
+            d.table_cell(TableKey::T3, "new", "no_such_column")
+                .is_none()
+        );
+        assert!(d.table_cell(TableKey::T2, "new", "total").is_none());
     }
 }
