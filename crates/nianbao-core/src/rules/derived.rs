@@ -157,9 +157,18 @@ impl Derived {
                 timed(|| {
                     let columns = schema.columns.len();
                     let mut cells = vec![None; schema.rows.len() * columns];
+                    // The map is ordered by row: each row's index is found once.
+                    let mut row: Option<(&str, Option<usize>)> = None;
                     for ((r, c), cell) in &table.cells {
-                        if let (Some(ri), Some(ci)) = (schema.row_index(r), schema.column_index(c))
-                        {
+                        let ri = match row {
+                            Some((last, ri)) if last == r => ri,
+                            _ => {
+                                let ri = schema.row_index(r);
+                                row = Some((r, ri));
+                                ri
+                            }
+                        };
+                        if let (Some(ri), Some(ci)) = (ri, schema.column_index(c)) {
                             cells[ri * columns + ci] = Some(cell.clone());
                         }
                     }
