@@ -32,13 +32,18 @@
 //!   emptied whole when full; plus a few constant regexes built once per
 //!   thread, and the key buffer of [`crate::model::Table::cell`], refilled
 //!   at every lookup.
+//! - One memo is shared by every thread: `text_values::COMPILED`, the
+//!   compiled patterns (256), behind a lock taken only on a thread's first
+//!   use of a pattern; each thread searches with its own clone of the
+//!   `Regex` (its own search cache), kept in `REGEX_CACHE`.
 //!
 //! Why this is safe: a script runs synchronously on the thread that called
 //! it, so a rayon worker runs one rule at a time from start to end and never
 //! sees another report's deadline or data; the `Rc`s in the memos are not
-//! `Send`, so nothing cached leaves its thread. Several rule sets, batches
-//! or reports in one process share only the memos, whose entries depend on
-//! their key alone, never on a rule set, a report or configuration; the
+//! `Send`, so nothing cached leaves its thread (a compiled pattern is shared
+//! only as a clone). Several rule sets, batches or reports in one process
+//! share only the memos, whose entries depend on their key alone, never on
+//! a rule set, a report or configuration; the
 //! deadline and the current report are set anew for every rule run. Nothing
 //! is cleared at the end of a batch: the memos are bounded and live as long
 //! as their thread.

@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::{LazyLock, RwLock};
 
 use regex::{Regex, RegexBuilder};
 use rhai::{Array, Dynamic, EvalAltResult, INT, Map, Position};
@@ -37,6 +38,14 @@ thread_local! {
         RefCell::new(HashMap::default());
 }
 
+/// Patterns compiled on any thread, for the others: a thread's first use of
+/// a pattern takes a clone (the compiled program is shared, the clone gets
+/// its own search cache) instead of compiling it again. The national rules'
+/// patterns take ~20 ms to compile, on every worker thread before this.
+/// Bounded and emptied whole like the per-thread caches.
+type SharedPatterns = HashMap<String, (Regex, bool), ahash::RandomState>;
+static COMPILED: LazyLock<RwLock<SharedPatterns>> = LazyLock::new(Default::default);
+
 /// A script's regular expression, compiled, with what `report.find` needs
 /// to know of it.
 pub(crate) struct Pattern {
@@ -62,15 +71,27 @@ pub(crate) fn compiled(pattern: &str) -> Res<Rc<Pattern>> {
     if let Some(re) = REGEX_CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(re);
     }
-    let re = RegexBuilder::new(pattern)
-        .size_limit(1 << 20)
-        .dfa_size_limit(1 << 20)
-        .build()
-        .or_else(|e| fail(format!("正则表达式有误：{pattern}：{e}")))?;
-    let compiled = Rc::new(Pattern {
-        re,
-        line_anchored: has_line_anchors(pattern),
-    });
+    let shared = COMPILED.read().ok().and_then(|m| m.get(pattern).cloned());
+    let (re, line_anchored) = match shared {
+        Some(found) => found,
+        None => {
+            let re = RegexBuilder::new(pattern)
+                .size_limit(1 << 20)
+                .dfa_size_limit(1 << 20)
+                .build()
+                .or_else(|e| fail(format!("正则表达式有误：{pattern}：{e}")))?;
+            let line_anchored = has_line_anchors(pattern);
+            if let Ok(mut m) = COMPILED.write() {
+                if m.len() >= CACHE_SIZE {
+                    m.clear();
+                }
+                m.entry(pattern.to_string())
+                    .or_insert_with(|| (re.clone(), line_anchored));
+            }
+            (re, line_anchored)
+        }
+    };
+    let compiled = Rc::new(Pattern { re, line_anchored });
     REGEX_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_SIZE {
@@ -216,6 +237,36 @@ pub(crate) fn marker_map(
 mod tests {
     use super::*;
     use crate::rules::plain_text::letter_count;
+
+    #[test]
+    fn a_pattern_compiled_on_one_thread_serves_the_others() {
+        let pattern = r"共享(\d+)次[^。]{0,3}";
+        let first = compiled(pattern).unwrap();
+        let here: Vec<String> = first
+            .captures_iter("共享12次了。共享3次")
+            .map(|c| c[1].to_string())
+            .collect();
+        let there = std::thread::spawn(move || {
+            let re = compiled(pattern).unwrap();
+            let found: Vec<String> = re
+                .captures_iter("共享12次了。共享3次")
+                .map(|c| c[1].to_string())
+                .collect();
+            (found, re.line_anchored)
+        })
+        .join()
+        .unwrap();
+        assert_eq!(here, ["12", "3"]);
+        assert_eq!(there, (here, false));
+        // A pattern that does not compile is an error on every thread, and not stored.
+        assert!(compiled("(未闭合").is_err());
+        assert!(
+            std::thread::spawn(|| compiled("(未闭合").is_err())
+                .join()
+                .unwrap()
+        );
+        assert!(!COMPILED.read().unwrap().contains_key("(未闭合"));
+    }
 
     #[test]
     fn regex_errors_and_offsets_in_chars() {
