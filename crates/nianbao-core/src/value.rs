@@ -209,16 +209,18 @@ pub fn nfkc_filtered(text: &str, map: impl Fn(char) -> Option<char>) -> String {
     out
 }
 
-/// [`nfkc_filtered`], appending to `out`.
-pub fn nfkc_filtered_into(
-    text: &str,
-    map: impl Fn(char) -> Option<char>,
-    out: &mut impl Extend<char>,
-) {
-    if text.chars().all(|c| simple_nfkc(c).is_some()) {
-        out.extend(text.chars().filter_map(|c| simple_nfkc(c).and_then(&map)));
-    } else {
-        out.extend(text.nfkc().filter_map(map));
+/// [`nfkc_filtered`], appending to `out`: one pass for text the fast path
+/// takes whole; at the first character it does not, what was appended is
+/// dropped and the text normalised in full.
+pub fn nfkc_filtered_into(text: &str, map: impl Fn(char) -> Option<char>, out: &mut Vec<char>) {
+    let start = out.len();
+    for c in text.chars() {
+        let Some(simple) = simple_nfkc(c) else {
+            out.truncate(start);
+            out.extend(text.nfkc().filter_map(map));
+            return;
+        };
+        out.extend(map(simple));
     }
 }
 
@@ -287,9 +289,13 @@ mod tests {
                 &quotes,
                 &Some,
             ] {
-                let mut one_by_one = String::new();
-                nfkc_filtered_into(t, map, &mut one_by_one);
-                assert_eq!(nfkc_filtered(t, map), one_by_one, "{t:?}");
+                // Appended after what `out` holds, which stays.
+                let mut into = vec!['前'];
+                nfkc_filtered_into(t, map, &mut into);
+                let want: Vec<char> = std::iter::once('前')
+                    .chain(nfkc_filtered(t, map).chars())
+                    .collect();
+                assert_eq!(into, want, "{t:?}");
             }
         }
     }
