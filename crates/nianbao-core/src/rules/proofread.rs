@@ -249,18 +249,22 @@ pub fn enumeration_markers(text: &str) -> Vec<Marker> {
         static TABLE_ROW: Option<Regex> =
             Regex::new(r"\d+[ \t\u{3000}\u{a0}]+\d+[ \t\u{3000}\u{a0}]+\d+").ok();
     }
-    if TABLE_ROW.with(|re| re.as_ref().is_some_and(|re| re.is_match(text))) {
+    // A table row needs one of its separators: prose without any (most
+    // Chinese paragraphs) is not searched.
+    let separated = text.contains([' ', '\t', '\u{3000}', '\u{a0}']);
+    if separated && TABLE_ROW.with(|re| re.as_ref().is_some_and(|re| re.is_match(text))) {
         return Vec::new();
     }
     // Whitespace out, full-width ASCII to half-width; circled digits kept.
-    let written: Vec<char> = text.chars().filter(|ch| !ch.is_whitespace()).collect();
-    let c: Vec<char> = written
-        .iter()
-        .map(|&ch| match ch {
+    let mut written: Vec<char> = Vec::with_capacity(text.len());
+    let mut c: Vec<char> = Vec::with_capacity(text.len());
+    for ch in text.chars().filter(|ch| !ch.is_whitespace()) {
+        written.push(ch);
+        c.push(match ch {
             '\u{ff01}'..='\u{ff5e}' => char::from_u32(ch as u32 - 0xfee0).unwrap_or(ch),
             _ => ch,
-        })
-        .collect();
+        });
+    }
     let n = c.len();
     let item_start = |i: usize, commas: bool| {
         i == 0
