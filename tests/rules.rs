@@ -57,6 +57,42 @@ fn rules_list_and_explain() {
     assert_eq!(run(&["rules", "explain", "NOPE"]).status.code(), Some(2));
 }
 
+/// An example a rule author broke (here a missing comma) fails `rules test`
+/// with its line, while checking, which does not read the examples, runs
+/// the rule.
+#[test]
+fn a_broken_example_fails_rules_test_and_checking_still_runs_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r3_rowsum.rhai");
+    let text = std::fs::read_to_string(root().join("rules/national/r3_rowsum.rhai")).unwrap();
+    let broken = text.replacen("expect: 1,", "expect: 1", 1);
+    assert_ne!(broken, text);
+    // Rhai names the token after the missing comma: the next line.
+    let line = broken
+        .lines()
+        .position(|l| l.trim_end().ends_with("expect: 1"))
+        .unwrap()
+        + 2;
+    std::fs::write(&path, broken).unwrap();
+    let rules = dir.path().to_str().unwrap();
+
+    let out = run(&["rules", "test", rules]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("失败  R3-ROWSUM"), "{text}");
+    assert!(text.contains("示例无法读取：脚本语法错误"), "{text}");
+    assert!(text.contains(&format!("（第 {line} 行）")), "{text}");
+
+    let (_, json) = check_json(&[
+        "--no-builtin-rules",
+        "--rules",
+        rules,
+        "tests/fixtures/seed.yaml",
+    ]);
+    assert_eq!(json["errors"], serde_json::json!([]), "{json}");
+    assert_eq!(json["files"][0]["errors"], serde_json::json!([]), "{json}");
+}
+
 fn copy_rules(to: &Path) {
     for entry in std::fs::read_dir(root().join("rules/national")).unwrap() {
         let p = entry.unwrap().path();

@@ -88,11 +88,15 @@ pub fn explain(rules: &RuleSet, id: &str, packs: &[&Pack]) -> Option<String> {
             }
         }
     }
-    if !m.examples.is_empty() {
-        s.push_str("\n示例：\n");
-        for e in &m.examples {
-            s.push_str(&format!("  {}（应报告 {} 项）\n", e.name, e.expect));
+    match m.examples.get() {
+        Ok([]) => {}
+        Ok(examples) => {
+            s.push_str("\n示例：\n");
+            for e in examples {
+                s.push_str(&format!("  {}（应报告 {} 项）\n", e.name, e.expect));
+            }
         }
+        Err(e) => s.push_str(&format!("\n示例无法读取：{}\n", example_error(e))),
     }
     Some(s)
 }
@@ -165,9 +169,10 @@ pub fn markdown(rules: &RuleSet) -> String {
                 s.push_str(&format!("- `{name}` = `{value}`\n"));
             }
         }
-        if !m.examples.is_empty() {
+        let examples = m.examples.get().unwrap_or_default();
+        if !examples.is_empty() {
             s.push_str("\n示例（`nianbao rules test` 逐一运行）：\n\n");
-            for e in &m.examples {
+            for e in examples {
                 s.push_str(&format!("- {}（应报告 {} 项）\n", e.name, e.expect));
             }
         }
@@ -189,13 +194,22 @@ pub fn test(rules: &RuleSet, only_added: bool) -> (String, bool) {
     {
         let m = &rule.meta;
         let mut problems = Vec::new();
-        if !m.examples.iter().any(|e| e.expect > 0) || !m.examples.iter().any(|e| e.expect == 0) {
+        let examples = match m.examples.get() {
+            Ok(examples) => examples,
+            Err(e) => {
+                problems.push(format!("示例无法读取：{}", example_error(e)));
+                &[]
+            }
+        };
+        if problems.is_empty()
+            && (!examples.iter().any(|e| e.expect > 0) || !examples.iter().any(|e| e.expect == 0))
+        {
             problems.push(
                 "缺少示例：每条规则至少要有一个应报告问题的示例和一个不应报告问题的示例"
                     .to_string(),
             );
         }
-        for e in &m.examples {
+        for e in examples {
             let previous = match &e.previous {
                 None => Ok(None),
                 Some(text) => nianbao_app::formats::report_from_yaml(text)
@@ -230,7 +244,7 @@ pub fn test(rules: &RuleSet, only_added: bool) -> (String, bool) {
         }
         if problems.is_empty() {
             passed += 1;
-            out.push_str(&format!("通过  {}（{} 个示例）\n", m.id, m.examples.len()));
+            out.push_str(&format!("通过  {}（{} 个示例）\n", m.id, examples.len()));
         } else {
             failed += 1;
             out.push_str(&format!("失败  {}  {}\n", m.id, m.file));
@@ -319,4 +333,12 @@ fn check(report) {{
     );
     std::fs::write(&path, text)?;
     Ok(path)
+}
+
+/// A rule's examples that cannot be read: the message and its line.
+fn example_error(e: &nianbao_core::finding::RuleError) -> String {
+    match e.line {
+        Some(line) => format!("{}（第 {line} 行）", e.message),
+        None => e.message.clone(),
+    }
 }

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use rhai::{Dynamic, Engine, Map};
 
-use super::meta::{RuleMeta, parse_examples, parse_params, to_json};
+use super::examples_span::{self, examples_statement};
+use super::meta::Example;
+use super::meta::{Examples, RuleMeta, parse_examples, parse_params, to_json};
 use super::pack;
 use super::rule::{Rule, RuleSettings, RuleSource};
 use crate::finding::{RuleError, Severity};
@@ -40,13 +42,23 @@ fn collect_rhai(dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
     Ok(())
 }
 
-pub(super) fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, RuleError> {
-    let mut ast = engine.compile(&src.text).map_err(|e| RuleError {
+pub(super) fn compile_rule(engine: &Arc<Engine>, src: &RuleSource) -> Result<Rule, RuleError> {
+    let syntax_error = |e: rhai::ParseError| RuleError {
         rule: None,
         file: src.path.clone(),
         line: e.1.line(),
         message: format!("脚本语法错误：{}", e.0),
-    })?;
+    };
+    // Compiled without its examples, which only `rules test`, `explain`
+    // and `docs` read (see `examples_span`); should that fail, the whole
+    // script, for the error it gives.
+    let without_examples = examples_statement(&src.text)
+        .and_then(|span| engine.compile(examples_span::without(&src.text, span)).ok());
+    let examples_later = without_examples.is_some();
+    let mut ast = match without_examples {
+        Some(ast) => ast,
+        None => engine.compile(&src.text).map_err(syntax_error)?,
+    };
     ast.set_source(src.path.as_str());
     let err = |line: Option<usize>, message: String| RuleError {
         rule: None,
@@ -90,9 +102,10 @@ pub(super) fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, Ru
             format!("SEVERITY 应为 error、warning 或 info，实为 \"{severity_text}\""),
         )
     })?;
-    let examples = match consts.iter().find(|(n, _)| n == "EXAMPLES") {
-        Some((_, v)) => parse_examples(v).map_err(|m| err(const_line(&src.text, "EXAMPLES"), m))?,
-        None => Vec::new(),
+    let examples = if examples_later {
+        Examples::later(engine.clone(), id.clone(), src.clone())
+    } else {
+        Examples::read(examples_in(&consts, src)?)
     };
     let params = match consts.iter().find(|(n, _)| n == "PARAMS") {
         Some((_, v)) => parse_params(v).map_err(|m| err(const_line(&src.text, "PARAMS"), m))?,
@@ -173,6 +186,35 @@ pub(super) fn compile_rule(engine: &Engine, src: &RuleSource) -> Result<Rule, Ru
         check_line,
         from_base: false,
     })
+}
+
+/// The examples of a rule script's constants (`const EXAMPLES`, if any).
+fn examples_in(consts: &[(String, Dynamic)], src: &RuleSource) -> Result<Vec<Example>, RuleError> {
+    match consts.iter().find(|(n, _)| n == "EXAMPLES") {
+        Some((_, v)) => parse_examples(v).map_err(|message| RuleError {
+            rule: None,
+            file: src.path.clone(),
+            line: const_line(&src.text, "EXAMPLES"),
+            message,
+        }),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The examples of a rule compiled without them: the whole script compiled,
+/// its examples read as loading always read them, with the same errors.
+pub(super) fn examples_of(engine: &Engine, src: &RuleSource) -> Result<Vec<Example>, RuleError> {
+    let ast = engine.compile(&src.text).map_err(|e| RuleError {
+        rule: None,
+        file: src.path.clone(),
+        line: e.1.line(),
+        message: format!("脚本语法错误：{}", e.0),
+    })?;
+    let consts: Vec<(String, Dynamic)> = ast
+        .iter_literal_variables(true, false)
+        .map(|(name, _, value)| (name.to_string(), value))
+        .collect();
+    examples_in(&consts, src)
 }
 
 /// A pack may only adjust rules that exist, parameters they declare, with

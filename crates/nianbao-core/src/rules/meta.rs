@@ -2,9 +2,11 @@
 //! (`ID`, `TITLE`, `SEVERITY`, `PARAMS`, `EXAMPLES`…), and the conversions
 //! between script values and JSON that its parameters need.
 
-use rhai::{Dynamic, Map};
+use std::sync::{Arc, OnceLock};
 
-use crate::finding::Severity;
+use rhai::{Dynamic, Engine, Map};
+
+use crate::finding::{RuleError, Severity};
 
 /// A rule's metadata, read from its constants without running it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -17,7 +19,7 @@ pub struct RuleMeta {
     /// The file it was loaded from.
     pub file: String,
     /// Examples that `nianbao rules test` runs.
-    pub examples: Vec<Example>,
+    pub examples: Examples,
     /// Parameters and their defaults (`const PARAMS = #{ … }`), read by the
     /// script through `report.param("name")`.
     pub params: std::collections::BTreeMap<String, serde_json::Value>,
@@ -56,6 +58,69 @@ pub struct Example {
     pub report: String,
     /// Last year's report, for cross-year rules.
     pub previous: Option<String>,
+}
+
+/// A rule's examples. A script is compiled for checking without its
+/// `const EXAMPLES` (most of its text and of its compile time); the
+/// examples are read from the whole script the first time they are asked
+/// for, with the errors a whole compile gives, where they give them.
+#[derive(Clone)]
+pub struct Examples(Arc<ExamplesInner>);
+
+struct ExamplesInner {
+    read: OnceLock<Result<Vec<Example>, RuleError>>,
+    /// The engine, the rule's id and its whole script, until it is read.
+    later: Option<(Arc<Engine>, String, super::rule::RuleSource)>,
+}
+
+impl Examples {
+    /// Examples read already (or none).
+    pub fn read(examples: Vec<Example>) -> Examples {
+        Examples(Arc::new(ExamplesInner {
+            read: OnceLock::from(Ok(examples)),
+            later: None,
+        }))
+    }
+
+    /// Examples to read from the whole script when asked for.
+    pub(super) fn later(engine: Arc<Engine>, id: String, src: super::rule::RuleSource) -> Examples {
+        Examples(Arc::new(ExamplesInner {
+            read: OnceLock::new(),
+            later: Some((engine, id, src)),
+        }))
+    }
+
+    /// The examples, or why they cannot be read (a syntax error in them, a
+    /// wrong shape), naming the file and line.
+    pub fn get(&self) -> Result<&[Example], &RuleError> {
+        self.0
+            .read
+            .get_or_init(|| match &self.0.later {
+                Some((engine, id, src)) => {
+                    super::compile::examples_of(engine, src).map_err(|e| RuleError {
+                        rule: Some(id.clone()),
+                        ..e
+                    })
+                }
+                None => Ok(Vec::new()),
+            })
+            .as_deref()
+    }
+}
+
+impl std::fmt::Debug for Examples {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.read.get() {
+            Some(read) => read.fmt(f),
+            None => f.write_str("Examples(not read yet)"),
+        }
+    }
+}
+
+impl serde::Serialize for Examples {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().unwrap_or_default().serialize(s)
+    }
 }
 
 /// `const PARAMS = #{ name: default }`: numbers, strings, booleans or arrays of them.

@@ -52,6 +52,7 @@ pub mod api;
 mod compile;
 pub mod derived;
 mod engine;
+mod examples_span;
 mod finding_maps;
 mod meta;
 pub mod pack;
@@ -66,7 +67,7 @@ mod text_values;
 
 pub use compile::read_rule_dir;
 pub use engine::{Limits, new_engine};
-pub use meta::{Example, RuleMeta};
+pub use meta::{Example, Examples, RuleMeta};
 pub use rule::{InForce, Rule, RuleSettings, RuleSource, SettingError};
 pub use run::{Context, RuleOutcome};
 pub use set::{Layers, RuleSet};

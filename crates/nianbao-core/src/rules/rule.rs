@@ -103,6 +103,7 @@ impl Rule {
 }
 
 /// One rule script to load: a display path and its text.
+#[derive(Clone)]
 pub struct RuleSource {
     pub path: String,
     pub text: String,

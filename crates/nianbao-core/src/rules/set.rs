@@ -17,7 +17,7 @@ use crate::finding::{RuleError, Severity};
 
 /// The compiled rules of a run, shared read-only by every worker thread.
 pub struct RuleSet {
-    pub(super) engine: Engine,
+    pub(super) engine: Arc<Engine>,
     pub(super) timeout: Duration,
     pub(super) rules: Vec<Rule>,
     /// Provincial and city packs' adjustments of other rules.
@@ -50,7 +50,7 @@ impl RuleSet {
     /// same file given twice counts once, and two added rules with one id are
     /// an error.
     pub fn load_layered(base: Vec<RuleSource>, added: Vec<RuleSource>, limits: &Limits) -> RuleSet {
-        let engine = new_engine(limits);
+        let engine = Arc::new(new_engine(limits));
         let mut rules: Vec<Rule> = Vec::new();
         let mut load_errors = Vec::new();
         let mut layers = Layers::default();

@@ -175,3 +175,85 @@ fn one_paragraph_is_read_by_the_index_a_match_names() {
     let messages: Vec<&str> = out.findings.iter().map(|f| f.message.as_str()).collect();
     assert_eq!(messages, ["2 乙 甲", "true true true true"]);
 }
+
+/// A script is compiled for checking without its examples; they are read
+/// from the whole script when asked for, with the errors and lines a whole
+/// compile gives, and what follows them keeps its line numbers.
+#[test]
+fn examples_are_read_when_asked_for_and_lines_stay() {
+    let rule = |examples: &str| {
+        format!(
+            "const ID = \"E-1\";\n{HEAD}const EXAMPLES = [\n{examples}\n];\nfn check(r) {{\n  throw \"停\";\n}}"
+        )
+    };
+    let good = rule(
+        "#{ name: \"有\", expect: 1, report: `meta: {}` },\n#{ name: \"无\", expect: 0, report: `a: \"\\${x};\"` },",
+    );
+    let wrong_shape = rule("#{ name: \"缺 expect\", report: `meta: {}` },");
+    let syntax = rule("#{ name: \"少逗号\" expect: 1, report: `meta: {}` },");
+    let set = RuleSet::load(
+        vec![
+            src("good.rhai", &good),
+            src("shape.rhai", &wrong_shape.replace("E-1", "E-2")),
+            src("syntax.rhai", &syntax.replace("E-1", "E-3")),
+        ],
+        &Limits::default(),
+    );
+    // All three load: checking does not read the examples.
+    assert!(set.load_errors.is_empty(), "{:?}", set.load_errors);
+    assert_eq!(set.rules().len(), 3);
+    let examples = |id: &str| set.get(id).unwrap().meta.examples.get();
+    let read = examples("E-1").unwrap();
+    assert_eq!(
+        read.iter()
+            .map(|e| (e.name.as_str(), e.expect))
+            .collect::<Vec<_>>(),
+        [("有", 1), ("无", 0)]
+    );
+    assert_eq!(read[1].report, "a: \"${x};\"");
+    // The shape and the syntax errors of the examples, at their lines.
+    let shape = examples("E-2").unwrap_err();
+    assert_eq!((shape.rule.as_deref(), shape.line), (Some("E-2"), Some(5)));
+    assert!(shape.message.contains("缺少 expect"), "{}", shape.message);
+    let syntax = examples("E-3").unwrap_err();
+    assert_eq!(
+        (syntax.rule.as_deref(), syntax.file.as_str()),
+        (Some("E-3"), "syntax.rhai")
+    );
+    assert_eq!(syntax.line, Some(6));
+    assert!(syntax.message.contains("语法错误"), "{}", syntax.message);
+    // A runtime error after the examples names the line of the whole script.
+    let err = set
+        .run(set.get("E-1").unwrap(), &Arc::new(Report::default()))
+        .unwrap_err();
+    assert_eq!(err.line, Some(10), "{err:?}");
+    // A script with no examples has none, and a broken one outside its
+    // examples is a load error as before.
+    let set = RuleSet::load(
+        vec![
+            src(
+                "none.rhai",
+                &format!("const ID = \"N-1\";\n{HEAD}fn check(r) {{ [] }}"),
+            ),
+            src(
+                "bad.rhai",
+                &good
+                    .replace("throw \"停\";", "let = ;")
+                    .replace("E-1", "B-1"),
+            ),
+        ],
+        &Limits::default(),
+    );
+    assert!(
+        set.get("N-1")
+            .unwrap()
+            .meta
+            .examples
+            .get()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(set.load_errors.len(), 1);
+    assert_eq!(set.load_errors[0].file, "bad.rhai");
+    assert_eq!(set.load_errors[0].line, Some(10));
+}
