@@ -8,8 +8,7 @@ use std::sync::Arc;
 use rhai::{Dynamic, Engine, Map};
 
 use super::examples_span::{self, examples_statement};
-use super::meta::Example;
-use super::meta::{Examples, RuleMeta, parse_examples, parse_params, to_json};
+use super::meta::{Example, Examples, RuleMeta, parse_examples, parse_params, to_json};
 use super::pack;
 use super::rule::{Rule, RuleSettings, RuleSource};
 use crate::finding::{RuleError, Severity};
@@ -43,12 +42,6 @@ fn collect_rhai(dir: &Path, out: &mut Vec<RuleSource>) -> std::io::Result<()> {
 }
 
 pub(super) fn compile_rule(engine: &Arc<Engine>, src: &RuleSource) -> Result<Rule, RuleError> {
-    let syntax_error = |e: rhai::ParseError| RuleError {
-        rule: None,
-        file: src.path.clone(),
-        line: e.1.line(),
-        message: format!("脚本语法错误：{}", e.0),
-    };
     // Compiled without its examples, which only `rules test`, `explain`
     // and `docs` read (see `examples_span`); should that fail, the whole
     // script, for the error it gives.
@@ -57,7 +50,9 @@ pub(super) fn compile_rule(engine: &Arc<Engine>, src: &RuleSource) -> Result<Rul
     let examples_later = without_examples.is_some();
     let mut ast = match without_examples {
         Some(ast) => ast,
-        None => engine.compile(&src.text).map_err(syntax_error)?,
+        None => engine
+            .compile(&src.text)
+            .map_err(|e| syntax_error(src, e))?,
     };
     ast.set_source(src.path.as_str());
     let err = |line: Option<usize>, message: String| RuleError {
@@ -66,10 +61,7 @@ pub(super) fn compile_rule(engine: &Arc<Engine>, src: &RuleSource) -> Result<Rul
         line,
         message,
     };
-    let consts: Vec<(String, Dynamic)> = ast
-        .iter_literal_variables(true, false)
-        .map(|(name, _, value)| (name.to_string(), value))
-        .collect();
+    let consts = literal_constants(&ast);
     let text = |name: &str| -> Result<String, RuleError> {
         consts
             .iter()
@@ -204,17 +196,26 @@ fn examples_in(consts: &[(String, Dynamic)], src: &RuleSource) -> Result<Vec<Exa
 /// The examples of a rule compiled without them: the whole script compiled,
 /// its examples read as loading always read them, with the same errors.
 pub(super) fn examples_of(engine: &Engine, src: &RuleSource) -> Result<Vec<Example>, RuleError> {
-    let ast = engine.compile(&src.text).map_err(|e| RuleError {
+    let ast = engine
+        .compile(&src.text)
+        .map_err(|e| syntax_error(src, e))?;
+    examples_in(&literal_constants(&ast), src)
+}
+
+fn syntax_error(src: &RuleSource, e: rhai::ParseError) -> RuleError {
+    RuleError {
         rule: None,
         file: src.path.clone(),
         line: e.1.line(),
         message: format!("脚本语法错误：{}", e.0),
-    })?;
-    let consts: Vec<(String, Dynamic)> = ast
-        .iter_literal_variables(true, false)
+    }
+}
+
+/// The script's top-level constants with literal values: its metadata.
+fn literal_constants(ast: &rhai::AST) -> Vec<(String, Dynamic)> {
+    ast.iter_literal_variables(true, false)
         .map(|(name, _, value)| (name.to_string(), value))
-        .collect();
-    examples_in(&consts, src)
+        .collect()
 }
 
 /// A pack may only adjust rules that exist, parameters they declare, with
