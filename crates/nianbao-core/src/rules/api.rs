@@ -41,8 +41,8 @@ impl ReportView {
 
 #[derive(Clone)]
 pub struct TableView {
-    report: Arc<Report>,
     key: TableKey,
+    /// The report's shared data, and through it the report.
     derived: Arc<Derived>,
 }
 
@@ -98,6 +98,10 @@ impl TableView {
         self.key.schema()
     }
 
+    fn report(&self) -> &Report {
+        self.derived.report()
+    }
+
     /// The table's cell at schema keys (shared by every rule of the report).
     fn lookup(&self, row: &str, column: &str) -> Option<&Cell> {
         self.derived.table_cell(self.key, row, column)
@@ -107,7 +111,7 @@ impl TableView {
     /// order, in one native call (rules that look at every cell would pay
     /// several script calls per cell otherwise).
     fn cells_where(&self, keep: impl Fn(&Cell) -> bool) -> Array {
-        if self.report.table(self.key).is_none() {
+        if self.report().table(self.key).is_none() {
             return Array::new();
         }
         self.schema()
@@ -162,7 +166,7 @@ impl TableView {
     /// A row whose numbers another row holds ([`crate::model::Table::absorbed`])
     /// counts as 0.
     fn sum(&self, cells: impl Iterator<Item = Res<(&'static str, &'static str)>>) -> Res<Dynamic> {
-        let Some(table) = self.report.table(self.key) else {
+        let Some(table) = self.report().table(self.key) else {
             return Ok(Dynamic::UNIT);
         };
         let mut total: INT = 0;
@@ -268,7 +272,6 @@ pub fn register(engine: &mut Engine) {
             };
             Ok(if r.report.table(key).is_some() {
                 Dynamic::from(TableView {
-                    report: r.r().clone(),
                     key,
                     derived: r.derived.clone(),
                 })
@@ -441,7 +444,7 @@ pub fn register(engine: &mut Engine) {
                 let rows = keys_of(&rows, |r| t.row_key(r))?;
                 // Over several rows, a row whose numbers could not be placed
                 // makes the sum unknown.
-                if rows.len() > 1 && t.report.table(t.key).is_some_and(|t| t.incomplete) {
+                if rows.len() > 1 && t.report().table(t.key).is_some_and(|t| t.incomplete) {
                     return Ok(Dynamic::UNIT);
                 }
                 t.sum(rows.into_iter().map(|r| Ok((r, col))))

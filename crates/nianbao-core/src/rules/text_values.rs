@@ -1,6 +1,6 @@
 //! Text helpers' results as script values: regular-expression matches,
-//! doublings and enumeration markers as Rhai maps, and the per-thread cache
-//! of compiled patterns. It imports only the pure text modules, so that the
+//! doublings and enumeration markers as Rhai maps, and the caches of
+//! compiled patterns (one per thread, over one for the process). It imports only the pure text modules, so that the
 //! shared report data (`derived`), the report API (`api`) and the
 //! registration of the text helpers (`text`) can all use it.
 
@@ -27,10 +27,11 @@ const MAX_PATTERN: usize = 2_000;
 const CACHE_SIZE: usize = 256;
 
 thread_local! {
-    // Scripts pass literal patterns; compiling them once per thread keeps a
-    // rule's cost per report to the matching itself. Shared by `Rc`, not
-    // cloned: a cloned `Regex` gets a new, empty search cache, and building
-    // that (the lazy DFA's tables) cost more than the match.
+    // Scripts pass literal patterns; compiling them once (see `COMPILED`)
+    // keeps a rule's cost per report to the matching itself. Within a
+    // thread shared by `Rc`, not cloned: a cloned `Regex` gets a new, empty
+    // search cache, and building that (the lazy DFA's tables) cost more than
+    // the match; so a thread clones a pattern once, from `COMPILED`.
     // Looked up on every regex helper call: ahash, not SipHash, over the
     // pattern text (keys random per process, as script text may come from
     // a report).
