@@ -4,10 +4,15 @@
 
 use std::borrow::Cow;
 
-use crate::document::GridCell;
-use crate::schema::{RowSpec, TableSchema};
+use std::sync::LazyLock;
 
-use super::labels::{bigrams, common_bigrams, match_row, norm, strip_numbering};
+use crate::address_map::{Address, AddressMap};
+use crate::document::GridCell;
+use crate::schema::{RowSpec, T2, T3, T4, TableSchema};
+
+use super::labels::{
+    bigrams, char_mask, common_bigrams, has_keywords, match_row, norm, strip_numbering,
+};
 
 /// A row of table 三 with a label and data, before it is given its official row.
 pub(super) struct DataRow<'g> {
@@ -35,21 +40,26 @@ pub fn is_unsplit_other_block(leaf: &str) -> bool {
 
 /// A label prepared once for [`row_score`]: normalised, its numbering, and
 /// the bigrams of the rest.
+#[derive(Clone)]
 struct Prepared<'a> {
     label: Cow<'a, str>,
     /// Where the label's numbering ends (0: none).
     rest_at: usize,
     grams: Vec<(char, char)>,
+    /// [`char_mask`] of the label.
+    mask: u64,
 }
 
 impl<'a> Prepared<'a> {
     fn new(label: Cow<'a, str>) -> Prepared<'a> {
         let rest_at = label.len() - strip_numbering(&label).len();
         let grams = bigrams(&label[rest_at..]);
+        let mask = char_mask(&label);
         Prepared {
             label,
             rest_at,
             grams,
+            mask,
         }
     }
 
@@ -64,8 +74,33 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// The official row labels of a national table, prepared once per run.
+fn officials(schema: &'static TableSchema) -> Cow<'static, [Prepared<'static>]> {
+    static PREPARED: LazyLock<AddressMap<Vec<Prepared<'static>>>> = LazyLock::new(|| {
+        [&T2, &T3, &T4]
+            .into_iter()
+            .map(|schema| (address_of(schema), prepare(schema)))
+            .collect()
+    });
+    fn address_of(schema: &'static TableSchema) -> Address {
+        (std::ptr::from_ref(schema) as usize, 0)
+    }
+    fn prepare(schema: &'static TableSchema) -> Vec<Prepared<'static>> {
+        schema
+            .rows
+            .iter()
+            .map(|s| Prepared::new(norm(s.label)))
+            .collect()
+    }
+    match PREPARED.get(&address_of(schema)) {
+        Some(prepared) => Cow::Borrowed(prepared),
+        // Not a national table (none today): prepared for this call.
+        None => Cow::Owned(prepare(schema)),
+    }
+}
+
 /// How well a row label fits an official row; `None` when it cannot be that row.
-fn row_score(spec: &RowSpec, official: &Prepared<'_>, leaf: &Prepared<'_>) -> Option<f64> {
+fn row_score(spec: &'static RowSpec, official: &Prepared<'_>, leaf: &Prepared<'_>) -> Option<f64> {
     let (ours, theirs) = (leaf.rest(), official.rest());
     if ours == theirs {
         return Some(4.0);
@@ -76,7 +111,7 @@ fn row_score(spec: &RowSpec, official: &Prepared<'_>, leaf: &Prepared<'_>) -> Op
     // 「其他」 names row （六）3 only as a short label: inside a longer one
     // (「2.其他法律行政法」, wrapped) it says nothing about the row.
     let generic = spec.keywords == ["其他"] && ours.chars().count() > 6;
-    if !generic && spec.keywords.iter().all(|k| leaf.label.contains(&*norm(k))) {
+    if !generic && has_keywords(spec, &leaf.label, leaf.mask) {
         let specificity: usize = spec.keywords.iter().map(|k| k.chars().count()).sum();
         return Some(2.0 + specificity as f64 * 0.01);
     }
@@ -112,14 +147,14 @@ pub(super) fn align_rows(
             .collect();
     }
     let (n, m) = (rows.len(), specs.len());
-    let officials: Vec<Prepared<'_>> = specs.iter().map(|s| Prepared::new(norm(s.label))).collect();
+    let officials = officials(schema);
     let score: Vec<Vec<Option<f64>>> = rows
         .iter()
         .map(|row| {
             let leaf = Prepared::new(Cow::Borrowed(row.leaf.as_str()));
             specs
                 .iter()
-                .zip(&officials)
+                .zip(officials.iter())
                 .zip(filled)
                 .map(|((spec, official), &f)| {
                     if f {
